@@ -1,0 +1,1 @@
+//! Checks: pure functions of the Inventory, one file each.

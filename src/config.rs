@@ -1,0 +1,1 @@
+//! `.flagdebt.yml`: discovery and schema.

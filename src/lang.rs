@@ -1,0 +1,149 @@
+//! Languages flagdebt reads: how a file is recognised, which parser reads it, and how its
+//! comments look (for inline suppressions).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Python,
+    Go,
+    JavaScript,
+    TypeScript,
+    Tsx,
+    Java,
+    Ruby,
+    Rust,
+}
+
+impl Language {
+    pub const ALL: [Language; 8] = [
+        Language::Python,
+        Language::Go,
+        Language::JavaScript,
+        Language::TypeScript,
+        Language::Tsx,
+        Language::Java,
+        Language::Ruby,
+        Language::Rust,
+    ];
+
+    /// The language of a file, from its extension (or name, for Ruby's Rakefile/Gemfile).
+    pub fn from_path(path: &Path) -> Option<Language> {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        Some(match ext {
+            "py" | "pyi" => Language::Python,
+            "go" => Language::Go,
+            "js" | "jsx" | "mjs" | "cjs" => Language::JavaScript,
+            "ts" | "mts" | "cts" => Language::TypeScript,
+            "tsx" => Language::Tsx,
+            "java" => Language::Java,
+            "rb" | "rake" => Language::Ruby,
+            "rs" => Language::Rust,
+            _ => {
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                return match name {
+                    "Rakefile" | "Gemfile" => Some(Language::Ruby),
+                    _ => None,
+                };
+            }
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Python => "python",
+            Language::Go => "go",
+            Language::JavaScript => "javascript",
+            Language::TypeScript => "typescript",
+            Language::Tsx => "tsx",
+            Language::Java => "java",
+            Language::Ruby => "ruby",
+            Language::Rust => "rust",
+        }
+    }
+
+    /// Parse a language name as written in a rule file. `typescript` in a rule also covers TSX,
+    /// and `javascript` covers JSX (the same grammar).
+    pub fn parse_rule_language(s: &str) -> Option<Vec<Language>> {
+        Some(match s {
+            "python" | "py" => vec![Language::Python],
+            "go" | "golang" => vec![Language::Go],
+            "javascript" | "js" | "jsx" => vec![Language::JavaScript],
+            "typescript" | "ts" => vec![Language::TypeScript, Language::Tsx],
+            "tsx" => vec![Language::Tsx],
+            "java" => vec![Language::Java],
+            "ruby" | "rb" => vec![Language::Ruby],
+            "rust" | "rs" => vec![Language::Rust],
+            _ => return None,
+        })
+    }
+
+    /// Line-comment prefixes, used to find `flagdebt: ignore[...]` suppressions.
+    pub fn line_comment(self) -> &'static str {
+        match self {
+            Language::Python | Language::Ruby => "#",
+            _ => "//",
+        }
+    }
+
+    /// Whether a call needs parentheses in this language (Ruby's do not), which lets the
+    /// prefilter demand `name(` rather than `name`.
+    pub fn calls_need_parens(self) -> bool {
+        !matches!(self, Language::Ruby)
+    }
+
+    pub fn tree_sitter(self) -> Option<tree_sitter::Language> {
+        Some(match self {
+            Language::Python => tree_sitter_python::LANGUAGE.into(),
+            Language::Go => tree_sitter_go::LANGUAGE.into(),
+            Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+            Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+            Language::Java => tree_sitter_java::LANGUAGE.into(),
+            Language::Ruby => tree_sitter_ruby::LANGUAGE.into(),
+            Language::Rust => return None,
+        })
+    }
+}
+
+/// Whether a path looks like test code: a tests/ or test/ folder, `_test.go`, `test_*.py`,
+/// `*.test.ts`, `*_spec.rb`, `src/test/java`.
+pub fn is_test_path(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    let file = lower.rsplit('/').next().unwrap_or(&lower);
+    let in_test_dir = lower
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|seg| matches!(seg, "test" | "tests" | "spec" | "__tests__" | "testdata" | "e2e"));
+    in_test_dir
+        || file.ends_with("_test.go")
+        || file.ends_with("_test.py")
+        || file.starts_with("test_") && file.ends_with(".py")
+        || file.ends_with("_spec.rb")
+        || file.ends_with("_test.rb")
+        || file.contains(".test.")
+        || file.contains(".spec.")
+        || file.ends_with("test.java") && file != "test.java"
+        || file == "conftest.py"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_paths() {
+        assert!(is_test_path("api/tests/test_checkout.py"));
+        assert!(is_test_path("catalog/search_test.go"));
+        assert!(is_test_path("web/src/cart.test.tsx"));
+        assert!(is_test_path("worker/spec/mailer_spec.rb"));
+        assert!(is_test_path("src/test/java/com/x/FooTest.java"));
+        assert!(!is_test_path("api/app/checkout.py"));
+        assert!(!is_test_path("catalog/testify.go"));
+        assert!(!is_test_path("contest/main.py"));
+    }
+}

@@ -1,0 +1,1 @@
+//! Provider state: Flagsmith, Unleash, LaunchDarkly and offline snapshots (issue 5).

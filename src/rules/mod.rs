@@ -1,0 +1,441 @@
+//! Rules are data: `rules/*.yml` (built in, embedded at compile time) and the user's own files.
+//! A rule says what one kind of flag read (or declaration) looks like in one language. Rule
+//! files are deserialized into [`RuleSpec`]s, then compiled once into [`RuleSet`], which the
+//! scanner indexes by callee name; a bad rule fails at load, naming its file.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+use crate::lang::Language;
+
+/// The rule packs that ship in the binary, by file name.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("openfeature.yml", include_str!("../../rules/openfeature.yml")),
+    ("flagsmith.yml", include_str!("../../rules/flagsmith.yml")),
+    ("launchdarkly.yml", include_str!("../../rules/launchdarkly.yml")),
+    ("unleash.yml", include_str!("../../rules/unleash.yml")),
+    ("inhouse.yml", include_str!("../../rules/inhouse.yml")),
+    ("env.yml", include_str!("../../rules/env.yml")),
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    rules: Vec<RuleSpec>,
+}
+
+/// Where an argument is: by position, by keyword (Python/Ruby keyword arguments), or both.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ArgSpec {
+    pub arg: Option<usize>,
+    pub keyword: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    #[default]
+    Reference,
+    Declaration,
+}
+
+/// One rule as written in YAML.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    /// One language name, or a list.
+    #[serde(deserialize_with = "one_or_many")]
+    pub language: Vec<String>,
+    pub provider: String,
+    #[serde(default)]
+    pub kind: RuleKind,
+    /// Callee patterns `receiver.name`: the receiver is a glob (`*` any text, `*flags` any
+    /// receiver ending in `flags`), the name is exact. A pattern with no `.` is a bare call.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub call: Vec<String>,
+    /// Subscript reads `receiver[key]` (e.g. `os.environ`, `ENV`, `process.env`).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub subscript: Vec<String>,
+    /// Member reads `receiver.KEY` (e.g. `process.env`): the member name is the key.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub member: Vec<String>,
+    #[serde(default)]
+    pub key: ArgSpec,
+    pub default: Option<ArgSpec>,
+    /// Only keys matching this regex count. Env rules use the configured flag prefixes instead.
+    pub key_pattern: Option<String>,
+    pub description: Option<String>,
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+/// A receiver pattern, compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Receiver {
+    /// A bare call `name(...)`: no receiver.
+    None,
+    /// A glob over the receiver's text (whitespace removed, `::` read as `.`).
+    Glob(String),
+}
+
+impl Receiver {
+    pub fn matches(&self, receiver: Option<&str>) -> bool {
+        match (self, receiver) {
+            (Receiver::None, None) => true,
+            (Receiver::Glob(g), Some(r)) => glob_match(g, r),
+            _ => false,
+        }
+    }
+}
+
+/// `*` matches any run of characters (including none); everything else is literal.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p = pattern.as_bytes();
+    let t = text.as_bytes();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (usize::MAX, 0);
+    while ti < t.len() {
+        if pi < p.len() && p[pi] != b'*' && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = pi;
+            mark = ti;
+            pi += 1;
+        } else if star != usize::MAX {
+            pi = star + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == b'*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// Normalise a receiver's source text: drop white space, read `::` as `.`.
+pub fn normalize_receiver(text: &str) -> String {
+    let mut s: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if s.contains("::") {
+        s = s.replace("::", ".");
+    }
+    s
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub provider: String,
+    pub kind: RuleKind,
+    pub languages: Vec<Language>,
+    pub key: ArgSpec,
+    pub default: Option<ArgSpec>,
+    pub key_pattern: Option<regex::Regex>,
+    /// `provider: env`: the key is an environment variable name, filtered by the flag prefixes
+    /// and mapped to a registry key.
+    pub is_env: bool,
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    pub rule: usize,
+    pub receiver: Receiver,
+}
+
+/// The rules of one language, indexed for one traversal per file.
+#[derive(Debug, Default)]
+pub struct LangRules {
+    /// Callee name → the rules whose `call` patterns end in that name.
+    pub calls: HashMap<String, Vec<Matcher>>,
+    /// Subscript receivers (e.g. `os.environ`).
+    pub subscripts: Vec<Matcher>,
+    /// Member receivers (e.g. `process.env`).
+    pub members: Vec<Matcher>,
+}
+
+impl LangRules {
+    pub fn is_empty(&self) -> bool {
+        self.calls.is_empty() && self.subscripts.is_empty() && self.members.is_empty()
+    }
+}
+
+/// Settings that shape how env rules read keys.
+#[derive(Debug, Clone)]
+pub struct EnvSettings {
+    /// Variables with these prefixes are flags (`FLAG_`, `FEATURE_`, `FF_`).
+    pub prefixes: Vec<String>,
+    /// How `FLAG_MY_FEATURE` becomes a registry key.
+    pub transform: KeyTransform,
+}
+
+impl Default for EnvSettings {
+    fn default() -> Self {
+        EnvSettings {
+            prefixes: vec!["FLAG_".into(), "FEATURE_".into(), "FF_".into()],
+            transform: KeyTransform::StripPrefixLower,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyTransform {
+    /// `FLAG_MY_FEATURE` → `my_feature` (seed 001's `FLAG_<UPPER_KEY>`).
+    #[default]
+    StripPrefixLower,
+    /// `FLAG_MY_FEATURE` → `MY_FEATURE`.
+    StripPrefix,
+    /// `FLAG_MY_FEATURE` → `my-feature`.
+    StripPrefixKebab,
+    /// The variable name as it is.
+    None,
+}
+
+impl EnvSettings {
+    /// The registry key an env variable maps to, or None when it is not a flag variable.
+    pub fn map(&self, var: &str) -> Option<String> {
+        let prefix = self.prefixes.iter().find(|p| var.starts_with(p.as_str()))?;
+        let rest = &var[prefix.len()..];
+        if rest.is_empty() {
+            return None;
+        }
+        Some(match self.transform {
+            KeyTransform::StripPrefixLower => rest.to_ascii_lowercase(),
+            KeyTransform::StripPrefix => rest.to_string(),
+            KeyTransform::StripPrefixKebab => rest.to_ascii_lowercase().replace('_', "-"),
+            KeyTransform::None => var.to_string(),
+        })
+    }
+}
+
+/// Every rule of a run, compiled, with the prefilter's literals.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub by_lang: HashMap<Language, LangRules>,
+    pub env: EnvSettings,
+}
+
+impl RuleSet {
+    /// Built-in packs (minus `disabled` providers) plus the user's rule files.
+    pub fn load(extra: &[(String, String)], disabled: &[String], env: EnvSettings) -> Result<RuleSet> {
+        let mut specs = Vec::new();
+        for (name, text) in BUILTIN {
+            let file: RuleFile = serde_saphyr::from_str(text)
+                .with_context(|| format!("built-in rule file rules/{name} is invalid"))?;
+            specs.extend(
+                file.rules
+                    .into_iter()
+                    .filter(|r| !disabled.iter().any(|d| d == &r.provider))
+                    .map(|r| (format!("rules/{name}"), r)),
+            );
+        }
+        for (path, text) in extra {
+            let file: RuleFile = serde_saphyr::from_str(text)
+                .map_err(|e| anyhow::anyhow!("{path}: invalid rule file: {e}"))?;
+            specs.extend(file.rules.into_iter().map(|r| (path.clone(), r)));
+        }
+        Self::compile(specs, env)
+    }
+
+    pub fn compile(specs: Vec<(String, RuleSpec)>, env: EnvSettings) -> Result<RuleSet> {
+        let mut rules = Vec::new();
+        let mut by_lang: HashMap<Language, LangRules> = HashMap::new();
+        let mut ids = HashSet::new();
+        for (source, spec) in specs {
+            let idx = rules.len();
+            let rule = compile_rule(&source, &spec, &mut ids)?;
+            for &lang in &rule.languages {
+                let lr = by_lang.entry(lang).or_default();
+                for pat in &spec.call {
+                    let (receiver, name) = split_call(pat);
+                    lr.calls.entry(name).or_default().push(Matcher { rule: idx, receiver });
+                }
+                for pat in &spec.subscript {
+                    lr.subscripts.push(Matcher {
+                        rule: idx,
+                        receiver: Receiver::Glob(normalize_receiver(pat)),
+                    });
+                }
+                for pat in &spec.member {
+                    lr.members.push(Matcher {
+                        rule: idx,
+                        receiver: Receiver::Glob(normalize_receiver(pat)),
+                    });
+                }
+            }
+            rules.push(rule);
+        }
+        Ok(RuleSet { rules, by_lang, env })
+    }
+
+    pub fn lang(&self, lang: Language) -> Option<&LangRules> {
+        self.by_lang.get(&lang).filter(|r| !r.is_empty())
+    }
+
+    /// The literals the prefilter looks for in a file of this language: callee names, subscript
+    /// and member receivers' last segment, and the env flag prefixes.
+    pub fn literals(&self, lang: Language) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let Some(lr) = self.by_lang.get(&lang) else {
+            return out;
+        };
+        for (name, matchers) in &lr.calls {
+            if matchers.iter().all(|m| self.rules[m.rule].is_env) {
+                continue; // env reads are found through the prefixes below
+            }
+            out.insert(name.clone());
+        }
+        let has_env = lr
+            .calls
+            .values()
+            .flatten()
+            .chain(&lr.subscripts)
+            .chain(&lr.members)
+            .any(|m| self.rules[m.rule].is_env);
+        if has_env {
+            out.extend(self.env.prefixes.iter().cloned());
+        }
+        for m in lr.subscripts.iter().chain(&lr.members) {
+            if self.rules[m.rule].is_env {
+                continue;
+            }
+            if let Receiver::Glob(g) = &m.receiver {
+                let last = g.rsplit('.').next().unwrap_or(g).trim_matches('*');
+                if !last.is_empty() {
+                    out.insert(last.to_string());
+                }
+            }
+        }
+        out
+    }
+}
+
+fn split_call(pat: &str) -> (Receiver, String) {
+    let norm = normalize_receiver(pat);
+    match norm.rsplit_once('.') {
+        Some((recv, name)) => (Receiver::Glob(recv.to_string()), name.to_string()),
+        None => (Receiver::None, norm),
+    }
+}
+
+fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Result<Rule> {
+    let at = || format!("{source}: rule `{}`", spec.id);
+    if spec.id.is_empty() || !spec.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        bail!("{source}: rule id `{}` must be kebab-case", spec.id);
+    }
+    if !ids.insert(spec.id.clone()) {
+        bail!("{}: duplicate rule id", at());
+    }
+    let mut languages = Vec::new();
+    for l in &spec.language {
+        match Language::parse_rule_language(l) {
+            Some(ls) => languages.extend(ls),
+            None => bail!("{}: unknown language `{l}`", at()),
+        }
+    }
+    if languages.is_empty() {
+        bail!("{}: no language", at());
+    }
+    if spec.call.is_empty() && spec.subscript.is_empty() && spec.member.is_empty() {
+        bail!("{}: needs at least one of `call`, `subscript`, `member`", at());
+    }
+    for pat in &spec.call {
+        let (_, name) = split_call(pat);
+        if name.is_empty() || name.contains('*') {
+            bail!("{}: call pattern `{pat}` must end in an exact name", at());
+        }
+    }
+    if !spec.call.is_empty() && spec.key.arg.is_none() && spec.key.keyword.is_none() {
+        bail!("{}: `key` must give `arg` or `keyword`", at());
+    }
+    const PROVIDERS: &[&str] = &["flagsmith", "launchdarkly", "unleash", "openfeature", "env", "custom"];
+    if !PROVIDERS.contains(&spec.provider.as_str()) {
+        bail!("{}: unknown provider `{}` (one of {})", at(), spec.provider, PROVIDERS.join(", "));
+    }
+    let key_pattern = match &spec.key_pattern {
+        Some(p) => Some(regex::Regex::new(p).with_context(|| format!("{}: bad key_pattern", at()))?),
+        None => None,
+    };
+    Ok(Rule {
+        id: spec.id.clone(),
+        provider: spec.provider.clone(),
+        kind: spec.kind,
+        languages,
+        key: spec.key.clone(),
+        default: spec.default.clone(),
+        key_pattern,
+        is_env: spec.provider == "env",
+        source: source.to_string(),
+    })
+}
+
+/// Read a user's rule file from disk.
+pub fn read_rule_file(path: &Path) -> Result<(String, String)> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read rule file", path.display()))?;
+    Ok((path.display().to_string(), text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("*", "client"));
+        assert!(glob_match("*flags", "self.flags"));
+        assert!(!glob_match("*flags", "self.flagsx"));
+        assert!(glob_match("os.environ", "os.environ"));
+        assert!(!glob_match("os.environ", "xos.environ"));
+        assert!(glob_match("*unleash*", "self.unleash_client"));
+    }
+
+    #[test]
+    fn env_mapping() {
+        let e = EnvSettings::default();
+        assert_eq!(e.map("FLAG_NEW_CHECKOUT").as_deref(), Some("new_checkout"));
+        assert_eq!(e.map("DATABASE_URL"), None);
+        assert_eq!(e.map("FLAG_"), None);
+    }
+
+    #[test]
+    fn builtin_rules_compile() {
+        let set = RuleSet::load(&[], &[], EnvSettings::default()).unwrap();
+        for lang in Language::ALL {
+            assert!(set.lang(lang).is_some(), "{lang:?} has no rules");
+        }
+    }
+
+    #[test]
+    fn bad_rule_names_its_file() {
+        let err = RuleSet::load(
+            &[("my-rules.yml".into(), "rules:\n  - id: x\n    language: cobol\n    provider: custom\n    call: a.b\n    key: {arg: 0}\n".into())],
+            &[],
+            EnvSettings::default(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("my-rules.yml"), "{err}");
+        assert!(err.to_string().contains("cobol"), "{err}");
+    }
+}
