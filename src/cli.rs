@@ -1,4 +1,365 @@
-//! Command line.
+//! The command line: clap derive, one function per subcommand, and the exit code.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use clap::{Args, Parser, Subcommand};
+
+use crate::checks::{self, Selection};
+use crate::config::Config;
+use crate::date::Date;
+use crate::exit;
+use crate::finding::{sort_findings, Severity};
+use crate::inventory::Inventory;
+use crate::report::{self, Format, Report};
+use crate::rules::RuleSet;
+use crate::scan::{self, ScanOutput, Skipped};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "flagdebt",
+    version,
+    about = "Find every feature-flag read, join it with the registry and the provider, and report flag debt."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub cmd: Cmd,
+    /// Read this config file instead of discovering `.flagdebt.yml` upward from the working directory.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print only findings (no notes about skipped files, no summary).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Never color the output (also: the NO_COLOR environment variable).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Scan for flag debt: the main job. Exit 1 when a finding is at error level.
+    Scan(ScanArgs),
+    /// List every flag reference.
+    Refs(RefsArgs),
+    /// Print a check's documentation (`flagdebt explain raw-env-flag`), or list them all.
+    Explain {
+        code: Option<String>,
+        /// List every check with its default severity.
+        #[arg(long)]
+        list: bool,
+    },
+    /// Show the compiled rules.
+    Rules {
+        /// Print the prefilter's literals, one per line.
+        #[arg(long)]
+        literals: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Files or folders to scan (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Run only these checks (comma-separated codes).
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub select: Vec<String>,
+    /// Skip these checks (comma-separated codes).
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub ignore: Vec<String>,
+    /// The date that date checks compare against (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct RefsArgs {
+    /// Files or folders to scan (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+}
+
+/// Parse the process's arguments, run, and return the exit code.
 pub fn run_from_env() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!(
+                "flagdebt: error: {}",
+                crate::config::one_line(&format!("{e:#}"))
+            );
+            exit::ERROR
+        }
+    }
+}
+
+pub fn run(cli: &Cli) -> Result<i32> {
+    match &cli.cmd {
+        Cmd::Scan(a) => cmd_scan(cli, a),
+        Cmd::Refs(a) => cmd_refs(cli, a),
+        Cmd::Explain { code, list } => cmd_explain(code.as_deref(), *list),
+        Cmd::Rules { literals } => cmd_rules(cli, *literals),
+    }
+}
+
+fn color(cli: &Cli) -> bool {
+    !cli.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal()
+}
+
+fn load_config(cli: &Cli) -> Result<Config> {
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    Config::discover(&cwd, cli.config.as_deref())
+}
+
+fn load_rules(cfg: &Config) -> Result<RuleSet> {
+    RuleSet::load(&cfg.extra_rules()?, &cfg.disable_packs, cfg.env_settings())
+}
+
+/// What one run scanned: one or more roots, merged. With one root, paths are relative to it;
+/// with several, each path keeps its root as written as a prefix.
+pub struct Scanned {
+    pub root: String,
+    pub root_path: PathBuf,
+    pub out: ScanOutput,
+}
+
+pub fn scan_paths(paths: &[PathBuf], cfg: &Config, rules: &RuleSet) -> Result<Scanned> {
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    for p in &paths {
+        if !p.exists() {
+            anyhow::bail!("{}: no such file or folder", p.display());
+        }
+    }
+    let opts = cfg.walk_options();
+    if paths.len() == 1 {
+        let out = scan::scan(&paths[0], &opts, rules);
+        return Ok(Scanned {
+            root: display_path(&paths[0]),
+            root_path: paths[0].clone(),
+            out,
+        });
+    }
+    let mut all = ScanOutput::default();
+    for p in &paths {
+        let prefix = display_path(p);
+        let pre = |s: &str| {
+            if p.is_file() {
+                prefix.clone()
+            } else {
+                format!("{}/{s}", prefix.trim_end_matches('/'))
+            }
+        };
+        let mut out = scan::scan(p, &opts, rules);
+        out.references
+            .iter_mut()
+            .for_each(|r| r.path = pre(&r.path));
+        out.unresolved
+            .iter_mut()
+            .for_each(|r| r.path = pre(&r.path));
+        let fix = |v: &mut Vec<Skipped>| v.iter_mut().for_each(|s| s.path = pre(&s.path));
+        fix(&mut out.skipped);
+        fix(&mut out.parse_errors);
+        all.references.extend(out.references);
+        all.unresolved.extend(out.unresolved);
+        all.skipped.extend(out.skipped);
+        all.parse_errors.extend(out.parse_errors);
+        all.stats.files += out.stats.files;
+        all.stats.parsed += out.stats.parsed;
+        all.stats.bytes += out.stats.bytes;
+    }
+    all.references
+        .sort_by(|a, b| (&a.path, a.span, &a.flag).cmp(&(&b.path, b.span, &b.flag)));
+    all.unresolved
+        .sort_by(|a, b| (&a.path, a.span).cmp(&(&b.path, b.span)));
+    all.skipped.sort();
+    all.parse_errors.sort();
+    Ok(Scanned {
+        root: ".".into(),
+        root_path: PathBuf::from("."),
+        out: all,
+    })
+}
+
+fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    let s = s.trim_end_matches('/');
+    if s.is_empty() {
+        ".".into()
+    } else {
+        s.to_string()
+    }
+}
+
+fn notes(cli: &Cli, scanned: &Scanned) {
+    if cli.quiet {
+        return;
+    }
+    for s in &scanned.out.skipped {
+        eprintln!(
+            "note: skipped {}: {}",
+            if s.path.is_empty() { "?" } else { &s.path },
+            s.reason
+        );
+    }
+    for s in &scanned.out.parse_errors {
+        eprintln!("note: {}: {}", s.path, s.reason);
+    }
+}
+
+fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
+    let cfg = load_config(cli)?;
+    let rules = load_rules(&cfg)?;
+    let sel = Selection {
+        select: a.select.clone(),
+        ignore: a.ignore.clone(),
+    };
+    sel.validate()?;
+    let today = match &a.today {
+        Some(t) => Date::parse(t)
+            .ok_or_else(|| anyhow::anyhow!("--today: `{t}` is not a YYYY-MM-DD date"))?,
+        None => Date::today(),
+    };
+    let scanned = scan_paths(&a.paths, &cfg, &rules)?;
+    let inventory = Inventory::build(&scanned.out);
+    let cx = checks::Context {
+        inventory: &inventory,
+        config: &cfg,
+        today,
+    };
+    let mut findings = checks::run(&cx, &sel)?;
+    sort_findings(&mut findings);
+    notes(cli, &scanned);
+    let report = Report {
+        root: scanned.root.clone(),
+        root_path: scanned.root_path.clone(),
+        inventory: &inventory,
+        findings: &findings,
+        skipped: &scanned.out.skipped,
+        parse_errors: &scanned.out.parse_errors,
+        stats: &scanned.out.stats,
+        color: color(cli),
+    };
+    let text = match a.format {
+        Format::Human => {
+            let mut s = report::human::render_findings(&report);
+            if cli.quiet {
+                s = s
+                    .lines()
+                    .filter(|l| !l.starts_with("Found ") && !l.starts_with("No findings"))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+            }
+            s
+        }
+        Format::Json => report::json::render(&report),
+        other => anyhow::bail!("--format {other:?} is not available yet"),
+    };
+    report::emit(text.as_bytes()).context("cannot write the output")?;
+    Ok(if findings.iter().any(|f| f.severity == Severity::Error) {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
+}
+
+fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
+    let cfg = load_config(cli)?;
+    let rules = load_rules(&cfg)?;
+    let scanned = scan_paths(&a.paths, &cfg, &rules)?;
+    let inventory = Inventory::build(&scanned.out);
+    notes(cli, &scanned);
+    let report = Report {
+        root: scanned.root.clone(),
+        root_path: scanned.root_path.clone(),
+        inventory: &inventory,
+        findings: &[],
+        skipped: &scanned.out.skipped,
+        parse_errors: &scanned.out.parse_errors,
+        stats: &scanned.out.stats,
+        color: color(cli),
+    };
+    let text = match a.format {
+        Format::Human => report::human::render_refs(&report),
+        Format::Json => report::json::render(&report),
+        other => anyhow::bail!("`flagdebt refs` writes human or json, not {other:?}"),
+    };
+    report::emit(text.as_bytes()).context("cannot write the output")?;
+    Ok(exit::OK)
+}
+
+fn cmd_explain(code: Option<&str>, list: bool) -> Result<i32> {
+    if list || code.is_none() {
+        let mut s = String::new();
+        for c in checks::ALL {
+            s.push_str(&format!(
+                "{:28} {:8} {}\n",
+                c.code,
+                c.severity.as_str(),
+                c.summary()
+            ));
+        }
+        report::emit(s.as_bytes())?;
+        return Ok(exit::OK);
+    }
+    let code = code.unwrap_or_default();
+    let check = checks::by_code(code).ok_or_else(|| {
+        anyhow::anyhow!("unknown check code `{code}` (see `flagdebt explain --list`)")
+    })?;
+    let text = format!(
+        "# {} (default severity: {})\n\n{}",
+        check.code,
+        check.severity,
+        check.doc()
+    );
+    report::emit(text.as_bytes())?;
+    Ok(exit::OK)
+}
+
+fn cmd_rules(cli: &Cli, literals: bool) -> Result<i32> {
+    let cfg = load_config(cli)?;
+    let rules = load_rules(&cfg)?;
+    let mut s = String::new();
+    if literals {
+        let pre = crate::scan::prefilter::Prefilter::new(&rules);
+        let mut lits: Vec<&String> = pre.literals().iter().collect();
+        lits.sort();
+        for l in lits {
+            s.push_str(l);
+            s.push('\n');
+        }
+    } else {
+        for r in &rules.rules {
+            let langs: Vec<&str> = r.languages.iter().map(|l| l.name()).collect();
+            s.push_str(&format!(
+                "{:28} {:12} {:10} {}\n",
+                r.id,
+                r.provider,
+                langs.join(","),
+                r.source
+            ));
+        }
+    }
+    report::emit(s.as_bytes())?;
+    Ok(exit::OK)
 }

@@ -1,1 +1,198 @@
-//! `.flagdebt.yml`: discovery and schema.
+//! `.flagdebt.yml`: discovered upward from the working directory (or named with `--config`),
+//! and its schema. Every field is optional; an unknown field is an error naming the file, so a
+//! typo never silently turns a check off.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+use crate::rules::{EnvSettings, KeyTransform};
+use crate::walk::WalkOptions;
+
+pub const FILE_NAMES: &[&str] = &[".flagdebt.yml", ".flagdebt.yaml", "flagdebt.yml"];
+
+/// The largest config file read (a config is a few KB; anything bigger is a mistake or hostile).
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Registry files or folders (relative to the config file). Empty: discovered.
+    #[serde(default)]
+    pub registries: Vec<String>,
+    /// Extra rule files (relative to the config file).
+    #[serde(default)]
+    pub rules: Vec<String>,
+    /// Built-in packs to switch off, by provider (`launchdarkly`, `unleash`, `env`, ...).
+    #[serde(default)]
+    pub disable_packs: Vec<String>,
+    /// In-house helper callees, `receiver.name` patterns (`*flags.is_on`), key at argument 0.
+    #[serde(default)]
+    pub helpers: Vec<String>,
+    #[serde(default)]
+    pub env: EnvConfig,
+    /// Extra path globs to leave out, added to the defaults.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Replace the default excludes (vendor, node_modules, third_party).
+    pub default_excludes: Option<bool>,
+    /// Files larger than this many bytes are skipped (default 2 MB).
+    pub max_file_size: Option<u64>,
+    /// Consumer classes (seed 004): class name → path globs.
+    #[serde(default)]
+    pub consumers: BTreeMap<String, Vec<String>>,
+    /// Severity per check code: error | warning | info | off.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    /// Provider connections (see the provider docs).
+    #[serde(default)]
+    pub providers: Vec<serde_json::Value>,
+    /// Environments that must always agree (seed 000: Production and Development).
+    #[serde(default)]
+    pub agree: Vec<Vec<String>>,
+    /// Deployment env files (dotenv, `heroku config --json`) to check for dormant overrides.
+    #[serde(default)]
+    pub env_files: Vec<String>,
+    /// Where the config was read from (not part of the schema).
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvConfig {
+    /// Variable prefixes that mark a flag (default FLAG_, FEATURE_, FF_).
+    pub prefixes: Option<Vec<String>>,
+    /// strip_prefix_lower (default) | strip_prefix | strip_prefix_kebab | none
+    pub key_transform: Option<KeyTransform>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Thresholds {
+    /// Days a flag may sit fully on / off / at GA before it is stale (seed 003: 30).
+    pub stale_days: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds { stale_days: 30 }
+    }
+}
+
+impl Config {
+    /// Find the config upward from `start`, or read `explicit`.
+    pub fn discover(start: &Path, explicit: Option<&Path>) -> Result<Config> {
+        if let Some(p) = explicit {
+            return Config::read(p);
+        }
+        let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
+        let mut dir = Some(start.as_path());
+        while let Some(d) = dir {
+            for name in FILE_NAMES {
+                let p = d.join(name);
+                if p.is_file() {
+                    return Config::read(&p);
+                }
+            }
+            dir = d.parent();
+        }
+        Ok(Config::default())
+    }
+
+    pub fn read(path: &Path) -> Result<Config> {
+        let meta = std::fs::metadata(path)
+            .with_context(|| format!("{}: cannot read config", path.display()))?;
+        if meta.len() > MAX_CONFIG_BYTES {
+            bail!("{}: config file is larger than 1 MB", path.display());
+        }
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read config", path.display()))?;
+        let mut cfg: Config = if text.trim().is_empty() {
+            Config::default()
+        } else {
+            serde_saphyr::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), one_line(&e.to_string())))?
+        };
+        cfg.path = Some(path.to_path_buf());
+        Ok(cfg)
+    }
+
+    /// The folder paths in the config are relative to.
+    pub fn base_dir(&self) -> Option<&Path> {
+        self.path.as_deref().and_then(Path::parent)
+    }
+
+    pub fn env_settings(&self) -> EnvSettings {
+        let d = EnvSettings::default();
+        EnvSettings {
+            prefixes: self.env.prefixes.clone().unwrap_or(d.prefixes),
+            transform: self.env.key_transform.unwrap_or(d.transform),
+        }
+    }
+
+    pub fn walk_options(&self) -> WalkOptions {
+        let mut w = WalkOptions::default();
+        if self.default_excludes == Some(false) {
+            w.exclude.clear();
+        }
+        w.exclude.extend(self.exclude.iter().cloned());
+        if let Some(m) = self.max_file_size {
+            w.max_file_size = m;
+        }
+        w
+    }
+
+    /// Extra rule files as (name, text), plus the `helpers:` list as a generated rule file.
+    pub fn extra_rules(&self) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for r in &self.rules {
+            let p = match self.base_dir() {
+                Some(b) => b.join(r),
+                None => PathBuf::from(r),
+            };
+            out.push(crate::rules::read_rule_file(&p)?);
+        }
+        if !self.helpers.is_empty() {
+            let calls: Vec<String> = self
+                .helpers
+                .iter()
+                .map(|h| format!("\"{}\"", h.replace('"', "")))
+                .collect();
+            let mut text = String::from("rules:\n");
+            for lang in [
+                "python",
+                "go",
+                "javascript",
+                "typescript",
+                "java",
+                "ruby",
+                "rust",
+            ] {
+                text.push_str(&format!(
+                    "  - id: config-helpers-{lang}\n    language: {lang}\n    provider: custom\n    call: [{}]\n    key: {{ arg: 0 }}\n",
+                    calls.join(", ")
+                ));
+            }
+            let name = match &self.path {
+                Some(p) => format!("{} (helpers)", p.display()),
+                None => "config helpers".into(),
+            };
+            out.push((name, text));
+        }
+        Ok(out)
+    }
+}
+
+/// Errors from YAML parsers can span several lines; a CLI error is one line.
+pub fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}

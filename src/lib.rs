@@ -6,13 +6,16 @@
 pub mod checks;
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod finding;
+pub mod inventory;
 pub mod lang;
 pub mod provider;
 pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod walk;
 
 /// Exit codes, as every linter in the ecosystem uses them.
 pub mod exit {

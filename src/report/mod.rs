@@ -1,1 +1,53 @@
-//! Renderers, one file per output format.
+//! Renderers, one file per output format. Each takes the same [`Report`] and writes bytes;
+//! every format is deterministic (sorted input, no timings, no absolute paths).
+
+pub mod human;
+pub mod json;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use crate::finding::{Finding, Severity};
+use crate::inventory::Inventory;
+use crate::scan::{Skipped, Stats};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
+}
+
+/// Everything a renderer may show.
+pub struct Report<'a> {
+    /// The scan root as the user gave it (`fixtures/bookstore`), for display and for paths
+    /// that must be relative to the working directory (GitHub annotations).
+    pub root: String,
+    /// The root on disk, to read source lines for snippets.
+    pub root_path: PathBuf,
+    pub inventory: &'a Inventory,
+    pub findings: &'a [Finding],
+    pub skipped: &'a [Skipped],
+    pub parse_errors: &'a [Skipped],
+    pub stats: &'a Stats,
+    pub color: bool,
+}
+
+impl Report<'_> {
+    pub fn count(&self, sev: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == sev).count()
+    }
+}
+
+/// Write, treating a closed pipe (`flagdebt refs | head`) as success.
+pub fn emit(bytes: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}

@@ -1,1 +1,159 @@
-//! The scanner.
+//! The scanner: walk → prefilter → parse → extract → resolve. It finds every flag read
+//! ([`Reference`]) and every key it could not resolve ([`Unresolved`]), and says which files it
+//! skipped and why. It knows nothing of registries or providers.
+
+pub mod extract;
+mod go;
+mod java;
+mod js;
+pub mod prefilter;
+mod python;
+pub mod resolve;
+mod ruby;
+mod rust;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::Span;
+use crate::lang::Language;
+use crate::rules::RuleSet;
+use crate::walk::{self, WalkOptions};
+
+/// How a reference's key was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Via {
+    /// A string literal at the call site.
+    Literal,
+    /// A constant, enum member or const-object field, in this file or imported.
+    Constant,
+    /// An environment variable name mapped to a flag key (`FLAG_X` → `x`).
+    Env,
+    /// A literal passed to a wrapper function that forwards it to an SDK call.
+    Wrapper,
+}
+
+/// One flag read in code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reference {
+    pub flag: String,
+    pub path: String,
+    #[serde(flatten)]
+    pub span: Span,
+    pub language: Language,
+    pub provider: String,
+    pub rule: String,
+    pub via: Via,
+    /// The call-site default (fallback) value, when the call has a literal one.
+    pub default: Option<serde_json::Value>,
+    /// Whether the file is test code.
+    pub test: bool,
+    /// For env reads: the variable name (`FLAG_NEW_CHECKOUT`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env_var: Option<String>,
+    /// For constant keys: the expression as written (`FlagKey.NEW_CHECKOUT`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expr: Option<String>,
+}
+
+/// A flag read whose key cannot be known statically: it becomes a `dynamic-flag-key` finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unresolved {
+    pub path: String,
+    #[serde(flatten)]
+    pub span: Span,
+    pub language: Language,
+    pub provider: String,
+    pub rule: String,
+    /// The key expression as written.
+    pub expr: String,
+    /// Why it could not be resolved.
+    pub reason: String,
+    pub test: bool,
+}
+
+/// A file the scan passed over, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Stats {
+    /// Source files of a known language seen by the walk.
+    pub files: usize,
+    /// Files that passed the prefilter and were parsed.
+    pub parsed: usize,
+    /// Bytes of source read.
+    pub bytes: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct ScanOutput {
+    pub references: Vec<Reference>,
+    pub unresolved: Vec<Unresolved>,
+    pub skipped: Vec<Skipped>,
+    /// Syntax errors: the file was still read, valid parts reported.
+    pub parse_errors: Vec<Skipped>,
+    pub stats: Stats,
+}
+
+/// Scan one root. Paths in the output are relative to `root`.
+pub fn scan(root: &std::path::Path, opts: &WalkOptions, rules: &RuleSet) -> ScanOutput {
+    let pre = prefilter::Prefilter::new(rules);
+    let walked = walk::walk(root, opts, &pre, rules);
+    let mut out = ScanOutput {
+        skipped: walked.skipped,
+        parse_errors: walked.parse_errors,
+        stats: walked.stats,
+        ..Default::default()
+    };
+    let files: BTreeMap<String, (Language, PathBuf)> = walked.index;
+    let resolved = resolve::resolve(root, walked.facts, &files, rules, opts);
+    out.references = resolved.references;
+    out.unresolved = resolved.unresolved;
+    out.skipped.extend(resolved.skipped);
+    out.references.sort_by(|a, b| {
+        (&a.path, a.span.line, a.span.column, &a.flag, &a.rule).cmp(&(
+            &b.path,
+            b.span.line,
+            b.span.column,
+            &b.flag,
+            &b.rule,
+        ))
+    });
+    out.references.dedup();
+    out.unresolved
+        .sort_by(|a, b| (&a.path, a.span, &a.rule).cmp(&(&b.path, b.span, &b.rule)));
+    out.unresolved.dedup();
+    out.skipped.sort();
+    out.skipped.dedup();
+    out.parse_errors.sort();
+    out
+}
+
+/// Extract one file's facts with the right parser. `with_rules` false collects only constants
+/// and imports. None when the file cannot be parsed at all.
+pub fn extract_file(
+    lang: Language,
+    rel: &str,
+    text: &str,
+    rules: &RuleSet,
+    with_rules: bool,
+) -> Option<extract::FileFacts> {
+    use extract::extract_tree_sitter as ts;
+    match lang {
+        Language::Python => ts(lang, rel, text, rules, with_rules, &python::Python),
+        Language::Go => ts(lang, rel, text, rules, with_rules, &go::Go),
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            ts(lang, rel, text, rules, with_rules, &js::Js)
+        }
+        Language::Java => ts(lang, rel, text, rules, with_rules, &java::Java),
+        Language::Ruby => ts(lang, rel, text, rules, with_rules, &ruby::Ruby),
+        Language::Rust => rust::extract(rel, text, rules, with_rules),
+    }
+}

@@ -1,0 +1,211 @@
+//! `--format human`: findings as ariadne diagnostics with the source span, then a summary.
+//! References (`flagdebt refs`) as aligned lines.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use ariadne::{Color, Config, Label, Report as Diag, ReportKind, Source};
+
+use super::Report;
+use crate::finding::{Finding, Severity};
+
+/// Character offset of a 1-based (line, column) in `text`.
+fn offset(text: &str, line: usize, col: usize) -> usize {
+    let mut off = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return off + (col.saturating_sub(1)).min(l.chars().count());
+        }
+        off += l.chars().count();
+    }
+    off
+}
+
+pub fn render_findings(r: &Report) -> String {
+    let mut out = Vec::new();
+    let mut sources: HashMap<&str, Option<Source<String>>> = HashMap::new();
+    for f in r.findings {
+        let src = sources.entry(&f.path).or_insert_with(|| {
+            std::fs::read_to_string(r.root_path.join(&f.path))
+                .ok()
+                .or_else(|| {
+                    (r.root_path.is_file())
+                        .then(|| std::fs::read_to_string(&r.root_path).ok())
+                        .flatten()
+                })
+                .map(Source::from)
+        });
+        render_one(f, src.as_ref(), r.color, &mut out);
+    }
+    let mut s = String::from_utf8_lossy(&out).into_owned();
+    s.push_str(&summary(r));
+    s
+}
+
+fn render_one(f: &Finding, src: Option<&Source<String>>, color: bool, out: &mut Vec<u8>) {
+    let (kind, c) = match f.severity {
+        Severity::Error => (ReportKind::Error, Color::Red),
+        Severity::Warning => (ReportKind::Warning, Color::Yellow),
+        Severity::Info => (ReportKind::Advice, Color::Blue),
+    };
+    let Some(src) = src else {
+        let _ = writeln!(
+            StringSink(out),
+            "{}[{}]: {}\n  --> {}:{}:{}\n",
+            f.severity,
+            f.code,
+            f.message,
+            f.path,
+            f.span.line,
+            f.span.column
+        );
+        return;
+    };
+    let text = src.text();
+    let start = offset(text, f.span.line, f.span.column);
+    let mut end = offset(
+        text,
+        f.span.end_line.max(f.span.line),
+        f.span.end_column.max(1),
+    );
+    if end <= start {
+        end = start + 1;
+    }
+    let id = f.path.as_str();
+    let mut diag = Diag::build(kind, (id, start..end))
+        .with_config(Config::default().with_color(color))
+        .with_code(&f.code)
+        .with_message(&f.message)
+        .with_label(
+            Label::new((id, start..end))
+                .with_color(c)
+                .with_message(match &f.flag {
+                    Some(flag) => format!("flag `{flag}`"),
+                    None => "here".to_string(),
+                }),
+        );
+    for n in &f.notes {
+        diag = diag.with_note(n);
+    }
+    let _ = diag.finish().write((id, src), &mut *out);
+}
+
+struct StringSink<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for StringSink<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+pub fn summary(r: &Report) -> String {
+    let (e, w, i) = (
+        r.count(Severity::Error),
+        r.count(Severity::Warning),
+        r.count(Severity::Info),
+    );
+    let refs = r.inventory.references.len();
+    let flags = r.inventory.flags.len();
+    let mut s = String::new();
+    if r.findings.is_empty() {
+        let _ = write!(s, "No findings.");
+    } else {
+        let _ = write!(
+            s,
+            "Found {} finding{} ({e} error{}, {w} warning{}, {i} info).",
+            r.findings.len(),
+            plural(r.findings.len()),
+            plural(e),
+            plural(w)
+        );
+    }
+    let _ = writeln!(
+        s,
+        " {refs} flag reference{} to {flags} flag{} in {} file{} ({} parsed).",
+        plural(refs),
+        plural(flags),
+        r.stats.files,
+        plural(r.stats.files),
+        r.stats.parsed
+    );
+    s
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `flagdebt refs`: one aligned line per reference.
+pub fn render_refs(r: &Report) -> String {
+    let rows: Vec<[String; 5]> = r
+        .inventory
+        .references
+        .iter()
+        .map(|x| {
+            let via = match (&x.env_var, &x.expr) {
+                (Some(v), _) => format!("env {v}"),
+                (None, Some(e)) => format!("constant {e}"),
+                _ => "literal".to_string(),
+            };
+            [
+                format!("{}:{}:{}", x.path, x.span.line, x.span.column),
+                x.flag.clone(),
+                x.provider.clone(),
+                if x.test {
+                    format!("{} (test)", x.rule)
+                } else {
+                    x.rule.clone()
+                },
+                via,
+            ]
+        })
+        .collect();
+    let mut widths = [0usize; 5];
+    for row in &rows {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut s = String::new();
+    for row in &rows {
+        let line = format!(
+            "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3]
+        );
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
+    for u in &r.inventory.unresolved {
+        let _ = writeln!(
+            s,
+            "{}:{}:{}  ?  {}  {}  dynamic {}",
+            u.path, u.span.line, u.span.column, u.provider, u.rule, u.expr
+        );
+    }
+    let _ = writeln!(
+        s,
+        "{} reference{} to {} flag{}, {} unresolved, in {} file{} ({} parsed).",
+        r.inventory.references.len(),
+        plural(r.inventory.references.len()),
+        r.inventory.flags.len(),
+        plural(r.inventory.flags.len()),
+        r.inventory.unresolved.len(),
+        r.stats.files,
+        plural(r.stats.files),
+        r.stats.parsed
+    );
+    s
+}

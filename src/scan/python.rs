@@ -1,0 +1,228 @@
+//! Python: calls, `os.environ[...]` subscripts, imports (`import os as x`, `from os import
+//! environ`) and string constants (module level, class bodies such as `class Flag(str, Enum)`).
+
+use serde_json::Value;
+use tree_sitter::Node;
+
+use super::extract::{dotted_path, number, unescape, Adapter, Arg, Cx, KeyExpr};
+
+pub struct Python;
+
+const MEMBER: &[(&str, &str, &str)] = &[("attribute", "object", "attribute")];
+const IDENT: &[&str] = &["identifier"];
+
+impl Adapter for Python {
+    fn visit<'t>(&self, node: Node<'t>, cx: &mut Cx<'t>) {
+        match node.kind() {
+            "call" => {
+                let (Some(func), Some(args)) = (
+                    node.child_by_field_name("function"),
+                    node.child_by_field_name("arguments"),
+                ) else {
+                    return;
+                };
+                let (receiver, name) = match func.kind() {
+                    "attribute" => match (
+                        func.child_by_field_name("object"),
+                        func.child_by_field_name("attribute"),
+                    ) {
+                        (Some(o), Some(a)) => (Some(o), cx.text(a)),
+                        _ => return,
+                    },
+                    "identifier" => (None, cx.text(func)),
+                    _ => return,
+                };
+                let args = arguments(args, cx);
+                cx.call(node, receiver, name, &args, self);
+            }
+            "subscript" => {
+                if let (Some(value), Some(index)) = (
+                    node.child_by_field_name("value"),
+                    node.child_by_field_name("subscript"),
+                ) {
+                    cx.subscript(node, value, index, self);
+                }
+            }
+            "import_statement" => {
+                let mut c = node.walk();
+                for name in node.children_by_field_name("name", &mut c) {
+                    match name.kind() {
+                        "aliased_import" => {
+                            if let (Some(n), Some(a)) = (
+                                name.child_by_field_name("name"),
+                                name.child_by_field_name("alias"),
+                            ) {
+                                let module = cx.text(n).to_string();
+                                let alias = cx.text(a).to_string();
+                                cx.aliases.insert(alias.clone(), module.clone());
+                                cx.import(&alias, &module, None);
+                            }
+                        }
+                        _ => {
+                            let module = cx.text(name).to_string();
+                            cx.import(&module.clone(), &module, None);
+                        }
+                    }
+                }
+            }
+            "import_from_statement" => {
+                let Some(module) = node.child_by_field_name("module_name") else {
+                    return;
+                };
+                let module = cx.text(module).to_string();
+                let mut c = node.walk();
+                for name in node.children_by_field_name("name", &mut c) {
+                    let (item, local) = match name.kind() {
+                        "aliased_import" => match (
+                            name.child_by_field_name("name"),
+                            name.child_by_field_name("alias"),
+                        ) {
+                            (Some(n), Some(a)) => (cx.text(n).to_string(), cx.text(a).to_string()),
+                            _ => continue,
+                        },
+                        _ => (cx.text(name).to_string(), cx.text(name).to_string()),
+                    };
+                    cx.aliases.insert(local.clone(), format!("{module}.{item}"));
+                    cx.import(&local, &module, Some(&item));
+                }
+            }
+            "assignment" => constant(node, cx),
+            _ => {}
+        }
+    }
+
+    fn key(&self, node: Node, cx: &Cx) -> KeyExpr {
+        match node.kind() {
+            "string" => match string_value(node, cx) {
+                Some(s) => KeyExpr::Literal(s),
+                None => KeyExpr::Dynamic("an f-string".into()),
+            },
+            "concatenated_string" => {
+                let mut out = String::new();
+                let mut c = node.walk();
+                for part in node.named_children(&mut c) {
+                    match string_value(part, cx) {
+                        Some(s) => out.push_str(&s),
+                        None => return KeyExpr::Dynamic("an f-string".into()),
+                    }
+                }
+                KeyExpr::Literal(out)
+            }
+            "identifier" | "attribute" => match dotted_path(node, cx.src, MEMBER, IDENT) {
+                Some(p) => KeyExpr::Path(p),
+                None => KeyExpr::Dynamic("an expression".into()),
+            },
+            "binary_operator" => KeyExpr::Dynamic("a concatenation".into()),
+            "call" => KeyExpr::Dynamic("a call's result".into()),
+            "parenthesized_expression" => match node.named_child(0) {
+                Some(inner) => self.key(inner, cx),
+                None => KeyExpr::Dynamic("an expression".into()),
+            },
+            k => KeyExpr::Dynamic(format!("a {}", k.replace('_', " "))),
+        }
+    }
+
+    fn literal(&self, node: Node, cx: &Cx) -> Option<Value> {
+        match node.kind() {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            "none" => Some(Value::Null),
+            "integer" | "float" => number(cx.text(node)),
+            "string" => string_value(node, cx).map(Value::String),
+            "unary_operator" => {
+                let t = cx.text(node).replace(' ', "");
+                number(&t)
+            }
+            _ => None,
+        }
+    }
+}
+
+fn arguments<'t>(args: Node<'t>, _cx: &Cx<'t>) -> Vec<Arg<'t>> {
+    let mut out = Vec::new();
+    let mut c = args.walk();
+    for a in args.named_children(&mut c) {
+        match a.kind() {
+            "keyword_argument" => {
+                if let (Some(n), Some(v)) = (
+                    a.child_by_field_name("name"),
+                    a.child_by_field_name("value"),
+                ) {
+                    out.push(Arg {
+                        keyword: Some(_cx.src.get(n.byte_range()).unwrap_or("")),
+                        value: v,
+                    });
+                }
+            }
+            "comment" => {}
+            "list_splat" | "dictionary_splat" => return out, // positions after a splat are unknown
+            _ => out.push(Arg {
+                keyword: None,
+                value: a,
+            }),
+        }
+    }
+    out
+}
+
+/// A plain (non-f) string's value; None for an f-string with interpolations.
+fn string_value(node: Node, cx: &Cx) -> Option<String> {
+    if node.kind() != "string" {
+        return None;
+    }
+    let mut out = String::new();
+    let mut raw = false;
+    let mut c = node.walk();
+    for part in node.named_children(&mut c) {
+        match part.kind() {
+            "string_start" => raw = cx.text(part).to_ascii_lowercase().contains('r'),
+            "string_content" => {
+                let t = cx.text(part);
+                out.push_str(&if raw { t.to_string() } else { unescape(t) });
+            }
+            "escape_sequence" => out.push_str(&unescape(cx.text(part))),
+            "interpolation" => return None,
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
+/// `NAME = "value"` at module level or directly in a class body (`class Flag(str, Enum)`).
+fn constant(node: Node, cx: &mut Cx) {
+    let (Some(left), Some(right)) = (
+        node.child_by_field_name("left"),
+        node.child_by_field_name("right"),
+    ) else {
+        return;
+    };
+    if left.kind() != "identifier" || right.kind() != "string" {
+        return;
+    }
+    let Some(value) = string_value(right, cx) else {
+        return;
+    };
+    let name = cx.text(left).to_string();
+    // expression_statement → module | block → class_definition
+    let Some(stmt) = node.parent() else { return };
+    let Some(container) = stmt.parent() else {
+        return;
+    };
+    match container.kind() {
+        "module" => cx.constant(name, value),
+        "block" => {
+            if let Some(class) = container
+                .parent()
+                .filter(|p| p.kind() == "class_definition")
+            {
+                if class.parent().is_some_and(|p| p.kind() == "module") {
+                    if let Some(cn) = class.child_by_field_name("name") {
+                        let cname = cx.text(cn).to_string();
+                        cx.constant(format!("{cname}.{name}"), value);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}

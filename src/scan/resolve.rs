@@ -1,0 +1,439 @@
+//! Key resolution: turn each raw reference's key into a flag key. Literals map directly (env
+//! variable names through the configured prefix mapping); identifier paths are looked up in the
+//! file's own constants, then through its imports in the files they name (parsed on demand,
+//! constants only, once each). What cannot be resolved is reported, never guessed.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::extract::{FileFacts, Import, KeyExpr, RawRef};
+use super::{Reference, Skipped, Unresolved, Via};
+use crate::lang::Language;
+use crate::rules::RuleSet;
+use crate::walk::WalkOptions;
+
+pub struct Resolved {
+    pub references: Vec<Reference>,
+    pub unresolved: Vec<Unresolved>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Constants of files, parsed on demand.
+struct ConstCache<'a> {
+    index: &'a BTreeMap<String, (Language, PathBuf)>,
+    rules: &'a RuleSet,
+    opts: &'a WalkOptions,
+    parsed: HashMap<String, Option<HashMap<String, String>>>,
+    skipped: Vec<Skipped>,
+}
+
+impl ConstCache<'_> {
+    fn constants(&mut self, rel: &str) -> Option<&HashMap<String, String>> {
+        if !self.parsed.contains_key(rel) {
+            let loaded = self.load(rel);
+            self.parsed.insert(rel.to_string(), loaded);
+        }
+        self.parsed.get(rel).and_then(|c| c.as_ref())
+    }
+
+    fn load(&mut self, rel: &str) -> Option<HashMap<String, String>> {
+        let (lang, path) = self.index.get(rel)?;
+        let meta = std::fs::metadata(path).ok()?;
+        if meta.len() > self.opts.max_file_size {
+            return None;
+        }
+        let bytes = std::fs::read(path).ok()?;
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            self.skipped.push(Skipped {
+                path: rel.to_string(),
+                reason: "not valid UTF-8; its constants were not read".into(),
+            });
+            return None;
+        };
+        let facts = super::extract_file(*lang, rel, text, self.rules, false)?;
+        Some(facts.constants)
+    }
+}
+
+pub fn resolve(
+    _root: &Path,
+    facts: Vec<FileFacts>,
+    index: &BTreeMap<String, (Language, PathBuf)>,
+    rules: &RuleSet,
+    opts: &WalkOptions,
+) -> Resolved {
+    let mut cache = ConstCache {
+        index,
+        rules,
+        opts,
+        parsed: HashMap::new(),
+        skipped: Vec::new(),
+    };
+    // Files parsed with rules already have their constants.
+    for f in &facts {
+        cache
+            .parsed
+            .insert(f.path.clone(), Some(f.constants.clone()));
+    }
+    let mut references = Vec::new();
+    let mut unresolved = Vec::new();
+    for f in &facts {
+        let Some(lang) = f.language else { continue };
+        for r in &f.refs {
+            let rule = &rules.rules[r.rule];
+            let (value, via) = match &r.key {
+                KeyExpr::Literal(k) => (Ok(k.clone()), Via::Literal),
+                KeyExpr::Dynamic(why) => (Err(format!("the key is {why}")), Via::Literal),
+                KeyExpr::Path(p) => (
+                    lookup(f, lang, p, index, &mut cache).ok_or_else(|| {
+                        format!(
+                            "`{}` is not a string constant flagdebt can resolve",
+                            p.join(".")
+                        )
+                    }),
+                    Via::Constant,
+                ),
+            };
+            match value {
+                Ok(v) => {
+                    let (flag, via, env_var) = if rule.is_env {
+                        match rules.env.map(&v) {
+                            Some(k) => (k, Via::Env, Some(v)),
+                            None => continue, // a constant naming a non-flag variable
+                        }
+                    } else {
+                        (v, via, None)
+                    };
+                    references.push(Reference {
+                        flag,
+                        path: f.path.clone(),
+                        span: r.span,
+                        language: lang,
+                        provider: rule.provider.clone(),
+                        rule: rule.id.clone(),
+                        via,
+                        default: r.default.clone(),
+                        test: f.test,
+                        env_var,
+                        expr: matches!(r.key, KeyExpr::Path(_)).then(|| r.expr.clone()),
+                    });
+                }
+                Err(reason) => unresolved.push(unresolved_of(f, lang, rule, r, reason)),
+            }
+        }
+    }
+    Resolved {
+        references,
+        unresolved,
+        skipped: cache.skipped,
+    }
+}
+
+fn unresolved_of(
+    f: &FileFacts,
+    lang: Language,
+    rule: &crate::rules::Rule,
+    r: &RawRef,
+    reason: String,
+) -> Unresolved {
+    Unresolved {
+        path: f.path.clone(),
+        span: r.span,
+        language: lang,
+        provider: rule.provider.clone(),
+        rule: rule.id.clone(),
+        expr: r.expr.clone(),
+        reason,
+        test: f.test,
+    }
+}
+
+/// Look a dotted constant path up in a constant table, allowing enum `.value`.
+fn find(consts: &HashMap<String, String>, path: &[String]) -> Option<String> {
+    if path.is_empty() {
+        return None;
+    }
+    let joined = path.join(".");
+    if let Some(v) = consts.get(&joined) {
+        return Some(v.clone());
+    }
+    // `FlagKey.NEW_CHECKOUT.value` (Python enum), `FlagKey.NEW_CHECKOUT.name`-free.
+    if path.len() > 1 && path[path.len() - 1] == "value" {
+        return consts.get(&path[..path.len() - 1].join(".")).cloned();
+    }
+    None
+}
+
+fn lookup(
+    f: &FileFacts,
+    lang: Language,
+    path: &[String],
+    index: &BTreeMap<String, (Language, PathBuf)>,
+    cache: &mut ConstCache,
+) -> Option<String> {
+    if let Some(v) = find(&f.constants, path) {
+        return Some(v);
+    }
+    // The import that binds the longest prefix of the path.
+    let bound = f
+        .imports
+        .iter()
+        .filter_map(|imp| {
+            let segs: Vec<&str> = imp.local.split('.').collect();
+            (path.len() >= segs.len() && path.iter().zip(&segs).all(|(a, b)| a == b))
+                .then_some((imp, segs.len()))
+        })
+        .max_by_key(|(_, n)| *n);
+    let candidates: Vec<(String, Vec<String>)> = match bound {
+        Some((imp, n)) => import_candidates(lang, &f.path, imp, &path[n..], index),
+        None => same_scope_candidates(lang, &f.path, path, index),
+    };
+    for (file, cpath) in candidates {
+        if file == f.path {
+            continue;
+        }
+        if let Some(consts) = cache.constants(&file) {
+            if let Some(v) = find(consts, &cpath) {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+fn dir_of(rel: &str) -> &str {
+    rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+fn join(dir: &str, rest: &str) -> String {
+    if dir.is_empty() {
+        rest.to_string()
+    } else {
+        format!("{dir}/{rest}")
+    }
+}
+
+/// Normalise `a/./b/../c` → `a/c`.
+fn normalize(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            s => out.push(s),
+        }
+    }
+    out.join("/")
+}
+
+/// Index entries equal to `suffix` or ending in `/suffix`.
+fn files_ending<'a>(
+    index: &'a BTreeMap<String, (Language, PathBuf)>,
+    suffix: &str,
+) -> Vec<&'a String> {
+    index
+        .keys()
+        .filter(|k| *k == suffix || k.ends_with(&format!("/{suffix}")))
+        .collect()
+}
+
+fn import_candidates(
+    lang: Language,
+    importer: &str,
+    imp: &Import,
+    rest: &[String],
+    index: &BTreeMap<String, (Language, PathBuf)>,
+) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    let with = |head: &[String]| -> Vec<String> { head.iter().chain(rest).cloned().collect() };
+    match lang {
+        Language::Python => {
+            let files_of = |module: &str| -> Vec<String> {
+                let dots = module.chars().take_while(|c| *c == '.').count();
+                let body = module[dots..].replace('.', "/");
+                let mut found = Vec::new();
+                if dots > 0 {
+                    let mut dir = dir_of(importer).to_string();
+                    for _ in 1..dots {
+                        dir = dir_of(&dir).to_string();
+                    }
+                    for cand in [format!("{body}.py"), format!("{body}/__init__.py")] {
+                        let p = normalize(&join(&dir, &cand));
+                        if index.contains_key(&p) {
+                            found.push(p);
+                        }
+                    }
+                } else {
+                    for cand in [format!("{body}.py"), format!("{body}/__init__.py")] {
+                        found.extend(files_ending(index, &cand).into_iter().cloned());
+                    }
+                }
+                found
+            };
+            match &imp.item {
+                Some(item) => {
+                    // `from app import flag_keys` (a module) or `from app.flag_keys import X`.
+                    let sub = if imp.module.ends_with('.') {
+                        format!("{}{item}", imp.module)
+                    } else {
+                        format!("{}.{item}", imp.module)
+                    };
+                    for file in files_of(&sub) {
+                        out.push((file, with(&[])));
+                    }
+                    for file in files_of(&imp.module) {
+                        out.push((file, with(std::slice::from_ref(item))));
+                    }
+                }
+                None => {
+                    for file in files_of(&imp.module) {
+                        out.push((file, with(&[])));
+                    }
+                }
+            }
+        }
+        Language::Go => {
+            // The package directory: the longest run of the import path's trailing segments
+            // that is a directory of the tree.
+            let segs: Vec<&str> = imp.module.split('/').collect();
+            let mut dirs: Vec<&str> = Vec::new();
+            for start in 0..segs.len() {
+                let suffix = segs[start..].join("/");
+                let found: Vec<&str> = index
+                    .keys()
+                    .filter(|k| k.ends_with(".go") && !k.ends_with("_test.go"))
+                    .map(|k| dir_of(k))
+                    .filter(|d| *d == suffix || d.ends_with(&format!("/{suffix}")))
+                    .collect();
+                if !found.is_empty() {
+                    dirs = found;
+                    break;
+                }
+            }
+            for (k, _) in index
+                .iter()
+                .filter(|(k, _)| k.ends_with(".go") && !k.ends_with("_test.go"))
+            {
+                if dirs.contains(&dir_of(k)) {
+                    out.push((k.clone(), with(&[])));
+                }
+            }
+        }
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            let base = if imp.module.starts_with('.') {
+                Some(normalize(&join(dir_of(importer), &imp.module)))
+            } else {
+                None
+            };
+            let exts = [
+                ".ts",
+                ".tsx",
+                ".js",
+                ".jsx",
+                ".mjs",
+                ".cjs",
+                "/index.ts",
+                "/index.tsx",
+                "/index.js",
+            ];
+            let mut files = Vec::new();
+            match base {
+                Some(b) => {
+                    if index.contains_key(&b) {
+                        files.push(b.clone());
+                    }
+                    for e in exts {
+                        let p = format!("{b}{e}");
+                        if index.contains_key(&p) {
+                            files.push(p);
+                        }
+                    }
+                }
+                None => {
+                    // A path alias (`@/lib/flags`, `~/flags`): match by suffix.
+                    let stripped = imp
+                        .module
+                        .trim_start_matches(['@', '~'])
+                        .trim_start_matches('/');
+                    for e in exts {
+                        files.extend(
+                            files_ending(index, &format!("{stripped}{e}"))
+                                .into_iter()
+                                .cloned(),
+                        );
+                    }
+                }
+            }
+            let head: Vec<String> = match &imp.item {
+                Some(i) => vec![i.clone()],
+                None => vec![],
+            };
+            for f in files {
+                out.push((f, with(&head)));
+            }
+        }
+        Language::Java => {
+            let class = imp
+                .module
+                .rsplit('.')
+                .next()
+                .unwrap_or(&imp.module)
+                .to_string();
+            let file = format!("{}.java", imp.module.replace('.', "/"));
+            let mut files: Vec<String> = files_ending(index, &file).into_iter().cloned().collect();
+            if files.is_empty() {
+                files = files_ending(index, &format!("{class}.java"))
+                    .into_iter()
+                    .cloned()
+                    .collect();
+            }
+            let head: Vec<String> = match &imp.item {
+                Some(i) => vec![class.clone(), i.clone()],
+                None => vec![class.clone()],
+            };
+            for f in files {
+                out.push((f, with(&head)));
+            }
+        }
+        Language::Ruby | Language::Rust => {}
+    }
+    out
+}
+
+/// Names used without an import: Go's same package, Java's same package, Python's nothing.
+fn same_scope_candidates(
+    lang: Language,
+    importer: &str,
+    path: &[String],
+    index: &BTreeMap<String, (Language, PathBuf)>,
+) -> Vec<(String, Vec<String>)> {
+    let dir = dir_of(importer);
+    match lang {
+        Language::Go => index
+            .keys()
+            .filter(|k| dir_of(k) == dir && k.ends_with(".go"))
+            .map(|k| (k.clone(), path.to_vec()))
+            .collect(),
+        Language::Java => {
+            let file = join(dir, &format!("{}.java", path[0]));
+            if index.contains_key(&file) {
+                vec![(file, path.to_vec())]
+            } else {
+                Vec::new()
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_paths() {
+        assert_eq!(normalize("web/src/../lib/./flags"), "web/lib/flags");
+    }
+}
