@@ -72,6 +72,12 @@ pub struct ScanArgs {
     /// The date that date checks compare against (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
+    /// Report only findings that this baseline file does not hold.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE (then exit 0).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -247,8 +253,26 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         config: &cfg,
         today,
     };
-    let mut findings = checks::run(&cx, &sel)?;
+    let findings = checks::run(&cx, &sel);
+    let findings = crate::suppress::apply(findings, &scanned.out.suppressions, |c| sel.enabled(c));
+    let mut findings = checks::apply_severity(findings, &cfg)?;
     sort_findings(&mut findings);
+    let mut fps = crate::baseline::fingerprints(&scanned.root_path, &findings);
+    if let Some(path) = &a.write_baseline {
+        crate::baseline::write(path, &findings, &fps)?;
+        if !cli.quiet {
+            eprintln!(
+                "flagdebt: wrote {} finding(s) to the baseline {}",
+                findings.len(),
+                path.display()
+            );
+        }
+        return Ok(exit::OK);
+    }
+    if let Some(path) = &a.baseline {
+        let base = crate::baseline::read(path)?;
+        (findings, fps) = crate::baseline::filter_new(findings, fps, &base);
+    }
     notes(cli, &scanned);
     let report = Report {
         root: scanned.root.clone(),
@@ -258,6 +282,7 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         skipped: &scanned.out.skipped,
         parse_errors: &scanned.out.parse_errors,
         stats: &scanned.out.stats,
+        fingerprints: &fps,
         color: color(cli),
     };
     let text = match a.format {
@@ -273,7 +298,9 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
             s
         }
         Format::Json => report::json::render(&report),
-        other => anyhow::bail!("--format {other:?} is not available yet"),
+        Format::Sarif => report::sarif::render(&report),
+        Format::Github => report::github::render(&report),
+        Format::Markdown => report::markdown::render(&report),
     };
     report::emit(text.as_bytes()).context("cannot write the output")?;
     Ok(if findings.iter().any(|f| f.severity == Severity::Error) {
@@ -297,6 +324,7 @@ fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
         skipped: &scanned.out.skipped,
         parse_errors: &scanned.out.parse_errors,
         stats: &scanned.out.stats,
+        fingerprints: &[],
         color: color(cli),
     };
     let text = match a.format {

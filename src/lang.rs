@@ -89,6 +89,14 @@ impl Language {
         }
     }
 
+    /// Tokens that open a comment, for `flagdebt: ignore[...]`.
+    pub fn comment_tokens(self) -> &'static [&'static str] {
+        match self {
+            Language::Python | Language::Ruby => &["#"],
+            _ => &["//", "/*"],
+        }
+    }
+
     /// Whether a call needs parentheses in this language (Ruby's do not), which lets the
     /// prefilter demand `name(` rather than `name`.
     pub fn calls_need_parens(self) -> bool {

@@ -3,6 +3,7 @@
 //! One pipeline, one join: walk → prefilter → parse → extract → resolve → Inventory (joined
 //! with registries and provider state) → checks → findings → render.
 
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -15,6 +16,7 @@ pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod suppress;
 pub mod walk;
 
 /// Exit codes, as every linter in the ecosystem uses them.

@@ -15,6 +15,7 @@ use crate::rules::RuleSet;
 use crate::scan::extract::FileFacts;
 use crate::scan::prefilter::Prefilter;
 use crate::scan::{Skipped, Stats};
+use crate::suppress::{self, Suppression};
 
 #[derive(Debug, Clone)]
 pub struct WalkOptions {
@@ -43,6 +44,7 @@ pub struct Walked {
     pub index: BTreeMap<String, (Language, PathBuf)>,
     pub skipped: Vec<Skipped>,
     pub parse_errors: Vec<Skipped>,
+    pub suppressions: Vec<Suppression>,
     pub stats: Stats,
 }
 
@@ -51,6 +53,7 @@ enum Item {
     Facts(FileFacts),
     Skipped(Skipped),
     ParseError(Skipped),
+    Suppressions(Vec<Suppression>),
     Parsed,
 }
 
@@ -128,6 +131,7 @@ pub fn walk(root: &Path, opts: &WalkOptions, pre: &Prefilter, rules: &RuleSet) -
                 index: BTreeMap::new(),
                 skipped: Vec::new(),
                 parse_errors: Vec::new(),
+                suppressions: Vec::new(),
                 stats: Stats::default(),
             };
             for item in rx {
@@ -140,6 +144,7 @@ pub fn walk(root: &Path, opts: &WalkOptions, pre: &Prefilter, rules: &RuleSet) -
                     Item::Facts(f) => w.facts.push(f),
                     Item::Skipped(s) => w.skipped.push(s),
                     Item::ParseError(s) => w.parse_errors.push(s),
+                    Item::Suppressions(s) => w.suppressions.extend(s),
                     Item::Parsed => w.stats.parsed += 1,
                 }
             }
@@ -172,6 +177,7 @@ pub fn walk(root: &Path, opts: &WalkOptions, pre: &Prefilter, rules: &RuleSet) -
                 reason: "internal error: collector thread failed".into(),
             }],
             parse_errors: Vec::new(),
+            suppressions: Vec::new(),
             stats: Stats::default(),
         })
     })
@@ -240,6 +246,11 @@ fn visit_file(
     ));
     if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         return skip("binary file".into());
+    }
+    if memchr::memmem::find(&bytes, suppress::MARKER.as_bytes()).is_some() {
+        let text = String::from_utf8_lossy(&bytes);
+        let sups = suppress::parse(&rel, &text, lang.comment_tokens());
+        let _ = tx.send(Item::Suppressions(sups));
     }
     if !pre.is_candidate(lang, &bytes) {
         return;

@@ -4,6 +4,8 @@
 
 mod dynamic_flag_key;
 mod raw_env_flag;
+mod unexplained_suppression;
+mod unused_suppression;
 
 use crate::config::Config;
 use crate::date::Date;
@@ -74,14 +76,16 @@ impl Check {
 }
 
 /// Every check, in code order.
-pub static ALL: &[&Check] = &[&dynamic_flag_key::CHECK, &raw_env_flag::CHECK];
+pub static ALL: &[&Check] = &[
+    &dynamic_flag_key::CHECK,
+    &raw_env_flag::CHECK,
+    &unexplained_suppression::CHECK,
+    &unused_suppression::CHECK,
+];
 
 pub fn by_code(code: &str) -> Option<&'static Check> {
     ALL.iter().copied().find(|c| c.code == code)
 }
-
-/// Codes that are not checks but are reported by flagdebt itself (suppressions).
-pub const META_CODES: &[&str] = &[];
 
 /// Which checks run and at what severity.
 #[derive(Debug, Clone, Default)]
@@ -93,7 +97,7 @@ pub struct Selection {
 impl Selection {
     pub fn validate(&self) -> anyhow::Result<()> {
         for c in self.select.iter().chain(&self.ignore) {
-            if by_code(c).is_none() && !META_CODES.contains(&c.as_str()) {
+            if by_code(c).is_none() {
                 anyhow::bail!("unknown check code `{c}` (see `flagdebt explain --list`)");
             }
         }
@@ -106,28 +110,43 @@ impl Selection {
     }
 }
 
-/// Run the selected checks; severities from config (`off` drops the check).
-pub fn run(cx: &Context, sel: &Selection) -> anyhow::Result<Vec<Finding>> {
+/// Run the selected checks, each finding at its check's default severity.
+pub fn run(cx: &Context, sel: &Selection) -> Vec<Finding> {
     let mut out = Vec::new();
     for check in ALL {
-        if !sel.enabled(check.code) {
-            continue;
+        if sel.enabled(check.code) {
+            out.extend((check.run)(cx));
         }
-        let severity = match cx.config.severity.get(check.code).map(String::as_str) {
-            None => Some(check.severity),
-            Some("off") => None,
-            Some(s) => Some(Severity::parse(s).ok_or_else(|| {
+    }
+    out
+}
+
+/// Apply the config's `severity:` map: a new level, or `off` to drop the code.
+pub fn apply_severity(findings: Vec<Finding>, config: &Config) -> anyhow::Result<Vec<Finding>> {
+    let mut levels = std::collections::HashMap::new();
+    for (code, level) in &config.severity {
+        if by_code(code).is_none() {
+            anyhow::bail!("config: `severity` names an unknown check `{code}`");
+        }
+        let level = match level.as_str() {
+            "off" => None,
+            s => Some(Severity::parse(s).ok_or_else(|| {
                 anyhow::anyhow!(
-                    "config: severity of `{}` must be error, warning, info or off, not `{s}`",
-                    check.code
+                    "config: severity of `{code}` must be error, warning, info or off, not `{s}`"
                 )
             })?),
         };
-        let Some(severity) = severity else { continue };
-        for mut f in (check.run)(cx) {
-            f.severity = severity;
-            out.push(f);
-        }
+        levels.insert(code.as_str(), level);
     }
-    Ok(out)
+    Ok(findings
+        .into_iter()
+        .filter_map(|mut f| match levels.get(f.code.as_str()) {
+            None => Some(f),
+            Some(None) => None,
+            Some(Some(l)) => {
+                f.severity = *l;
+                Some(f)
+            }
+        })
+        .collect())
 }

@@ -1,8 +1,11 @@
 //! Renderers, one file per output format. Each takes the same [`Report`] and writes bytes;
 //! every format is deterministic (sorted input, no timings, no absolute paths).
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -34,10 +37,23 @@ pub struct Report<'a> {
     pub skipped: &'a [Skipped],
     pub parse_errors: &'a [Skipped],
     pub stats: &'a Stats,
+    /// One per finding (see `baseline::fingerprints`).
+    pub fingerprints: &'a [String],
     pub color: bool,
 }
 
 impl Report<'_> {
+    /// A finding's path as seen from the working directory (the root joined with it).
+    pub fn display_path(&self, path: &str) -> String {
+        if self.root == "." || self.root_path.is_file() {
+            if self.root_path.is_file() {
+                return self.root.clone();
+            }
+            return path.to_string();
+        }
+        format!("{}/{path}", self.root.trim_end_matches('/'))
+    }
+
     pub fn count(&self, sev: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == sev).count()
     }

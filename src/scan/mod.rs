@@ -99,6 +99,8 @@ pub struct ScanOutput {
     pub skipped: Vec<Skipped>,
     /// Syntax errors: the file was still read, valid parts reported.
     pub parse_errors: Vec<Skipped>,
+    /// `flagdebt: ignore[...]` comments found in source files.
+    pub suppressions: Vec<crate::suppress::Suppression>,
     pub stats: Stats,
 }
 
@@ -109,6 +111,7 @@ pub fn scan(root: &std::path::Path, opts: &WalkOptions, rules: &RuleSet) -> Scan
     let mut out = ScanOutput {
         skipped: walked.skipped,
         parse_errors: walked.parse_errors,
+        suppressions: walked.suppressions,
         stats: walked.stats,
         ..Default::default()
     };
@@ -133,6 +136,7 @@ pub fn scan(root: &std::path::Path, opts: &WalkOptions, rules: &RuleSet) -> Scan
     out.skipped.sort();
     out.skipped.dedup();
     out.parse_errors.sort();
+    out.suppressions.sort();
     out
 }
 

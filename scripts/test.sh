@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what the tests need (the SARIF
+# validator from npm, PostgreSQL from Debian and Unleash from npm for the live provider
+# tests), starts the real Unleash server on 127.0.0.1, runs the checks and every test, and
+# stops the server. Usage: scripts/test.sh [extra cargo test args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+log() { printf '[test.sh] %s\n' "$*" >&2; }
+
+# 1. The SARIF validator (Microsoft's SARIF Multitool), used by tests/sarif.rs.
+export SARIF_MULTITOOL="$root/.cache/sarif/node_modules/.bin/sarif-multitool"
+if [ ! -x "$SARIF_MULTITOOL" ]; then
+  log "installing @microsoft/sarif-multitool from npm"
+  mkdir -p .cache/sarif
+  npm install --silent --no-audit --no-fund --prefix .cache/sarif @microsoft/sarif-multitool >&2
+fi
+
+# 2. A real Unleash server for tests/provider_unleash_live.rs.
+if [ -x scripts/unleash/up.sh ]; then
+  envfile="$root/.cache/unleash/env"
+  scripts/unleash/up.sh "$envfile"
+  trap 'scripts/unleash/down.sh "$envfile" || true' EXIT
+  scripts/unleash/seed.sh "$envfile"
+  export FLAGDEBT_UNLEASH_ENV="$envfile"
+fi
+
+# 3. Style, lints and every test.
+log "cargo fmt --check"
+cargo fmt --all -- --check
+log "cargo clippy"
+cargo clippy --all-targets --quiet -- -D warnings
+log "cargo test"
+cargo test --all-targets "$@"

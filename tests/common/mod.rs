@@ -1,0 +1,42 @@
+//! Helpers shared by the CLI tests.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn flagdebt() -> Command {
+    let mut c = Command::cargo_bin("flagdebt").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn write(root: &Path, rel: &str, body: impl AsRef<[u8]>) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, body).unwrap();
+}
+
+/// The SARIF Multitool installed by scripts/test.sh. Missing it is a failure, not a skip,
+/// unless FLAGDEBT_SKIP_EXTERNAL=1 says so explicitly.
+pub fn sarif_multitool() -> Option<PathBuf> {
+    let p = std::env::var_os("SARIF_MULTITOOL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".cache/sarif/node_modules/.bin/sarif-multitool"));
+    if p.exists() {
+        return Some(p);
+    }
+    if std::env::var("FLAGDEBT_SKIP_EXTERNAL").as_deref() == Ok("1") {
+        eprintln!("FLAGDEBT_SKIP_EXTERNAL=1: not validating SARIF");
+        return None;
+    }
+    panic!(
+        "the SARIF Multitool is missing at {}: run scripts/test.sh, which installs it",
+        p.display()
+    );
+}
