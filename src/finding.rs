@@ -38,7 +38,9 @@ impl fmt::Display for Severity {
 }
 
 /// A 1-based line/column position and the end of the span (also 1-based, end column exclusive).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 pub struct Span {
     pub line: usize,
     pub column: usize,

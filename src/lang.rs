@@ -114,11 +114,12 @@ impl Language {
 pub fn is_test_path(rel: &str) -> bool {
     let lower = rel.to_ascii_lowercase();
     let file = lower.rsplit('/').next().unwrap_or(&lower);
-    let in_test_dir = lower
-        .split('/')
-        .rev()
-        .skip(1)
-        .any(|seg| matches!(seg, "test" | "tests" | "spec" | "__tests__" | "testdata" | "e2e"));
+    let in_test_dir = lower.split('/').rev().skip(1).any(|seg| {
+        matches!(
+            seg,
+            "test" | "tests" | "spec" | "__tests__" | "testdata" | "e2e"
+        )
+    });
     in_test_dir
         || file.ends_with("_test.go")
         || file.ends_with("_test.py")

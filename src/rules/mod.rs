@@ -13,9 +13,15 @@ use crate::lang::Language;
 
 /// The rule packs that ship in the binary, by file name.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("openfeature.yml", include_str!("../../rules/openfeature.yml")),
+    (
+        "openfeature.yml",
+        include_str!("../../rules/openfeature.yml"),
+    ),
     ("flagsmith.yml", include_str!("../../rules/flagsmith.yml")),
-    ("launchdarkly.yml", include_str!("../../rules/launchdarkly.yml")),
+    (
+        "launchdarkly.yml",
+        include_str!("../../rules/launchdarkly.yml"),
+    ),
     ("unleash.yml", include_str!("../../rules/unleash.yml")),
     ("inhouse.yml", include_str!("../../rules/inhouse.yml")),
     ("env.yml", include_str!("../../rules/env.yml")),
@@ -239,7 +245,11 @@ pub struct RuleSet {
 
 impl RuleSet {
     /// Built-in packs (minus `disabled` providers) plus the user's rule files.
-    pub fn load(extra: &[(String, String)], disabled: &[String], env: EnvSettings) -> Result<RuleSet> {
+    pub fn load(
+        extra: &[(String, String)],
+        disabled: &[String],
+        env: EnvSettings,
+    ) -> Result<RuleSet> {
         let mut specs = Vec::new();
         for (name, text) in BUILTIN {
             let file: RuleFile = serde_saphyr::from_str(text)
@@ -270,7 +280,10 @@ impl RuleSet {
                 let lr = by_lang.entry(lang).or_default();
                 for pat in &spec.call {
                     let (receiver, name) = split_call(pat);
-                    lr.calls.entry(name).or_default().push(Matcher { rule: idx, receiver });
+                    lr.calls.entry(name).or_default().push(Matcher {
+                        rule: idx,
+                        receiver,
+                    });
                 }
                 for pat in &spec.subscript {
                     lr.subscripts.push(Matcher {
@@ -287,7 +300,11 @@ impl RuleSet {
             }
             rules.push(rule);
         }
-        Ok(RuleSet { rules, by_lang, env })
+        Ok(RuleSet {
+            rules,
+            by_lang,
+            env,
+        })
     }
 
     pub fn lang(&self, lang: Language) -> Option<&LangRules> {
@@ -342,7 +359,12 @@ fn split_call(pat: &str) -> (Receiver, String) {
 
 fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Result<Rule> {
     let at = || format!("{source}: rule `{}`", spec.id);
-    if spec.id.is_empty() || !spec.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+    if spec.id.is_empty()
+        || !spec
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
         bail!("{source}: rule id `{}` must be kebab-case", spec.id);
     }
     if !ids.insert(spec.id.clone()) {
@@ -359,7 +381,10 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
         bail!("{}: no language", at());
     }
     if spec.call.is_empty() && spec.subscript.is_empty() && spec.member.is_empty() {
-        bail!("{}: needs at least one of `call`, `subscript`, `member`", at());
+        bail!(
+            "{}: needs at least one of `call`, `subscript`, `member`",
+            at()
+        );
     }
     for pat in &spec.call {
         let (_, name) = split_call(pat);
@@ -370,12 +395,26 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
     if !spec.call.is_empty() && spec.key.arg.is_none() && spec.key.keyword.is_none() {
         bail!("{}: `key` must give `arg` or `keyword`", at());
     }
-    const PROVIDERS: &[&str] = &["flagsmith", "launchdarkly", "unleash", "openfeature", "env", "custom"];
+    const PROVIDERS: &[&str] = &[
+        "flagsmith",
+        "launchdarkly",
+        "unleash",
+        "openfeature",
+        "env",
+        "custom",
+    ];
     if !PROVIDERS.contains(&spec.provider.as_str()) {
-        bail!("{}: unknown provider `{}` (one of {})", at(), spec.provider, PROVIDERS.join(", "));
+        bail!(
+            "{}: unknown provider `{}` (one of {})",
+            at(),
+            spec.provider,
+            PROVIDERS.join(", ")
+        );
     }
     let key_pattern = match &spec.key_pattern {
-        Some(p) => Some(regex::Regex::new(p).with_context(|| format!("{}: bad key_pattern", at()))?),
+        Some(p) => {
+            Some(regex::Regex::new(p).with_context(|| format!("{}: bad key_pattern", at()))?)
+        }
         None => None,
     };
     Ok(Rule {
@@ -393,7 +432,8 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
 
 /// Read a user's rule file from disk.
 pub fn read_rule_file(path: &Path) -> Result<(String, String)> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read rule file", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read rule file", path.display()))?;
     Ok((path.display().to_string(), text))
 }
 
