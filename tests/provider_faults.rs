@@ -27,6 +27,7 @@ fn fail(c: ProviderConfig) -> ProviderError {
     let err = fetch_all(&[c], &env).expect_err("expected an error");
     let shown = err.to_string();
     let debug = format!("{err:?}");
+    eprintln!("error shown: {shown}");
     assert!(!shown.contains('\n'), "one line: {shown}");
     assert!(!shown.contains(TOKEN), "token in Display: {shown}");
     assert!(!debug.contains(TOKEN), "token in Debug: {debug}");
@@ -128,7 +129,9 @@ fn launchdarkly_401() {
         "launchdarkly: GET {}/api/v2/flags/web?env=production",
         s.url()
     )));
-    assert!(err.to_string().ends_with("401 Unauthorized: Invalid access token"));
+    assert!(err
+        .to_string()
+        .ends_with("401 Unauthorized: Invalid access token"));
 }
 
 #[test]
@@ -146,7 +149,10 @@ fn rate_limited_429_with_retry_after_then_success() {
     c.max_retry_wait_secs = 5.0;
     let start = Instant::now();
     let state = fetch_all(&[c], &env).unwrap();
-    assert!(start.elapsed() >= Duration::from_secs(1), "Retry-After honoured");
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "Retry-After honoured"
+    );
     assert_eq!(state.providers[0].flags.len(), 1);
     assert_eq!(s.hits("/api/admin/projects/p/features"), 2);
 }
@@ -155,7 +161,10 @@ fn rate_limited_429_with_retry_after_then_success() {
 fn rate_limit_wait_is_capped_and_ratelimit_reset_is_read() {
     let s = Replay::start();
     unleash_ok(&s);
-    s.route("/api/admin/projects/p/features", Reply::json(UNLEASH_FEATURES));
+    s.route(
+        "/api/admin/projects/p/features",
+        Reply::json(UNLEASH_FEATURES),
+    );
     // Unleash's search limiter: RateLimit-Reset in seconds. The cap (0.05 s) wins.
     s.route_seq(
         "/api/admin/search/features?project=IS:p&limit=100&offset=0",
@@ -270,9 +279,10 @@ fn connection_refused() {
     );
     c.max_retries = 0;
     let err = fail(c);
+    assert!(matches!(err, ProviderError::Transport { .. }), "{err:?}");
     assert!(
         err.to_string().starts_with(&format!(
-            "unleash: GET http://127.0.0.1:{port}/api/admin/projects/p/features: "
+            "unleash: GET http://127.0.0.1:{port}/api/admin/projects/p/features: cannot connect: "
         )),
         "{err}"
     );
@@ -281,7 +291,10 @@ fn connection_refused() {
 #[test]
 fn malformed_json_names_the_url() {
     let s = Replay::start();
-    s.route("/api/admin/projects/p/features", Reply::json("{\"features\": [ {\"name\": "));
+    s.route(
+        "/api/admin/projects/p/features",
+        Reply::json("{\"features\": [ {\"name\": "),
+    );
     let err = fail(config(ProviderKind::Unleash, &s, "p"));
     assert!(matches!(err, ProviderError::Json { .. }), "{err:?}");
     assert!(
@@ -374,8 +387,7 @@ fn secret_and_config_never_print_the_token() {
     assert_eq!(secret.redact(&format!("a {TOKEN} b")), "a *** b");
     let s = Replay::start();
     let c = config(ProviderKind::Flagsmith, &s, "1");
-    let client =
-        flagdebt::provider::http::Client::new(&c, Secret::new(TOKEN)).expect("client");
+    let client = flagdebt::provider::http::Client::new(&c, Secret::new(TOKEN)).expect("client");
     let dbg = format!("{client:?}");
     assert!(!dbg.contains(TOKEN), "{dbg}");
 }

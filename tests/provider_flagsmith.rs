@@ -21,52 +21,58 @@ fn env(k: &str) -> Option<String> {
 /// come back as two pages linked by an absolute `next`.
 fn server() -> Replay {
     let s = Replay::start();
-    s.route("/api/v1/projects/1/", Reply::fixture("derived/flagsmith/project-1.json"))
-        .route(
-            "/api/v1/projects/1/features/?page_size=999",
-            Reply::fixture("flagsmith/features.json"),
-        )
-        .route("/api/v1/projects/1/tags/", Reply::fixture("flagsmith/tags.json"))
-        .route(
-            "/api/v1/environments/?project=1",
-            Reply::fixture("derived/flagsmith/environments-page1.json"),
-        )
-        .route(
-            "/api/v1/environments/?page=2&project=1",
-            Reply::fixture("derived/flagsmith/environments-page2.json"),
-        )
-        .route(
-            &format!("/api/v1/environments/{DEV_KEY}/featurestates/"),
-            Reply::fixture("derived/flagsmith/featurestates-dev-page1.json"),
-        )
-        .route(
-            &format!("/api/v1/environments/{DEV_KEY}/featurestates/?page=2"),
-            Reply::fixture("derived/flagsmith/featurestates-dev-page2.json"),
-        )
-        .route(
-            &format!("/api/v1/environments/{PROD_KEY}/featurestates/"),
-            Reply::fixture("flagsmith/featurestates-prod-v2.json"),
-        )
-        .route(
-            "/api/v1/projects/1/features/?environment=1&page_size=999",
-            Reply::fixture("derived/flagsmith/features-env1.json"),
-        )
-        .route(
-            "/api/v1/projects/1/features/?environment=2&page_size=999",
-            Reply::fixture("flagsmith/features-env2.json"),
-        )
-        .route(
-            "/api/v1/environments/2/features/1/versions/?is_live=true",
-            Reply::fixture("flagsmith/versions-env2-feature1.json"),
-        )
-        .route(
-            "/api/v1/environments/2/features/2/versions/?is_live=true",
-            Reply::fixture("derived/flagsmith/versions-env2-feature2.json"),
-        )
-        .route(
-            "/api/v1/environments/2/features/3/versions/?is_live=true",
-            Reply::fixture("derived/flagsmith/versions-env2-feature3.json"),
-        );
+    s.route(
+        "/api/v1/projects/1/",
+        Reply::fixture("derived/flagsmith/project-1.json"),
+    )
+    .route(
+        "/api/v1/projects/1/features/?page_size=999",
+        Reply::fixture("flagsmith/features.json"),
+    )
+    .route(
+        "/api/v1/projects/1/tags/",
+        Reply::fixture("flagsmith/tags.json"),
+    )
+    .route(
+        "/api/v1/environments/?project=1",
+        Reply::fixture("derived/flagsmith/environments-page1.json"),
+    )
+    .route(
+        "/api/v1/environments/?page=2&project=1",
+        Reply::fixture("derived/flagsmith/environments-page2.json"),
+    )
+    .route(
+        &format!("/api/v1/environments/{DEV_KEY}/featurestates/"),
+        Reply::fixture("derived/flagsmith/featurestates-dev-page1.json"),
+    )
+    .route(
+        &format!("/api/v1/environments/{DEV_KEY}/featurestates/?page=2"),
+        Reply::fixture("derived/flagsmith/featurestates-dev-page2.json"),
+    )
+    .route(
+        &format!("/api/v1/environments/{PROD_KEY}/featurestates/"),
+        Reply::fixture("flagsmith/featurestates-prod-v2.json"),
+    )
+    .route(
+        "/api/v1/projects/1/features/?environment=1&page_size=999",
+        Reply::fixture("derived/flagsmith/features-env1.json"),
+    )
+    .route(
+        "/api/v1/projects/1/features/?environment=2&page_size=999",
+        Reply::fixture("flagsmith/features-env2.json"),
+    )
+    .route(
+        "/api/v1/environments/2/features/1/versions/?is_live=true",
+        Reply::fixture("flagsmith/versions-env2-feature1.json"),
+    )
+    .route(
+        "/api/v1/environments/2/features/2/versions/?is_live=true",
+        Reply::fixture("derived/flagsmith/versions-env2-feature2.json"),
+    )
+    .route(
+        "/api/v1/environments/2/features/3/versions/?is_live=true",
+        Reply::fixture("derived/flagsmith/versions-env2-feature3.json"),
+    );
     s
 }
 
@@ -129,7 +135,11 @@ fn normalises_the_recorded_project() {
     let dev = &banner.environments["Development"];
     assert!(dev.enabled);
     assert_eq!(dev.value, Some(json!("hello")));
-    assert_eq!(dev.fully_on, Some(false), "a segment override is not fully on");
+    assert_eq!(
+        dev.fully_on,
+        Some(false),
+        "a segment override is not fully on"
+    );
     assert_eq!(
         banner.environments["Production"].live_version.as_deref(),
         Some("e43f7bae-0ccb-4604-a6b2-4f4c7e4f9dc3")
@@ -149,7 +159,10 @@ fn requests_use_api_key_auth_follow_next_and_numeric_version_ids() {
     assert!(!reqs.is_empty());
     for r in &reqs {
         assert_eq!(r.method, "GET");
-        assert_eq!(r.header("authorization"), Some(format!("Api-Key {TOKEN}").as_str()));
+        assert_eq!(
+            r.header("authorization"),
+            Some(format!("Api-Key {TOKEN}").as_str())
+        );
         assert_eq!(r.header("accept"), Some("application/json"));
         assert!(!r.target.contains("no route"));
     }
@@ -164,7 +177,9 @@ fn requests_use_api_key_auth_follow_next_and_numeric_version_ids() {
         assert_eq!(s.hits(t), 1, "{t} requested once; got {targets:#?}");
     }
     // Development is not V2-versioned: no version requests there, and never by api key.
-    assert!(!targets.iter().any(|t| t.contains("/environments/1/features/")));
+    assert!(!targets
+        .iter()
+        .any(|t| t.contains("/environments/1/features/")));
     assert!(!targets
         .iter()
         .any(|t| t.contains(&format!("{PROD_KEY}/features/"))));
@@ -185,7 +200,10 @@ fn token_auth_and_environment_filter() {
     assert_eq!(p.environments, ["Production"]);
     assert!(p.flags.iter().all(|f| f.environments.len() == 1));
     for r in s.requests() {
-        assert_eq!(r.header("authorization"), Some(format!("Token {TOKEN}").as_str()));
+        assert_eq!(
+            r.header("authorization"),
+            Some(format!("Token {TOKEN}").as_str())
+        );
     }
     assert_eq!(
         s.hits(&format!("/api/v1/environments/{DEV_KEY}/featurestates/")),

@@ -8,7 +8,8 @@ use flagdebt::provider::{fetch_all, ProviderConfig, ProviderKind};
 use serde_json::json;
 
 const TOKEN: &str = "api-0123abcd-ld-secret";
-const PROD: &str = "/api/v2/flags/web?env=production&filter=filterEnv:production&summary=0&limit=100";
+const PROD: &str =
+    "/api/v2/flags/web?env=production&filter=filterEnv:production&summary=0&limit=100";
 const STAGING: &str = "/api/v2/flags/web?env=staging&filter=filterEnv:staging&summary=0&limit=100";
 const ARCHIVED: &str = "/api/v2/flags/web?filter=state:archived&summary=0&limit=100";
 
@@ -18,17 +19,20 @@ fn env(k: &str) -> Option<String> {
 
 fn server() -> Replay {
     let s = Replay::start();
-    s.route(PROD, Reply::fixture("launchdarkly/flags-production-page1.json"))
-        .route(
-            &format!("{PROD}&offset=2"),
-            Reply::fixture("launchdarkly/flags-production-page2.json"),
-        )
-        .route(STAGING, Reply::fixture("launchdarkly/flags-staging.json"))
-        .route(ARCHIVED, Reply::fixture("launchdarkly/flags-archived.json"))
-        .route(
-            "/api/v2/projects/web/environments",
-            Reply::fixture("launchdarkly/environments.json"),
-        );
+    s.route(
+        PROD,
+        Reply::fixture("launchdarkly/flags-production-page1.json"),
+    )
+    .route(
+        &format!("{PROD}&offset=2"),
+        Reply::fixture("launchdarkly/flags-production-page2.json"),
+    )
+    .route(STAGING, Reply::fixture("launchdarkly/flags-staging.json"))
+    .route(ARCHIVED, Reply::fixture("launchdarkly/flags-archived.json"))
+    .route(
+        "/api/v2/projects/web/environments",
+        Reply::fixture("launchdarkly/environments.json"),
+    );
     s
 }
 
@@ -49,7 +53,12 @@ fn normalises_flags_across_environments() {
     let keys: Vec<&str> = p.flags.iter().map(|f| f.key.as_str()).collect();
     assert_eq!(
         keys,
-        ["banner-copy", "new-checkout", "old-experiment", "retired-flag"]
+        [
+            "banner-copy",
+            "new-checkout",
+            "old-experiment",
+            "retired-flag"
+        ]
     );
     let by = |k: &str| p.flags.iter().find(|f| f.key == k).unwrap();
 
@@ -59,11 +68,19 @@ fn normalises_flags_across_environments() {
     assert_eq!(nc.owners, ["ada@example.com"]);
     assert_eq!(nc.tags, ["team-payments"]);
     assert_eq!(nc.temporary, Some(true));
-    assert_eq!(nc.created.as_deref(), Some("2023-11-14T22:13:20Z"), "epoch ms");
+    assert_eq!(
+        nc.created.as_deref(),
+        Some("2023-11-14T22:13:20Z"),
+        "epoch ms"
+    );
     assert_eq!(nc.last_modified.as_deref(), Some("2023-11-14T22:23:20Z"));
     let prod = &nc.environments["production"];
     assert!(prod.enabled);
-    assert_eq!(prod.fully_on, Some(true), "no rules/targets, fallthrough to true");
+    assert_eq!(
+        prod.fully_on,
+        Some(true),
+        "no rules/targets, fallthrough to true"
+    );
     assert_eq!(prod.value, Some(json!(true)));
     assert_eq!(prod.last_modified.as_deref(), Some("2023-11-14T22:21:40Z"));
     let staging = &nc.environments["staging"];

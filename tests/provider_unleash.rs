@@ -20,7 +20,10 @@ fn server() -> Replay {
         "/api/admin/projects/default/features",
         Reply::fixture("unleash/project-features.json"),
     )
-    .route("/api/admin/feature-types", Reply::fixture("unleash/feature-types.json"))
+    .route(
+        "/api/admin/feature-types",
+        Reply::fixture("unleash/feature-types.json"),
+    )
     .route(
         &format!("{SEARCH}&limit=100&offset=0"),
         Reply::fixture("derived/unleash/search-page1.json"),
@@ -64,7 +67,13 @@ fn normalises_the_recorded_project() {
     let keys: Vec<&str> = p.flags.iter().map(|f| f.key.as_str()).collect();
     assert_eq!(
         keys,
-        ["exp-banner", "kill-payments", "legacy-release", "new-checkout", "old-flag"]
+        [
+            "exp-banner",
+            "kill-payments",
+            "legacy-release",
+            "new-checkout",
+            "old-flag"
+        ]
     );
     let by = |k: &str| p.flags.iter().find(|f| f.key == k).unwrap();
 
@@ -80,7 +89,11 @@ fn normalises_the_recorded_project() {
     assert!(!nc.stale && !nc.potentially_stale && !nc.archived);
     let dev = &nc.environments["development"];
     assert!(dev.enabled);
-    assert_eq!(dev.fully_on, Some(true), "flexibleRollout 100% without constraints");
+    assert_eq!(
+        dev.fully_on,
+        Some(true),
+        "flexibleRollout 100% without constraints"
+    );
     assert_eq!(dev.last_seen.as_deref(), Some("2026-11-21T20:24:38Z"));
     let prod = &nc.environments["production"];
     assert!(!prod.enabled);
@@ -115,17 +128,28 @@ fn requests_use_the_raw_token_and_page_search_by_total() {
     let reqs = s.requests();
     for r in &reqs {
         assert_eq!(r.method, "GET");
-        assert_eq!(r.header("authorization"), Some(TOKEN), "raw token, no scheme");
+        assert_eq!(
+            r.header("authorization"),
+            Some(TOKEN),
+            "raw token, no scheme"
+        );
     }
     let targets = s.targets();
     assert_eq!(s.hits(&format!("{SEARCH}&limit=100&offset=0")), 1);
-    assert_eq!(s.hits(&format!("{SEARCH}&limit=100&offset=2")), 1, "{targets:#?}");
+    assert_eq!(
+        s.hits(&format!("{SEARCH}&limit=100&offset=2")),
+        1,
+        "{targets:#?}"
+    );
     // Strategy detail only for the flag enabled with strategies.
     let detail: Vec<&String> = targets
         .iter()
         .filter(|t| t.starts_with("/api/admin/projects/default/features/"))
         .collect();
-    assert_eq!(detail, ["/api/admin/projects/default/features/new-checkout"]);
+    assert_eq!(
+        detail,
+        ["/api/admin/projects/default/features/new-checkout"]
+    );
     assert_eq!(reqs.len(), 7, "{targets:#?}");
 }
 
@@ -142,7 +166,10 @@ fn environment_filter() {
         .iter()
         .all(|f| f.environments.keys().eq(["production"].iter())));
     // new-checkout is off in production: no detail request needed.
-    assert_eq!(s.hits("/api/admin/projects/default/features/new-checkout"), 0);
+    assert_eq!(
+        s.hits("/api/admin/projects/default/features/new-checkout"),
+        0
+    );
 
     let s = server();
     let mut c = config(&s);

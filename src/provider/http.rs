@@ -192,8 +192,10 @@ impl Client {
                     }
                     let message = if e.is_timeout() {
                         format!("timed out after {:?}", self.timeout)
+                    } else if e.is_connect() {
+                        format!("cannot connect: {}", innermost(&e))
                     } else {
-                        error_chain(&e)
+                        error_chain(&e.without_url())
                     };
                     return Err(ProviderError::Transport {
                         provider: self.provider.clone(),
@@ -223,7 +225,7 @@ impl Client {
                             url: shown_url,
                             message: format!(
                                 "reading the body failed: {}",
-                                self.token.redact(&one_line(&error_chain(&e)))
+                                self.token.redact(&one_line(&error_chain(&e.without_url())))
                             ),
                         });
                     }
@@ -416,6 +418,15 @@ fn truncate(s: &str) -> String {
         let cut: String = s.chars().take(MAX_DETAIL).collect();
         format!("{cut}…")
     }
+}
+
+/// The deepest source of an error (e.g. `Connection refused (os error 111)`).
+fn innermost(e: &dyn std::error::Error) -> String {
+    let mut cur = e;
+    while let Some(s) = cur.source() {
+        cur = s;
+    }
+    one_line(&cur.to_string())
 }
 
 /// The error and its sources, innermost last, de-duplicated, on one line.

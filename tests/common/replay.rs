@@ -64,9 +64,14 @@ impl Reply {
 
 /// Read `fixtures/provider-recordings/<rel>`.
 pub fn fixture(rel: &str) -> String {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "fixtures", "provider-recordings", rel]
-        .iter()
-        .collect();
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "fixtures",
+        "provider-recordings",
+        rel,
+    ]
+    .iter()
+    .collect();
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -161,7 +166,10 @@ impl Replay {
 
     /// How many times `target` was requested.
     pub fn hits(&self, target: &str) -> usize {
-        self.requests().iter().filter(|r| r.target == target).count()
+        self.requests()
+            .iter()
+            .filter(|r| r.target == target)
+            .count()
     }
 }
 
