@@ -231,3 +231,22 @@ fn unknown_environment_is_a_config_error() {
         "flagsmith: environment `Staging` not found in project 1 (environments: Development, Production)"
     );
 }
+
+#[test]
+fn next_links_to_another_origin_stay_on_the_configured_server() {
+    // Behind a TLS-terminating proxy Flagsmith builds `next` from its own view of the host.
+    let s = server();
+    s.route(
+        "/api/v1/environments/?project=1",
+        Reply::json(
+            common::replay::fixture("derived/flagsmith/environments-page1.json")
+                .replace("{{base}}", "http://flagsmith.internal:8000"),
+        ),
+    );
+    let state = fetch_all(&[config(&s)], &env).unwrap();
+    assert_eq!(
+        state.providers[0].environments,
+        ["Development", "Production"]
+    );
+    assert_eq!(s.hits("/api/v1/environments/?page=2&project=1"), 1);
+}

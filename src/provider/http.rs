@@ -134,9 +134,22 @@ impl Client {
     }
 
     /// Resolve a pagination link: absolute, or relative to the server root.
+    ///
+    /// An absolute link to another origin is re-based onto the configured server (same path and
+    /// query): servers behind a TLS-terminating proxy often build `http://internal:8000/…` links,
+    /// and following them would send the token elsewhere, or in clear text.
     pub fn resolve(&self, href: &str) -> Result<Url, ProviderError> {
         if href.starts_with("http://") || href.starts_with("https://") {
-            Url::parse(href).map_err(|e| self.config_error(format!("bad next URL {href}: {e}")))
+            let bad = |e: String| self.config_error(format!("bad next URL {href}: {e}"));
+            let next = Url::parse(href).map_err(|e| bad(e.to_string()))?;
+            let base = Url::parse(&self.base).map_err(|e| bad(e.to_string()))?;
+            if next.origin() == base.origin() {
+                return Ok(next);
+            }
+            let mut rebased = base;
+            rebased.set_path(next.path());
+            rebased.set_query(next.query());
+            Ok(rebased)
         } else if href.starts_with('/') {
             self.url(href)
         } else {
