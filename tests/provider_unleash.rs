@@ -60,6 +60,8 @@ fn normalises_the_recorded_project() {
     let p = &state.providers[0];
     assert_eq!(p.kind, ProviderKind::Unleash);
     assert_eq!(p.environments, ["development", "production"]);
+    assert_eq!(p.environment_types["production"], "production");
+    assert_eq!(p.environment_types["development"], "development");
     assert_eq!(p.type_lifetimes["release"], Some(40));
     assert_eq!(p.type_lifetimes["operational"], Some(7));
     assert_eq!(p.type_lifetimes["kill-switch"], None);

@@ -9,6 +9,9 @@
 //!   `GET /projects/{pid}/features/?environment={id}&page_size=999` for override counts, and in a
 //!   V2-versioned environment `GET /environments/{env_id}/features/{feature_id}/versions/?is_live=true`
 //!   per feature (numeric ids) for the live version.
+//!
+//! `fully_on` needs the override counts of the per-environment features list; a null
+//! `num_identity_overrides` (self-hosted, non-edge projects) is read as no identity overrides.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -147,6 +150,7 @@ pub(super) fn fetch(
         base_url: config.base_url.clone(),
         project: config.project.clone(),
         environments: envs.iter().map(|e| e.name.clone()).collect(),
+        environment_types: BTreeMap::new(),
         type_lifetimes: BTreeMap::new(),
         stale_after_days,
         flags,

@@ -86,6 +86,7 @@ pub(super) fn fetch(
         base_url: config.base_url.clone(),
         project: config.project.clone(),
         environments: envs,
+        environment_types: BTreeMap::new(),
         type_lifetimes: BTreeMap::new(),
         stale_after_days: None,
         flags,

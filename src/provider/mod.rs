@@ -308,6 +308,10 @@ pub struct ProviderSnapshot {
     /// Unleash: environment names; LaunchDarkly: environment keys). Keys of
     /// [`ProviderFlag::environments`].
     pub environments: Vec<String>,
+    /// Environment type by environment, where the provider has one (Unleash `type`:
+    /// `production`, `development`, …). Empty otherwise.
+    #[serde(default)]
+    pub environment_types: BTreeMap<String, String>,
     /// Expected lifetime in days of each flag type (Unleash `/api/admin/feature-types`); `None`
     /// means permanent. Empty for providers without typed lifetimes.
     #[serde(default)]

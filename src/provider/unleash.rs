@@ -157,6 +157,7 @@ pub(super) fn fetch(
         kind: ProviderKind::Unleash,
         base_url: config.base_url.clone(),
         project: config.project.clone(),
+        environment_types: environment_types(&features, &archived, &envs),
         environments: envs,
         type_lifetimes,
         stale_after_days: None,
@@ -233,6 +234,23 @@ fn environment_names(
         }
     }
     Ok(config.environments.clone())
+}
+
+/// `type` of each selected environment, as listed in the flags' environments.
+fn environment_types(
+    features: &[Value],
+    archived: &[Value],
+    envs: &[String],
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for e in features.iter().chain(archived).flat_map(env_list) {
+        if let (Some(name), Some(ty)) = (str_field(e, "name"), str_field(e, "type")) {
+            if envs.contains(&name) {
+                out.entry(name).or_insert(ty);
+            }
+        }
+    }
+    out
 }
 
 fn env_state(e: &Value, detail: Option<&Value>) -> EnvState {
