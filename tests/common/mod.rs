@@ -1,6 +1,8 @@
 //! Helpers shared by the CLI tests.
 #![allow(dead_code)]
 
+pub mod replay;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
