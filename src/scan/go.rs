@@ -297,7 +297,7 @@ fn constant(node: Node, cx: &mut Cx) {
         decl = decl.and_then(|d| d.parent());
     }
     let Some(decl) = decl else { return };
-    if !decl.parent().is_some_and(|p| p.kind() == "source_file") {
+    if decl.parent().is_none_or(|p| p.kind() != "source_file") {
         return;
     }
     let is_const = node.kind() == "const_spec";

@@ -154,15 +154,15 @@ fn java_number(text: &str) -> Option<Value> {
     let t = text.replace('_', "");
     let lower = t.to_ascii_lowercase();
     let int_body = lower.trim_end_matches('l');
-    let radix = if int_body.starts_with("0x") && !int_body.contains(['p', '.']) {
-        Some((16, &int_body[2..]))
-    } else if int_body.starts_with("0b") {
-        Some((2, &int_body[2..]))
-    } else if int_body.len() > 1
-        && int_body.starts_with('0')
-        && int_body.bytes().all(|b| b.is_ascii_digit())
+    let radix = if let Some(h) = int_body
+        .strip_prefix("0x")
+        .filter(|h| !h.contains(['p', '.']))
     {
-        Some((8, &int_body[1..]))
+        Some((16, h))
+    } else if let Some(b) = int_body.strip_prefix("0b") {
+        Some((2, b))
+    } else if int_body.len() > 1 && int_body.bytes().all(|b| b.is_ascii_digit()) {
+        int_body.strip_prefix('0').map(|o| (8, o))
     } else {
         None
     };
@@ -409,7 +409,8 @@ fn field_constant(node: Node, cx: &mut Cx) {
                 "interface_declaration" | "annotation_type_declaration"
             )
         });
-    if !in_interface && !(has_modifier(node, cx, "static") && has_modifier(node, cx, "final")) {
+    let static_final = has_modifier(node, cx, "static") && has_modifier(node, cx, "final");
+    if !(in_interface || static_final) {
         return;
     }
     let mut c = node.walk();
