@@ -1,20 +1,406 @@
-//! Go adapter (to be written).
+//! Go: calls (`client.BoolVariation(...)`, `os.Getenv(...)`), imports (`import ld
+//! "github.com/launchdarkly/go-server-sdk/v7"`, aliases of standard-library packages), the
+//! package clause, and package-level string constants (`const X = "x"`, const blocks, typed
+//! constants such as `NewUI featuregate.Feature = "NewUI"`, `var X = "x"`).
 
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{Adapter, Cx, KeyExpr};
+use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr};
 
 pub struct Go;
 
-impl Adapter for Go {
-    fn visit<'t>(&self, _node: Node<'t>, _cx: &mut Cx<'t>) {}
+const MEMBER: &[(&str, &str, &str)] = &[("selector_expression", "operand", "field")];
+const IDENT: &[&str] = &["identifier", "field_identifier", "package_identifier"];
 
-    fn key(&self, _node: Node, _cx: &Cx) -> KeyExpr {
-        KeyExpr::Dynamic("unsupported".into())
+impl Adapter for Go {
+    fn visit<'t>(&self, node: Node<'t>, cx: &mut Cx<'t>) {
+        match node.kind() {
+            "call_expression" => {
+                let (Some(func), Some(args)) = (
+                    node.child_by_field_name("function"),
+                    node.child_by_field_name("arguments"),
+                ) else {
+                    return;
+                };
+                let func = unparen(func);
+                let (receiver, name) = match func.kind() {
+                    "selector_expression" => match (
+                        func.child_by_field_name("operand"),
+                        func.child_by_field_name("field"),
+                    ) {
+                        (Some(o), Some(f)) => (Some(unparen(o)), cx.text(f)),
+                        _ => return,
+                    },
+                    "identifier" => (None, cx.text(func)),
+                    _ => return,
+                };
+                let args = arguments(args);
+                cx.call(node, receiver, name, &args, self);
+            }
+            "package_clause" => {
+                let mut c = node.walk();
+                let name = node
+                    .named_children(&mut c)
+                    .find(|n| n.kind() == "package_identifier");
+                if let Some(n) = name {
+                    cx.facts.package = Some(cx.text(n).to_string());
+                }
+            }
+            "import_spec" => import(node, cx),
+            "const_spec" | "var_spec" => constant(node, cx),
+            _ => {}
+        }
     }
 
-    fn literal(&self, _node: Node, _cx: &Cx) -> Option<Value> {
-        None
+    fn key(&self, node: Node, cx: &Cx) -> KeyExpr {
+        match node.kind() {
+            "interpreted_string_literal" | "raw_string_literal" => {
+                KeyExpr::Literal(string_value(node, cx).unwrap_or_default())
+            }
+            "identifier" | "selector_expression" => {
+                match dotted_path(node, cx.src, MEMBER, IDENT) {
+                    Some(p) => KeyExpr::Path(p),
+                    None => KeyExpr::Dynamic("an expression".into()),
+                }
+            }
+            "binary_expression" => KeyExpr::Dynamic("a concatenation".into()),
+            "call_expression" => KeyExpr::Dynamic("a call's result".into()),
+            "parenthesized_expression" => match node.named_child(0) {
+                Some(inner) => self.key(inner, cx),
+                None => KeyExpr::Dynamic("an expression".into()),
+            },
+            k => KeyExpr::Dynamic(format!("a {}", k.replace('_', " "))),
+        }
+    }
+
+    fn literal(&self, node: Node, cx: &Cx) -> Option<Value> {
+        match node.kind() {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            "nil" => Some(Value::Null),
+            "int_literal" | "float_literal" => int_or_float(cx.text(node)),
+            "interpreted_string_literal" | "raw_string_literal" => {
+                string_value(node, cx).map(Value::String)
+            }
+            "unary_expression" => {
+                let op = node.child_by_field_name("operator")?;
+                let operand = node.child_by_field_name("operand")?;
+                if !matches!(operand.kind(), "int_literal" | "float_literal") {
+                    return None;
+                }
+                let t = format!("{}{}", cx.text(op), cx.text(operand));
+                int_or_float(t.trim_start_matches('+'))
+            }
+            "parenthesized_expression" => self.literal(node.named_child(0)?, cx),
+            _ => None,
+        }
+    }
+}
+
+fn unparen(mut n: Node) -> Node {
+    while n.kind() == "parenthesized_expression" {
+        match n.named_child(0) {
+            Some(inner) => n = inner,
+            None => break,
+        }
+    }
+    n
+}
+
+fn arguments(args: Node) -> Vec<Arg> {
+    let mut out = Vec::new();
+    let mut c = args.walk();
+    for a in args.named_children(&mut c) {
+        match a.kind() {
+            "comment" => {}
+            // `f(xs...)`: the spread's positions are unknown.
+            "variadic_argument" => return out,
+            _ => out.push(Arg {
+                keyword: None,
+                value: a,
+            }),
+        }
+    }
+    out
+}
+
+/// A Go number literal: decimal, hex, octal and binary integers, floats.
+fn int_or_float(text: &str) -> Option<Value> {
+    let t = text.replace('_', "");
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, t.as_str()),
+    };
+    let radix = match body.get(..2).map(str::to_ascii_lowercase).as_deref() {
+        Some("0x") if !body.contains(['p', 'P', '.']) => Some(16),
+        Some("0o") => Some(8),
+        Some("0b") => Some(2),
+        _ => None,
+    };
+    if let Some(r) = radix {
+        let v = i64::from_str_radix(&body[2..], r).ok()?;
+        return Some(Value::from(if neg { -v } else { v }));
+    }
+    if body.len() > 1 && body.starts_with('0') && body.bytes().all(|b| b.is_ascii_digit()) {
+        let v = i64::from_str_radix(&body[1..], 8).ok()?;
+        return Some(Value::from(if neg { -v } else { v }));
+    }
+    if body.ends_with('i') {
+        return None; // imaginary
+    }
+    number(&t)
+}
+
+/// The value of an interpreted (`"..."`, escapes decoded) or raw (`` `...` ``) string literal.
+fn string_value(node: Node, cx: &Cx) -> Option<String> {
+    match node.kind() {
+        "raw_string_literal" => {
+            let t = cx.text(node);
+            let body = t.strip_prefix('`')?.strip_suffix('`').unwrap_or(&t[1..]);
+            // Carriage returns are discarded from raw string values.
+            Some(body.replace('\r', ""))
+        }
+        "interpreted_string_literal" => {
+            let t = cx.text(node);
+            let body = t.strip_prefix('"')?;
+            let body = body.strip_suffix('"').unwrap_or(body);
+            Some(unescape_go(body))
+        }
+        _ => None,
+    }
+}
+
+/// Decode a Go interpreted string body: `\n`, `\xhh` (bytes), `\ooo`, `\uhhhh`, `\Uhhhhhhhh`.
+pub(super) fn unescape_go(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_string();
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(s.len());
+    let b = s.as_bytes();
+    let mut i = 0;
+    let push_char = |out: &mut Vec<u8>, c: char| {
+        let mut buf = [0u8; 4];
+        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    };
+    while i < b.len() {
+        if b[i] != b'\\' || i + 1 >= b.len() {
+            out.push(b[i]);
+            i += 1;
+            continue;
+        }
+        let e = b[i + 1];
+        let hex = |len: usize| -> Option<u32> {
+            let h = s.get(i + 2..i + 2 + len)?;
+            u32::from_str_radix(h, 16).ok()
+        };
+        match e {
+            b'a' => out.push(0x07),
+            b'b' => out.push(0x08),
+            b'f' => out.push(0x0c),
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b't' => out.push(b'\t'),
+            b'v' => out.push(0x0b),
+            b'x' => {
+                if let Some(v) = hex(2) {
+                    out.push(v as u8);
+                    i += 4;
+                    continue;
+                }
+                out.push(e);
+            }
+            b'u' | b'U' => {
+                let len = if e == b'u' { 4 } else { 8 };
+                if let Some(c) = hex(len).and_then(char::from_u32) {
+                    push_char(&mut out, c);
+                    i += 2 + len;
+                    continue;
+                }
+                out.push(e);
+            }
+            b'0'..=b'7' => {
+                let oct = s
+                    .get(i + 1..i + 4)
+                    .and_then(|o| u32::from_str_radix(o, 8).ok());
+                if let Some(v) = oct.filter(|v| *v <= 0xff) {
+                    out.push(v as u8);
+                    i += 4;
+                    continue;
+                }
+                out.push(e);
+            }
+            _ => out.push(e), // \\ \" \'
+        }
+        i += 2;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The name a Go import binds when it has no alias: the last path element, or the one before a
+/// major-version suffix (`.../v7`), trimmed the way goimports assumes (`go-` prefix off, cut at
+/// the first character that cannot be in an identifier: `yaml.v3` → `yaml`).
+fn assumed_name(path: &str) -> String {
+    let mut segs = path.rsplit('/');
+    let mut last = segs.next().unwrap_or(path);
+    let is_version =
+        |s: &str| s.len() > 1 && s.starts_with('v') && s[1..].bytes().all(|b| b.is_ascii_digit());
+    if is_version(last) {
+        if let Some(prev) = segs.next() {
+            last = prev;
+        }
+    }
+    let last = last.strip_prefix("go-").unwrap_or(last);
+    let end = last
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(last.len());
+    let name = &last[..end];
+    if name.is_empty() {
+        last.to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+/// `import "path"`, `import alias "path"`; dot and blank imports bind no name.
+fn import(node: Node, cx: &mut Cx) {
+    let Some(path) = node
+        .child_by_field_name("path")
+        .and_then(|p| string_value(p, cx))
+    else {
+        return;
+    };
+    let alias = node.child_by_field_name("name");
+    let local = match alias {
+        Some(a) if a.kind() == "package_identifier" => cx.text(a).to_string(),
+        Some(_) => return, // `. "pkg"`, `_ "pkg"`
+        None => assumed_name(&path),
+    };
+    // A renamed standard-library package (`myos "os"`) still matches rules written against
+    // its real name. Only the standard library: elsewhere a directory's name need not be the
+    // package's.
+    if alias.is_some() && !path.split('/').next().unwrap_or("").contains('.') {
+        let real = assumed_name(&path);
+        if real != local {
+            cx.aliases.insert(local.clone(), real);
+        }
+    }
+    cx.import(&local, &path, None);
+}
+
+/// Package-level `const X = "x"`, `const ( A = "a"; B Feature = "b" )`, `var X = "x"`.
+fn constant(node: Node, cx: &mut Cx) {
+    // const_spec → const_declaration → source_file; var_spec → [var_spec_list →]
+    // var_declaration → source_file.
+    let mut decl = node.parent();
+    if decl.is_some_and(|d| d.kind() == "var_spec_list") {
+        decl = decl.and_then(|d| d.parent());
+    }
+    let Some(decl) = decl else { return };
+    if decl.parent().is_none_or(|p| p.kind() != "source_file") {
+        return;
+    }
+    let is_const = node.kind() == "const_spec";
+    let Some(values) = node.child_by_field_name("value") else {
+        return;
+    };
+    let mut c = node.walk();
+    let names: Vec<Node> = node
+        .children_by_field_name("name", &mut c)
+        .filter(|n| n.kind() == "identifier")
+        .collect();
+    let mut vc = values.walk();
+    let values: Vec<Node> = values
+        .named_children(&mut vc)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    if names.len() != values.len() {
+        return;
+    }
+    for (name, value) in names.into_iter().zip(values) {
+        let name = cx.text(name);
+        if name == "_" {
+            continue;
+        }
+        if let Some(v) = const_value(value, is_const, cx) {
+            cx.constant(name.to_string(), v);
+        }
+    }
+}
+
+/// A string constant's value: a literal, a literal concatenation, or (in a `const`) a type
+/// conversion of one (`Feature("x")`).
+fn const_value(node: Node, is_const: bool, cx: &Cx) -> Option<String> {
+    match node.kind() {
+        "interpreted_string_literal" | "raw_string_literal" => string_value(node, cx),
+        "parenthesized_expression" => const_value(node.named_child(0)?, is_const, cx),
+        "binary_expression" => {
+            let op = node.child_by_field_name("operator")?;
+            if cx.text(op) != "+" {
+                return None;
+            }
+            let l = const_value(node.child_by_field_name("left")?, is_const, cx)?;
+            let r = const_value(node.child_by_field_name("right")?, is_const, cx)?;
+            Some(l + &r)
+        }
+        // In a constant declaration a call with one string argument can only be a conversion.
+        "call_expression" if is_const => {
+            let func = node.child_by_field_name("function")?;
+            if !matches!(
+                func.kind(),
+                "identifier" | "selector_expression" | "type_identifier" | "qualified_type"
+            ) || cx.text(func) == "len"
+            {
+                return None;
+            }
+            let args = node.child_by_field_name("arguments")?;
+            let args = arguments(args);
+            match args.as_slice() {
+                [a] => const_value(a.value, is_const, cx),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_escapes() {
+        assert_eq!(
+            unescape_go(r#"a\n\x41\u00e9\101\\\"\U0001F600"#),
+            "a\nAéA\\\"😀"
+        );
+        assert_eq!(unescape_go(r"\xc3\xa9"), "é");
+    }
+
+    #[test]
+    fn assumed_names() {
+        assert_eq!(
+            assumed_name("github.com/shop/catalog/internal/flagkeys"),
+            "flagkeys"
+        );
+        assert_eq!(
+            assumed_name("github.com/Unleash/unleash-client-go/v4"),
+            "unleash"
+        );
+        assert_eq!(assumed_name("gopkg.in/yaml.v3"), "yaml");
+        assert_eq!(
+            assumed_name("github.com/launchdarkly/go-server-sdk/v7"),
+            "server"
+        );
+        assert_eq!(assumed_name("os"), "os");
+    }
+
+    #[test]
+    fn go_numbers() {
+        assert_eq!(int_or_float("0x1F"), Some(Value::from(31)));
+        assert_eq!(int_or_float("-1_000"), Some(Value::from(-1000)));
+        assert_eq!(int_or_float("1.5"), Some(Value::from(1.5)));
+        assert_eq!(int_or_float("0"), Some(Value::from(0)));
+        assert_eq!(int_or_float("017"), Some(Value::from(15)));
     }
 }

@@ -375,24 +375,39 @@ fn import_candidates(
             }
         }
         Language::Java => {
-            let class = imp
-                .module
-                .rsplit('.')
-                .next()
-                .unwrap_or(&imp.module)
-                .to_string();
-            let file = format!("{}.java", imp.module.replace('.', "/"));
-            let mut files: Vec<String> = files_ending(index, &file).into_iter().cloned().collect();
-            if files.is_empty() {
-                files = files_ending(index, &format!("{class}.java"))
+            // `com.x.FlagKeys` → `com/x/FlagKeys.java` (head `FlagKeys`); a nested class
+            // `com.x.Outer.Inner` → `com/x/Outer.java` (head `Outer.Inner`). Trees that do not
+            // mirror their packages: the class's own file name, anywhere.
+            let segs: Vec<&str> = imp.module.split('.').collect();
+            let mut found: Option<(Vec<String>, usize)> = None;
+            for end in (1..=segs.len()).rev() {
+                if end < 2 && segs.len() > 1 {
+                    break;
+                }
+                let file = format!("{}.java", segs[..end].join("/"));
+                let files: Vec<String> = files_ending(index, &file).into_iter().cloned().collect();
+                if !files.is_empty() {
+                    found = Some((files, end - 1));
+                    break;
+                }
+            }
+            if found.is_none() {
+                // The outermost capitalised segment is the top-level class.
+                let top = segs
+                    .iter()
+                    .position(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
+                    .unwrap_or(segs.len() - 1);
+                let files: Vec<String> = files_ending(index, &format!("{}.java", segs[top]))
                     .into_iter()
                     .cloned()
                     .collect();
+                found = Some((files, top));
             }
-            let head: Vec<String> = match &imp.item {
-                Some(i) => vec![class.clone(), i.clone()],
-                None => vec![class.clone()],
-            };
+            let (files, top) = found.unwrap_or_default();
+            let mut head: Vec<String> = segs[top..].iter().map(|s| s.to_string()).collect();
+            if let Some(i) = &imp.item {
+                head.push(i.clone());
+            }
             for f in files {
                 out.push((f, with(&head)));
             }
