@@ -64,36 +64,28 @@ impl Adapter for Js {
             }
             "import_statement" => import_statement(node, cx),
             "variable_declarator" => require(node, cx),
-            "lexical_declaration" => {
-                if is_const(node, cx) && at_top(node) {
-                    let mut c = node.walk();
-                    for d in node.named_children(&mut c) {
-                        if d.kind() != "variable_declarator" {
-                            continue;
-                        }
-                        if let (Some(n), Some(v)) = (
-                            d.child_by_field_name("name"),
-                            d.child_by_field_name("value"),
-                        ) {
-                            if n.kind() == "identifier" {
-                                let name = cx.text(n).to_string();
-                                define(&name, v, cx, 0);
-                            }
+            "lexical_declaration" if is_const(node, cx) && at_top(node) => {
+                let mut c = node.walk();
+                for d in node.named_children(&mut c) {
+                    if d.kind() != "variable_declarator" {
+                        continue;
+                    }
+                    if let (Some(n), Some(v)) = (
+                        d.child_by_field_name("name"),
+                        d.child_by_field_name("value"),
+                    ) {
+                        if n.kind() == "identifier" {
+                            let name = cx.text(n).to_string();
+                            define(&name, v, cx, 0);
                         }
                     }
                 }
             }
-            "enum_declaration" => {
-                if at_top(node) {
-                    enum_declaration(node, cx);
-                }
-            }
-            "export_statement" => {
-                // `export default { A: "a" }` / `export default FLAGS`.
-                if node.parent().is_some_and(|p| p.kind() == "program") {
-                    if let Some(v) = node.child_by_field_name("value") {
-                        define("default", v, cx, 0);
-                    }
+            "enum_declaration" if at_top(node) => enum_declaration(node, cx),
+            // `export default { A: "a" }` / `export default FLAGS`.
+            "export_statement" if node.parent().is_some_and(|p| p.kind() == "program") => {
+                if let Some(v) = node.child_by_field_name("value") {
+                    define("default", v, cx, 0);
                 }
             }
             "assignment_expression" => commonjs_export(node, cx),
@@ -365,12 +357,12 @@ fn enum_declaration(node: Node, cx: &mut Cx) {
 /// `module.exports = { A: "a" }` → `A` (and `default.A`); `exports.A = "a"` and
 /// `module.exports.A = "a"` → `A`. Only at the top of the program.
 fn commonjs_export(node: Node, cx: &mut Cx) {
-    if !node
+    let top = node
         .parent()
         .filter(|p| p.kind() == "expression_statement")
         .and_then(|p| p.parent())
-        .is_some_and(|p| p.kind() == "program")
-    {
+        .is_some_and(|p| p.kind() == "program");
+    if !top {
         return;
     }
     let (Some(left), Some(right)) = (
@@ -488,11 +480,11 @@ fn require(node: Node, cx: &mut Cx) {
     ) else {
         return;
     };
-    if value.kind() != "call_expression"
-        || !value
+    let is_require = value.kind() == "call_expression"
+        && value
             .child_by_field_name("function")
-            .is_some_and(|f| cx.text(f) == "require")
-    {
+            .is_some_and(|f| cx.text(f) == "require");
+    if !is_require {
         return;
     }
     let Some(module) = value

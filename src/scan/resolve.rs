@@ -118,6 +118,9 @@ pub fn resolve(
                         expr: matches!(r.key, KeyExpr::Path(_)).then(|| r.expr.clone()),
                     });
                 }
+                // An env read through a name flagdebt cannot resolve (`ENV[name]`,
+                // `process.env[key]`) is not visibly a flag read, like `os.environ.get(name)`.
+                Err(_) if rule.is_env && matches!(r.key, KeyExpr::Path(_)) => {}
                 Err(reason) => unresolved.push(unresolved_of(f, lang, rule, r, reason)),
             }
         }
