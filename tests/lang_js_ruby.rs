@@ -320,6 +320,28 @@ const b = proc.env["FF_FROM_PROC"];
 }
 
 #[test]
+fn js_env_destructuring_and_generic_calls() {
+    let src = r#"const { FLAG_A, FLAG_B: b, FF_C = "0", DATABASE_URL } = process.env;
+const { FLAG_NOT_ENV } = config;
+"#;
+    let out = run(&[("a.ts", src)]);
+    assert_eq!(
+        refs_in(&out, "a.ts"),
+        vec![
+            r("a", 1, 9, "env-js", None),
+            r("b", 1, 17, "env-js", None),
+            r("c", 1, 28, "env-js", None),
+        ]
+    );
+    // The only flag read in the file is a generic call: the prefilter must let it through.
+    let out = run(&[("g.ts", "client.getObjectValue<Cfg>(\"cfg\", {});\n")]);
+    assert_eq!(
+        refs_in(&out, "g.ts"),
+        vec![r("cfg", 1, 1, "openfeature-js", None)]
+    );
+}
+
+#[test]
 fn js_env_with_computed_name() {
     let src = r#"const a = process.env[`FLAG_${name}`];
 const b = process.env[name];

@@ -63,7 +63,10 @@ impl Adapter for Js {
                 }
             }
             "import_statement" => import_statement(node, cx),
-            "variable_declarator" => require(node, cx),
+            "variable_declarator" => {
+                require(node, cx);
+                env_destructuring(node, cx);
+            }
             "lexical_declaration" if is_const(node, cx) && at_top(node) => {
                 let mut c = node.walk();
                 for d in node.named_children(&mut c) {
@@ -524,5 +527,34 @@ fn require(node: Node, cx: &mut Cx) {
             }
         }
         _ => {}
+    }
+}
+
+/// `const { FLAG_X, FLAG_Y: y, FLAG_Z = "0" } = process.env`: each property is a member read.
+fn env_destructuring<'t>(node: Node<'t>, cx: &mut Cx<'t>) {
+    let (Some(name), Some(value)) = (
+        node.child_by_field_name("name"),
+        node.child_by_field_name("value"),
+    ) else {
+        return;
+    };
+    if name.kind() != "object_pattern" {
+        return;
+    }
+    let mut c = name.walk();
+    for p in name.named_children(&mut c) {
+        let prop = match p.kind() {
+            "shorthand_property_identifier_pattern" => Some(p),
+            "pair_pattern" => p
+                .child_by_field_name("key")
+                .filter(|k| k.kind() == "property_identifier"),
+            "object_assignment_pattern" => p
+                .child_by_field_name("left")
+                .filter(|k| k.kind() == "shorthand_property_identifier_pattern"),
+            _ => None,
+        };
+        if let Some(prop) = prop {
+            cx.member(p, value, prop);
+        }
     }
 }
