@@ -1,20 +1,560 @@
-//! Js adapter (to be written).
+//! JavaScript, JSX, TypeScript and TSX (one adapter: the grammars share their node kinds).
+//! Calls (`client.getBooleanValue("x")`, `client?.variation(...)`, bare `useFlag("x")`),
+//! `process.env.FLAG_X` member reads and `process.env["FLAG_X"]` subscripts; ES imports and
+//! `require`; string constants at module level: `const X = "x"`, const objects
+//! (`{ DARK_MODE: "dark_mode" } as const`, `Object.freeze({...})`, nested) and TS enums.
 
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{Adapter, Cx, KeyExpr};
+use super::extract::{number, Adapter, Arg, Cx, KeyExpr};
 
 pub struct Js;
 
-impl Adapter for Js {
-    fn visit<'t>(&self, _node: Node<'t>, _cx: &mut Cx<'t>) {}
+/// How deep const objects are read (`FLAGS.CHECKOUT.NEW_FLOW` is depth 2).
+const MAX_OBJECT_DEPTH: usize = 3;
 
-    fn key(&self, _node: Node, _cx: &Cx) -> KeyExpr {
-        KeyExpr::Dynamic("unsupported".into())
+impl Adapter for Js {
+    fn visit<'t>(&self, node: Node<'t>, cx: &mut Cx<'t>) {
+        match node.kind() {
+            "call_expression" => {
+                let (Some(func), Some(args)) = (
+                    node.child_by_field_name("function"),
+                    node.child_by_field_name("arguments"),
+                ) else {
+                    return;
+                };
+                // A tagged template (`` sql`...` ``) has a template string, not arguments.
+                if args.kind() != "arguments" {
+                    return;
+                }
+                let (receiver, name) = match func.kind() {
+                    "member_expression" => match (
+                        func.child_by_field_name("object"),
+                        func.child_by_field_name("property"),
+                    ) {
+                        (Some(o), Some(p)) => (Some(o), cx.text(p)),
+                        _ => return,
+                    },
+                    "identifier" => (None, cx.text(func)),
+                    _ => return,
+                };
+                let args = arguments(args);
+                cx.call(node, receiver, name, &args, self);
+            }
+            "member_expression" => {
+                // `process.env.FLAG_X`: only this node has `process.env` as its object, so a
+                // longer chain (`process.env.FLAG_X.trim()`) still yields one reference.
+                if let (Some(o), Some(p)) = (
+                    node.child_by_field_name("object"),
+                    node.child_by_field_name("property"),
+                ) {
+                    if p.kind() == "property_identifier" {
+                        cx.member(node, o, p);
+                    }
+                }
+            }
+            "subscript_expression" => {
+                if let (Some(o), Some(i)) = (
+                    node.child_by_field_name("object"),
+                    node.child_by_field_name("index"),
+                ) {
+                    cx.subscript(node, o, i, self);
+                }
+            }
+            "import_statement" => import_statement(node, cx),
+            "variable_declarator" => {
+                require(node, cx);
+                env_destructuring(node, cx);
+            }
+            "lexical_declaration" if is_const(node, cx) && at_top(node) => {
+                let mut c = node.walk();
+                for d in node.named_children(&mut c) {
+                    if d.kind() != "variable_declarator" {
+                        continue;
+                    }
+                    if let (Some(n), Some(v)) = (
+                        d.child_by_field_name("name"),
+                        d.child_by_field_name("value"),
+                    ) {
+                        if n.kind() == "identifier" {
+                            let name = cx.text(n).to_string();
+                            define(&name, v, cx, 0);
+                        }
+                    }
+                }
+            }
+            "enum_declaration" if at_top(node) => enum_declaration(node, cx),
+            // `export default { A: "a" }` / `export default FLAGS`.
+            "export_statement" if node.parent().is_some_and(|p| p.kind() == "program") => {
+                if let Some(v) = node.child_by_field_name("value") {
+                    define("default", v, cx, 0);
+                }
+            }
+            "assignment_expression" => commonjs_export(node, cx),
+            _ => {}
+        }
     }
 
-    fn literal(&self, _node: Node, _cx: &Cx) -> Option<Value> {
-        None
+    fn key(&self, node: Node, cx: &Cx) -> KeyExpr {
+        match node.kind() {
+            "string" => KeyExpr::Literal(string_value(node, cx).unwrap_or_default()),
+            "template_string" => match string_value(node, cx) {
+                Some(s) => KeyExpr::Literal(s),
+                None => KeyExpr::Dynamic("a template literal".into()),
+            },
+            "identifier" | "member_expression" | "subscript_expression" => match path(node, cx) {
+                Some(p) => KeyExpr::Path(p),
+                None => KeyExpr::Dynamic("an expression".into()),
+            },
+            "binary_expression" => KeyExpr::Dynamic("a concatenation".into()),
+            "call_expression" => KeyExpr::Dynamic("a call's result".into()),
+            "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "parenthesized_expression" => match node.named_child(0) {
+                Some(inner) => self.key(inner, cx),
+                None => KeyExpr::Dynamic("an expression".into()),
+            },
+            k => KeyExpr::Dynamic(format!("a {}", k.replace('_', " "))),
+        }
+    }
+
+    fn literal(&self, node: Node, cx: &Cx) -> Option<Value> {
+        match node.kind() {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            "null" | "undefined" => Some(Value::Null),
+            "number" => number(cx.text(node)),
+            "string" | "template_string" => string_value(node, cx).map(Value::String),
+            "unary_expression" => {
+                let arg = node.child_by_field_name("argument")?;
+                let op = node.child_by_field_name("operator").map(|o| cx.text(o));
+                match (op, arg.kind()) {
+                    (Some("-"), "number") => number(&format!("-{}", cx.text(arg))),
+                    _ => None,
+                }
+            }
+            "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "parenthesized_expression" => self.literal(node.named_child(0)?, cx),
+            _ => None,
+        }
+    }
+}
+
+fn arguments(args: Node) -> Vec<Arg> {
+    let mut out = Vec::new();
+    let mut c = args.walk();
+    for a in args.named_children(&mut c) {
+        match a.kind() {
+            "comment" => {}
+            "spread_element" => return out, // positions after a spread are unknown
+            _ => out.push(Arg {
+                keyword: None,
+                value: a,
+            }),
+        }
+    }
+    out
+}
+
+/// A string or template literal's value, escapes decoded; None for a template literal with a
+/// substitution.
+fn string_value(node: Node, cx: &Cx) -> Option<String> {
+    let mut out = String::new();
+    let mut c = node.walk();
+    for part in node.named_children(&mut c) {
+        match part.kind() {
+            "string_fragment" => out.push_str(cx.text(part)),
+            "escape_sequence" => out.push_str(&unescape_js(cx.text(part))),
+            "template_substitution" => return None,
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
+/// Decode one JS escape sequence (`\n`, `\x41`, `\u0041`, `\u{1F600}`, `\``, line continuation).
+fn unescape_js(esc: &str) -> String {
+    let body = esc.strip_prefix('\\').unwrap_or(esc);
+    let hex = |h: &str| u32::from_str_radix(h, 16).ok().and_then(char::from_u32);
+    let decoded = match body.chars().next() {
+        Some('n') => Some('\n'),
+        Some('t') => Some('\t'),
+        Some('r') => Some('\r'),
+        Some('b') => Some('\u{8}'),
+        Some('f') => Some('\u{c}'),
+        Some('v') => Some('\u{b}'),
+        Some('0') if body.len() == 1 => Some('\0'),
+        Some('x') => hex(&body[1..]),
+        Some('u') => hex(body[1..].trim_start_matches('{').trim_end_matches('}')),
+        Some('\n') | Some('\r') => return String::new(),
+        _ => None,
+    };
+    match decoded {
+        Some(c) => c.to_string(),
+        None => body.to_string(),
+    }
+}
+
+/// An identifier path: `FLAGS`, `FLAGS.DARK_MODE`, `Flags.NewCheckout`, `FLAGS["dark_mode"]`.
+fn path(node: Node, cx: &Cx) -> Option<Vec<String>> {
+    match node.kind() {
+        "identifier" => Some(vec![cx.text(node).to_string()]),
+        "member_expression" => {
+            let mut p = path(node.child_by_field_name("object")?, cx)?;
+            let prop = node.child_by_field_name("property")?;
+            if prop.kind() != "property_identifier" {
+                return None;
+            }
+            p.push(cx.text(prop).to_string());
+            Some(p)
+        }
+        "subscript_expression" => {
+            let mut p = path(node.child_by_field_name("object")?, cx)?;
+            let index = node.child_by_field_name("index")?;
+            let seg = match index.kind() {
+                "string" | "template_string" => string_value(index, cx)?,
+                _ => return None,
+            };
+            p.push(seg);
+            Some(p)
+        }
+        "non_null_expression" | "parenthesized_expression" => path(node.named_child(0)?, cx),
+        _ => None,
+    }
+}
+
+fn is_const(node: Node, cx: &Cx) -> bool {
+    node.child(0).is_some_and(|k| cx.text(k) == "const")
+}
+
+/// Directly in the program, or in an `export` / `declare` statement that is.
+fn at_top(node: Node) -> bool {
+    let mut p = node.parent();
+    while let Some(n) = p {
+        match n.kind() {
+            "program" => return true,
+            "export_statement" | "ambient_declaration" => p = n.parent(),
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Record the string constants a value defines under `name`: a string, a template literal
+/// without substitutions, an object literal's string fields (nested up to a depth), or a copy
+/// of an earlier constant (`{ DARK: DARK_MODE }`, `export default FLAGS`).
+fn define(name: &str, value: Node, cx: &mut Cx, depth: usize) {
+    match value.kind() {
+        "string" | "template_string" => {
+            if let Some(s) = string_value(value, cx) {
+                cx.constant(name.to_string(), s);
+            }
+        }
+        "as_expression" | "satisfies_expression" | "parenthesized_expression" => {
+            if let Some(inner) = value.named_child(0) {
+                define(name, inner, cx, depth);
+            }
+        }
+        "call_expression" => {
+            // `Object.freeze({...})`
+            let is_freeze = value
+                .child_by_field_name("function")
+                .is_some_and(|f| cx.text(f) == "Object.freeze");
+            if is_freeze {
+                if let Some(arg) = value
+                    .child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(0))
+                {
+                    define(name, arg, cx, depth);
+                }
+            }
+        }
+        "object" if depth < MAX_OBJECT_DEPTH => {
+            let mut c = value.walk();
+            for pair in value.named_children(&mut c) {
+                if pair.kind() != "pair" {
+                    continue;
+                }
+                let (Some(k), Some(v)) = (
+                    pair.child_by_field_name("key"),
+                    pair.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                let key = match k.kind() {
+                    "property_identifier" | "number" => cx.text(k).to_string(),
+                    "string" => match string_value(k, cx) {
+                        Some(s) => s,
+                        None => continue,
+                    },
+                    _ => continue,
+                };
+                define(&format!("{name}.{key}"), v, cx, depth + 1);
+            }
+        }
+        "identifier" | "member_expression" => {
+            let Some(p) = path(value, cx) else { return };
+            let from = p.join(".");
+            let prefix = format!("{from}.");
+            let copies: Vec<(String, String)> = cx
+                .facts
+                .constants
+                .iter()
+                .filter_map(|(k, v)| {
+                    if *k == from {
+                        Some((name.to_string(), v.clone()))
+                    } else {
+                        k.strip_prefix(&prefix)
+                            .map(|rest| (format!("{name}.{rest}"), v.clone()))
+                    }
+                })
+                .collect();
+            for (k, v) in copies {
+                cx.constant(k, v);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `enum Flags { NewCheckout = "new_checkout" }` (also `const enum`, `export enum`,
+/// `declare enum`) → `Flags.NewCheckout`.
+fn enum_declaration(node: Node, cx: &mut Cx) {
+    let (Some(name), Some(body)) = (
+        node.child_by_field_name("name"),
+        node.child_by_field_name("body"),
+    ) else {
+        return;
+    };
+    let enum_name = cx.text(name).to_string();
+    let mut c = body.walk();
+    for member in body.named_children(&mut c) {
+        if member.kind() != "enum_assignment" {
+            continue;
+        }
+        let (Some(n), Some(v)) = (
+            member.child_by_field_name("name"),
+            member.child_by_field_name("value"),
+        ) else {
+            continue;
+        };
+        let member_name = match n.kind() {
+            "string" => match string_value(n, cx) {
+                Some(s) => s,
+                None => continue,
+            },
+            _ => cx.text(n).to_string(),
+        };
+        if matches!(v.kind(), "string" | "template_string") {
+            if let Some(s) = string_value(v, cx) {
+                cx.constant(format!("{enum_name}.{member_name}"), s);
+            }
+        }
+    }
+}
+
+/// `module.exports = { A: "a" }` → `A` (and `default.A`); `exports.A = "a"` and
+/// `module.exports.A = "a"` → `A`. Only at the top of the program.
+fn commonjs_export(node: Node, cx: &mut Cx) {
+    let top = node
+        .parent()
+        .filter(|p| p.kind() == "expression_statement")
+        .and_then(|p| p.parent())
+        .is_some_and(|p| p.kind() == "program");
+    if !top {
+        return;
+    }
+    let (Some(left), Some(right)) = (
+        node.child_by_field_name("left"),
+        node.child_by_field_name("right"),
+    ) else {
+        return;
+    };
+    let target = cx.text(left);
+    if target == "module.exports" {
+        if right.kind() == "object" {
+            let mut c = right.walk();
+            for pair in right.named_children(&mut c) {
+                if pair.kind() != "pair" {
+                    continue;
+                }
+                if let (Some(k), Some(v)) = (
+                    pair.child_by_field_name("key"),
+                    pair.child_by_field_name("value"),
+                ) {
+                    let key = match k.kind() {
+                        "property_identifier" => cx.text(k).to_string(),
+                        "string" => string_value(k, cx).unwrap_or_default(),
+                        _ => continue,
+                    };
+                    define(&key, v, cx, 1);
+                }
+            }
+        }
+        define("default", right, cx, 0);
+    } else if let Some(name) = target
+        .strip_prefix("module.exports.")
+        .or_else(|| target.strip_prefix("exports."))
+    {
+        if !name.contains('.') {
+            let name = name.to_string();
+            define(&name, right, cx, 0);
+        }
+    }
+}
+
+fn import_statement(node: Node, cx: &mut Cx) {
+    let Some(source) = node.child_by_field_name("source") else {
+        return;
+    };
+    let Some(module) = string_value(source, cx) else {
+        return;
+    };
+    let is_process = module == "process" || module == "node:process";
+    let mut c = node.walk();
+    let Some(clause) = node
+        .named_children(&mut c)
+        .find(|n| n.kind() == "import_clause")
+    else {
+        return; // `import "./side-effect"`
+    };
+    let mut c = clause.walk();
+    for part in clause.named_children(&mut c) {
+        match part.kind() {
+            // `import D from "m"`
+            "identifier" => {
+                let local = cx.text(part).to_string();
+                if is_process {
+                    cx.aliases.insert(local.clone(), "process".into());
+                }
+                cx.import(&local, &module, Some("default"));
+            }
+            // `import * as F from "m"`
+            "namespace_import" => {
+                if let Some(id) = part.named_child(0) {
+                    let local = cx.text(id).to_string();
+                    if is_process {
+                        cx.aliases.insert(local.clone(), "process".into());
+                    }
+                    cx.import(&local, &module, None);
+                }
+            }
+            // `import { X, Y as Z } from "m"`
+            "named_imports" => {
+                let mut c2 = part.walk();
+                for spec in part.named_children(&mut c2) {
+                    if spec.kind() != "import_specifier" {
+                        continue;
+                    }
+                    let Some(n) = spec.child_by_field_name("name") else {
+                        continue;
+                    };
+                    let item = match n.kind() {
+                        "string" => string_value(n, cx).unwrap_or_default(),
+                        _ => cx.text(n).to_string(),
+                    };
+                    let local = spec
+                        .child_by_field_name("alias")
+                        .map(|a| cx.text(a).to_string())
+                        .unwrap_or_else(|| item.clone());
+                    if is_process {
+                        cx.aliases.insert(local.clone(), format!("process.{item}"));
+                    } else if local != item {
+                        // `import { useFlag as useUnleashFlag }`: calls keep the SDK's name.
+                        cx.aliases.insert(local.clone(), item.clone());
+                    }
+                    cx.import(&local, &module, Some(&item));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `const F = require("./flags")`, `const { X, Y: Z } = require("./flags")`.
+fn require(node: Node, cx: &mut Cx) {
+    let (Some(name), Some(value)) = (
+        node.child_by_field_name("name"),
+        node.child_by_field_name("value"),
+    ) else {
+        return;
+    };
+    let is_require = value.kind() == "call_expression"
+        && value
+            .child_by_field_name("function")
+            .is_some_and(|f| cx.text(f) == "require");
+    if !is_require {
+        return;
+    }
+    let Some(module) = value
+        .child_by_field_name("arguments")
+        .and_then(|a| a.named_child(0))
+        .filter(|s| s.kind() == "string")
+        .and_then(|s| string_value(s, cx))
+    else {
+        return;
+    };
+    match name.kind() {
+        "identifier" => {
+            let local = cx.text(name).to_string();
+            cx.import(&local, &module, None);
+        }
+        "object_pattern" => {
+            let mut c = name.walk();
+            for p in name.named_children(&mut c) {
+                match p.kind() {
+                    "shorthand_property_identifier_pattern" => {
+                        let local = cx.text(p).to_string();
+                        cx.import(&local, &module, Some(&local));
+                    }
+                    "pair_pattern" => {
+                        if let (Some(k), Some(v)) =
+                            (p.child_by_field_name("key"), p.child_by_field_name("value"))
+                        {
+                            if v.kind() == "identifier" {
+                                let (item, local) =
+                                    (cx.text(k).to_string(), cx.text(v).to_string());
+                                cx.import(&local, &module, Some(&item));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `const { FLAG_X, FLAG_Y: y, FLAG_Z = "0" } = process.env`: each property is a member read.
+fn env_destructuring<'t>(node: Node<'t>, cx: &mut Cx<'t>) {
+    let (Some(name), Some(value)) = (
+        node.child_by_field_name("name"),
+        node.child_by_field_name("value"),
+    ) else {
+        return;
+    };
+    if name.kind() != "object_pattern" {
+        return;
+    }
+    let mut c = name.walk();
+    for p in name.named_children(&mut c) {
+        let prop = match p.kind() {
+            "shorthand_property_identifier_pattern" => Some(p),
+            "pair_pattern" => p
+                .child_by_field_name("key")
+                .filter(|k| k.kind() == "property_identifier"),
+            "object_assignment_pattern" => p
+                .child_by_field_name("left")
+                .filter(|k| k.kind() == "shorthand_property_identifier_pattern"),
+            _ => None,
+        };
+        if let Some(prop) = prop {
+            cx.member(p, value, prop);
+        }
     }
 }

@@ -89,7 +89,8 @@ impl Prefilter {
                 Hit::Call => {
                     let rest = &bytes[m.end()..];
                     let next = rest.iter().find(|b| !matches!(b, b' ' | b'\t'));
-                    if next == Some(&b'(') {
+                    // `name(`, or a TypeScript generic call `name<T>(`.
+                    if matches!(next, Some(b'(' | b'<')) {
                         return true;
                     }
                 }
@@ -124,6 +125,8 @@ mod tests {
         assert!(!p.is_candidate(Language::Python, b"my_get_boolean_value('a')"));
         // Ruby calls need no parentheses.
         assert!(p.is_candidate(Language::Ruby, b"unleash.is_enabled? :x"));
+        // TypeScript generic calls.
+        assert!(p.is_candidate(Language::TypeScript, b"client.getObjectValue<Cfg>('a', {})"));
     }
 
     #[test]

@@ -118,6 +118,9 @@ pub fn resolve(
                         expr: matches!(r.key, KeyExpr::Path(_)).then(|| r.expr.clone()),
                     });
                 }
+                // An env read through a name flagdebt cannot resolve (`ENV[name]`,
+                // `process.env[key]`) is not visibly a flag read, like `os.environ.get(name)`.
+                Err(_) if rule.is_env && matches!(r.key, KeyExpr::Path(_)) => {}
                 Err(reason) => unresolved.push(unresolved_of(f, lang, rule, r, reason)),
             }
         }
@@ -439,8 +442,47 @@ fn same_scope_candidates(
                 Vec::new()
             }
         }
+        Language::Ruby => {
+            // No imports: a constant lives where Zeitwerk would autoload it from
+            // (`Flags::Checkout::NEW` → `flags.rb`, `flags/checkout.rb`).
+            let mut out = Vec::new();
+            for n in 1..path.len() {
+                let file = format!(
+                    "{}.rb",
+                    path[..n]
+                        .iter()
+                        .map(|s| snake_case(s))
+                        .collect::<Vec<_>>()
+                        .join("/")
+                );
+                for f in files_ending(index, &file) {
+                    out.push((f.clone(), path.to_vec()));
+                }
+            }
+            out
+        }
         _ => Vec::new(),
     }
+}
+
+/// `FeatureFlags` → `feature_flags`, `HTTPFlags` → `http_flags` (Zeitwerk's file names).
+fn snake_case(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if i > 0 && (prev_lower || next_lower && chars[i - 1].is_ascii_uppercase()) {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -450,5 +492,13 @@ mod tests {
     #[test]
     fn normalizes_paths() {
         assert_eq!(normalize("web/src/../lib/./flags"), "web/lib/flags");
+    }
+
+    #[test]
+    fn snake_cases_ruby_constants() {
+        assert_eq!(snake_case("Flags"), "flags");
+        assert_eq!(snake_case("FeatureFlags"), "feature_flags");
+        assert_eq!(snake_case("HTTPFlags"), "http_flags");
+        assert_eq!(snake_case("Flags2Go"), "flags2_go");
     }
 }
