@@ -54,6 +54,9 @@ pub struct FileFacts {
     /// String constants defined here, by dotted path as seen from outside (`X`, `Enum.X`).
     pub constants: HashMap<String, String>,
     pub imports: Vec<Import>,
+    /// Re-exports (`export * from "./flags"`: local `*`; `export { A as B } from "./flags"`:
+    /// local `B`, item `A`), followed when a constant is looked up in this file.
+    pub reexports: Vec<Import>,
     /// Go package name / Java package.
     pub package: Option<String>,
     /// The first syntax error, if the parser had to recover.
@@ -252,6 +255,14 @@ impl<'t> Cx<'t> {
 
     pub fn constant(&mut self, path: String, value: String) {
         self.facts.constants.entry(path).or_insert(value);
+    }
+
+    pub fn reexport(&mut self, local: &str, module: &str, item: Option<&str>) {
+        self.facts.reexports.push(Import {
+            local: local.to_string(),
+            module: module.to_string(),
+            item: item.map(str::to_string),
+        });
     }
 
     pub fn import(&mut self, local: &str, module: &str, item: Option<&str>) {

@@ -48,7 +48,8 @@ impl Adapter for Go {
                 }
             }
             "import_spec" => import(node, cx),
-            "const_spec" | "var_spec" => constant(node, cx),
+            // A package `var` can be reassigned: a key read through one is dynamic, not a constant.
+            "const_spec" => constant(node, cx),
             _ => {}
         }
     }

@@ -90,6 +90,7 @@ impl Adapter for Js {
                 if let Some(v) = node.child_by_field_name("value") {
                     define("default", v, cx, 0);
                 }
+                reexports(node, cx);
             }
             "assignment_expression" => commonjs_export(node, cx),
             _ => {}
@@ -555,6 +556,39 @@ fn env_destructuring<'t>(node: Node<'t>, cx: &mut Cx<'t>) {
         };
         if let Some(prop) = prop {
             cx.member(p, value, prop);
+        }
+    }
+}
+
+/// `export * from "./flags"` and `export { A, B as C } from "./flags"`: a barrel file.
+fn reexports(node: Node, cx: &mut Cx) {
+    let Some(source) = node.child_by_field_name("source") else {
+        return;
+    };
+    let Some(module) = string_value(source, cx) else {
+        return;
+    };
+    let mut c = node.walk();
+    let clause = node
+        .named_children(&mut c)
+        .find(|n| n.kind() == "export_clause");
+    match clause {
+        None => cx.reexport("*", &module, None),
+        Some(clause) => {
+            let mut c = clause.walk();
+            for spec in clause
+                .named_children(&mut c)
+                .filter(|n| n.kind() == "export_specifier")
+            {
+                let Some(name) = spec.child_by_field_name("name") else {
+                    continue;
+                };
+                let name = cx.text(name).to_string();
+                let alias = spec
+                    .child_by_field_name("alias")
+                    .map(|a| cx.text(a).to_string());
+                cx.reexport(alias.as_deref().unwrap_or(&name), &module, Some(&name));
+            }
         }
     }
 }

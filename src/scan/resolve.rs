@@ -23,20 +23,70 @@ struct ConstCache<'a> {
     index: &'a BTreeMap<String, (Language, PathBuf)>,
     rules: &'a RuleSet,
     opts: &'a WalkOptions,
-    parsed: HashMap<String, Option<HashMap<String, String>>>,
+    parsed: HashMap<String, Option<Exports>>,
     skipped: Vec<Skipped>,
 }
 
+/// What a file offers to others: its constants and its re-exports.
+#[derive(Clone)]
+struct Exports {
+    constants: HashMap<String, String>,
+    reexports: Vec<Import>,
+}
+
 impl ConstCache<'_> {
-    fn constants(&mut self, rel: &str) -> Option<&HashMap<String, String>> {
+    fn exports(&mut self, rel: &str) -> Option<Exports> {
         if !self.parsed.contains_key(rel) {
             let loaded = self.load(rel);
             self.parsed.insert(rel.to_string(), loaded);
         }
-        self.parsed.get(rel).and_then(|c| c.as_ref())
+        self.parsed.get(rel).and_then(|c| c.clone())
     }
 
-    fn load(&mut self, rel: &str) -> Option<HashMap<String, String>> {
+    /// Look `path` up in `file`: its constants, then (depth-bounded) its re-exports.
+    fn find_in(
+        &mut self,
+        lang: Language,
+        file: &str,
+        path: &[String],
+        depth: usize,
+    ) -> Option<String> {
+        let ex = self.exports(file)?;
+        if let Some(v) = find(&ex.constants, path) {
+            return Some(v);
+        }
+        if depth == 0 {
+            return None;
+        }
+        for r in &ex.reexports {
+            let target_path: Vec<String> = if r.local == "*" {
+                path.to_vec()
+            } else if path.first() == Some(&r.local) {
+                r.item
+                    .iter()
+                    .cloned()
+                    .chain(path[1..].iter().cloned())
+                    .collect()
+            } else {
+                continue;
+            };
+            let imp = Import {
+                local: String::new(),
+                module: r.module.clone(),
+                item: None,
+            };
+            for (f, p) in import_candidates(lang, file, &imp, &target_path, self.index) {
+                if f != file {
+                    if let Some(v) = self.find_in(lang, &f, &p, depth - 1) {
+                        return Some(v);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn load(&mut self, rel: &str) -> Option<Exports> {
         let (lang, path) = self.index.get(rel)?;
         let meta = std::fs::metadata(path).ok()?;
         if meta.len() > self.opts.max_file_size {
@@ -51,7 +101,10 @@ impl ConstCache<'_> {
             return None;
         };
         let facts = super::extract_file(*lang, rel, text, self.rules, false)?;
-        Some(facts.constants)
+        Some(Exports {
+            constants: facts.constants,
+            reexports: facts.reexports,
+        })
     }
 }
 
@@ -71,9 +124,13 @@ pub fn resolve(
     };
     // Files parsed with rules already have their constants.
     for f in &facts {
-        cache
-            .parsed
-            .insert(f.path.clone(), Some(f.constants.clone()));
+        cache.parsed.insert(
+            f.path.clone(),
+            Some(Exports {
+                constants: f.constants.clone(),
+                reexports: f.reexports.clone(),
+            }),
+        );
     }
     let mut references = Vec::new();
     let mut unresolved = Vec::new();
@@ -195,10 +252,8 @@ fn lookup(
         if file == f.path {
             continue;
         }
-        if let Some(consts) = cache.constants(&file) {
-            if let Some(v) = find(consts, &cpath) {
-                return Some(v);
-            }
+        if let Some(v) = cache.find_in(lang, &file, &cpath, 4) {
+            return Some(v);
         }
     }
     None
@@ -435,12 +490,20 @@ fn same_scope_candidates(
             .map(|k| (k.clone(), path.to_vec()))
             .collect(),
         Language::Java => {
+            // A class of the same package, or a fully qualified name
+            // (`com.example.flags.FlagKeys.X` → `com/example/flags/FlagKeys.java`).
             let file = join(dir, &format!("{}.java", path[0]));
             if index.contains_key(&file) {
-                vec![(file, path.to_vec())]
-            } else {
-                Vec::new()
+                return vec![(file, path.to_vec())];
             }
+            let mut out = Vec::new();
+            for k in (2..path.len()).rev() {
+                let suffix = format!("{}.java", path[..k].join("/"));
+                for f in files_ending(index, &suffix) {
+                    out.push((f.clone(), path[k - 1..].to_vec()));
+                }
+            }
+            out
         }
         Language::Ruby => {
             // No imports: a constant lives where Zeitwerk would autoload it from
