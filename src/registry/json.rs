@@ -274,7 +274,10 @@ pub fn detect_value(doc: &Value) -> Option<SourceKind> {
         }
     }
     match obj.get("flags")? {
-        Value::Array(_) => Some(SourceKind::Flagd),
+        Value::Array(items) => items
+            .iter()
+            .any(|item| item.get("key").is_some_and(Value::is_string))
+            .then_some(SourceKind::Flagd),
         Value::Object(flags) => {
             let has = |fields: &[&str]| {
                 flags
@@ -718,6 +721,7 @@ mod tests {
             Some(SourceKind::OpenFeatureManifest)
         );
         assert_eq!(detect(r#"{"flags":{}}"#), None);
+        assert_eq!(detect(r#"{"flags":["--verbose"]}"#), None);
         assert_eq!(detect(r#"{"name":"pkg"}"#), None);
         assert_eq!(detect("not json"), None);
     }

@@ -36,7 +36,6 @@ pub const MAX_ANCHOR_EVENTS: usize = 10_000;
 pub fn options() -> Options {
     let mut budget = Budget::default();
     budget.max_depth = MAX_DEPTH;
-    budget.max_documents = 1;
     budget.max_recorded_anchor_events = MAX_ANCHOR_EVENTS;
     budget.max_total_scalar_bytes = 2 * super::MAX_FILE_BYTES as usize;
     // The aliases-per-anchor ratio heuristic rejects a legitimate registry that merges one
