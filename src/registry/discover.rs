@@ -1,0 +1,158 @@
+//! Finding registry files under a scan root without being told where they are.
+//!
+//! Found by name: `feature_flags.yaml` / `.yml` anywhere, GitLab flag folders
+//! (`…/config/feature_flags/**/*.yml`, which covers `ee/config/feature_flags/`), and
+//! `*.flagd.json`. Found by content: JSON whose `$schema` names flagd or the OpenFeature CLI
+//! manifest (read from the first [`SNIFF_BYTES`]), and any `flags.json` (including
+//! `.openfeature/flags.json`) that parses as one of the two formats.
+//!
+//! The walk honours `.gitignore`/`.ignore` (also outside a git repository: a registry in an
+//! ignored folder is generated output), skips hidden entries except `.openfeature/`, and never
+//! enters `vendor/`, `node_modules/` or `third_party/`.
+
+use std::io::Read;
+use std::path::Path;
+
+use ignore::WalkBuilder;
+
+use super::{json, SourceKind, MAX_FILE_BYTES};
+
+/// Directories never searched for registries: other people's code.
+pub const SKIPPED_DIRS: &[&str] = &["vendor", "node_modules", "third_party", ".git"];
+
+/// How much of a JSON file is read to look for a `$schema`.
+pub const SNIFF_BYTES: usize = 8 * 1024;
+
+/// Registry files under `root`, as sorted `/`-separated paths relative to `root`.
+pub fn discover(root: &Path) -> Vec<String> {
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if entry.depth() == 0 {
+                return true;
+            }
+            if is_dir && SKIPPED_DIRS.contains(&name.as_ref()) {
+                return false;
+            }
+            !name.starts_with('.') || name == ".openfeature"
+        })
+        .build();
+
+    let mut found = Vec::new();
+    for entry in walker.flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let is_registry = match kind_for_path(&rel) {
+            Some(_) => true,
+            None => {
+                rel.to_ascii_lowercase().ends_with(".json")
+                    && sniff_json_kind(entry.path()).is_some()
+            }
+        };
+        if is_registry {
+            found.push(rel);
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// The format a registry file has by its name alone (`/`-separated path), if its name settles it.
+pub fn kind_for_path(rel_path: &str) -> Option<SourceKind> {
+    let parts: Vec<&str> = rel_path
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let name = *parts.last()?;
+    if name == "feature_flags.yaml" || name == "feature_flags.yml" {
+        return Some(SourceKind::Yaml);
+    }
+    if name.ends_with(".flagd.json") {
+        return Some(SourceKind::Flagd);
+    }
+    let is_yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    let dirs = &parts[..parts.len() - 1];
+    if is_yaml && dirs.windows(2).any(|w| w == ["config", "feature_flags"]) {
+        return Some(SourceKind::FlagDir);
+    }
+    None
+}
+
+/// Whether the JSON file at `path` is a flagd file or an OpenFeature manifest, judged by its
+/// `$schema` (first [`SNIFF_BYTES`]) or, for a file named `flags.json`, by parsing it.
+pub fn sniff_json_kind(path: &Path) -> Option<SourceKind> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    std::fs::File::open(path)
+        .ok()?
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    let head = String::from_utf8_lossy(&head);
+    if let Some(schema_at) = head.find("\"$schema\"") {
+        let rest = &head[schema_at + "\"$schema\"".len()..];
+        let value = rest
+            .trim_start()
+            .strip_prefix(':')
+            .map(str::trim_start)
+            .and_then(|v| v.strip_prefix('"'));
+        if let Some(kind) = value
+            .and_then(|v| v.split('"').next())
+            .and_then(json::kind_for_schema)
+        {
+            return Some(kind);
+        }
+    }
+    if path.file_name().is_some_and(|n| n == "flags.json") {
+        let text = std::fs::read_to_string(path).ok()?;
+        return json::detect(text.strip_prefix('\u{feff}').unwrap_or(&text));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_settle_the_format() {
+        assert_eq!(kind_for_path("feature_flags.yaml"), Some(SourceKind::Yaml));
+        assert_eq!(
+            kind_for_path("backend_v2/api/feature_flags.yml"),
+            Some(SourceKind::Yaml)
+        );
+        assert_eq!(
+            kind_for_path("config/feature_flags/development/a.yml"),
+            Some(SourceKind::FlagDir)
+        );
+        assert_eq!(
+            kind_for_path("ee/config/feature_flags/ops/b.yml"),
+            Some(SourceKind::FlagDir)
+        );
+        assert_eq!(
+            kind_for_path("deploy/prod.flagd.json"),
+            Some(SourceKind::Flagd)
+        );
+        assert_eq!(kind_for_path("config/feature_flags.rb"), None);
+        assert_eq!(kind_for_path("config/settings.yml"), None);
+        assert_eq!(kind_for_path("flags.json"), None);
+        assert_eq!(kind_for_path(""), None);
+    }
+}
