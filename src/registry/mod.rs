@@ -28,13 +28,13 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-mod date;
+
 mod discover;
 mod fields;
 pub mod json;
 pub mod yaml;
 
-pub use date::{Date, DateParseError};
+pub use crate::date::Date;
 pub use discover::{discover, kind_for_path, sniff_json_kind};
 
 /// Registry files larger than this are refused unread (hostile-input budget). Real registries
