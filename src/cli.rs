@@ -217,6 +217,106 @@ fn display_path(p: &Path) -> String {
     }
 }
 
+/// What scan, refs and every later command share: config, scan, registry, Inventory.
+pub struct Analysis {
+    pub cfg: Config,
+    pub scanned: Scanned,
+    pub inventory: Inventory,
+}
+
+pub fn analyze(cli: &Cli, paths: &[PathBuf]) -> Result<Analysis> {
+    let cfg = load_config(cli)?;
+    let rules = load_rules(&cfg)?;
+    let scanned = scan_paths(paths, &cfg, &rules)?;
+    let (registry, has_registry) = load_registry(&cfg, &scanned)?;
+    let inventory = Inventory::build(&scanned.out, registry, has_registry, &cfg)?;
+    Ok(Analysis {
+        cfg,
+        scanned,
+        inventory,
+    })
+}
+
+/// Registries named in the config (relative to it), or discovered under the config's folder
+/// (or the scan root when there is no config). Paths are rebased onto the scan root so every
+/// finding's path reads the same way. A malformed registry is an error (exit 2).
+fn load_registry(cfg: &Config, scanned: &Scanned) -> Result<(crate::registry::Registry, bool)> {
+    let scan_root = if scanned.root_path.is_file() {
+        scanned
+            .root_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    } else {
+        scanned.root_path.clone()
+    };
+    let reg_root = cfg
+        .base_dir()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| scan_root.clone());
+    let files: Vec<String> = if cfg.registries.is_empty() {
+        crate::registry::discover(&reg_root)
+    } else {
+        let mut files = Vec::new();
+        for r in &cfg.registries {
+            let p = reg_root.join(r);
+            if p.is_dir() {
+                files.extend(
+                    crate::registry::discover(&p)
+                        .into_iter()
+                        .map(|f| format!("{}/{f}", r.trim_end_matches('/'))),
+                );
+            } else if p.is_file() {
+                files.push(r.clone());
+            } else {
+                anyhow::bail!(
+                    "{}: registry `{r}` named in the config does not exist",
+                    cfg.path
+                        .as_deref()
+                        .unwrap_or(Path::new(".flagdebt.yml"))
+                        .display()
+                );
+            }
+        }
+        files
+    };
+    let (mut registry, errors) = crate::registry::load_all(&reg_root, &files);
+    if let Some(first) = errors.first() {
+        for e in errors.iter().skip(1) {
+            eprintln!("flagdebt: error: {e}");
+        }
+        anyhow::bail!("{first}");
+    }
+    let rebase = |p: &mut String| *p = rebase_path(&scan_root, &reg_root.join(p.as_str()));
+    if reg_root != scan_root {
+        registry
+            .declarations
+            .iter_mut()
+            .for_each(|d| rebase(&mut d.path));
+        registry
+            .problems
+            .iter_mut()
+            .for_each(|d| rebase(&mut d.path));
+    }
+    Ok((registry, !files.is_empty()))
+}
+
+/// `target` relative to `base`, `/`-separated, with `..` where needed.
+fn rebase_path(base: &Path, target: &Path) -> String {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (base, target) = (abs(base), abs(target));
+    let b: Vec<_> = base.components().collect();
+    let t: Vec<_> = target.components().collect();
+    let common = b.iter().zip(&t).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), b.len() - common).collect();
+    parts.extend(
+        t[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
 fn notes(cli: &Cli, scanned: &Scanned) {
     if cli.quiet {
         return;
@@ -234,8 +334,6 @@ fn notes(cli: &Cli, scanned: &Scanned) {
 }
 
 fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
-    let cfg = load_config(cli)?;
-    let rules = load_rules(&cfg)?;
     let sel = Selection {
         select: a.select.clone(),
         ignore: a.ignore.clone(),
@@ -246,8 +344,11 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
             .ok_or_else(|| anyhow::anyhow!("--today: `{t}` is not a YYYY-MM-DD date"))?,
         None => Date::today(),
     };
-    let scanned = scan_paths(&a.paths, &cfg, &rules)?;
-    let inventory = Inventory::build(&scanned.out);
+    let Analysis {
+        cfg,
+        scanned,
+        inventory,
+    } = analyze(cli, &a.paths)?;
     let cx = checks::Context {
         inventory: &inventory,
         config: &cfg,
@@ -311,10 +412,9 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
 }
 
 fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
-    let cfg = load_config(cli)?;
-    let rules = load_rules(&cfg)?;
-    let scanned = scan_paths(&a.paths, &cfg, &rules)?;
-    let inventory = Inventory::build(&scanned.out);
+    let Analysis {
+        scanned, inventory, ..
+    } = analyze(cli, &a.paths)?;
     notes(cli, &scanned);
     let report = Report {
         root: scanned.root.clone(),

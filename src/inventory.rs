@@ -1,11 +1,14 @@
-//! The Inventory: the one join. For every flag key, its references in code (and, as the
-//! registry and provider sources arrive, its declarations and provider state). Every check
-//! reads the Inventory; no check walks files or calls the network.
+//! The Inventory: the one join. For every flag key, its declarations (registry files, and
+//! declarations found in code), its references in code, and its consumers. Every check reads
+//! the Inventory; no check walks files or calls the network.
 
 use std::collections::BTreeMap;
 
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Serialize;
 
+use crate::config::Config;
+use crate::registry::{Declaration, Registry, RegistryProblem};
 use crate::scan::{Reference, ScanOutput, Unresolved};
 
 #[derive(Debug, Default)]
@@ -14,6 +17,12 @@ pub struct Inventory {
     pub references: Vec<Reference>,
     /// Reads whose key could not be resolved.
     pub unresolved: Vec<Unresolved>,
+    /// Every declaration, sorted by (path, line).
+    pub declarations: Vec<Declaration>,
+    /// Semantic problems in registry files (bad dates, unknown types...).
+    pub registry_problems: Vec<RegistryProblem>,
+    /// Whether any registry was read: without one, declaration checks cannot judge.
+    pub has_registry: bool,
     /// One row per flag key.
     pub flags: BTreeMap<String, FlagRow>,
 }
@@ -25,19 +34,100 @@ pub struct FlagRow {
     /// Indexes into [`Inventory::references`].
     #[serde(skip)]
     pub references: Vec<usize>,
+    /// Indexes into [`Inventory::declarations`].
+    #[serde(skip)]
+    pub declarations: Vec<usize>,
+    pub declared: bool,
+    /// `path:line` of each declaration.
+    pub declared_at: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub flag_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
     /// How many references, and how many of them in test code.
     pub reference_count: usize,
     pub test_reference_count: usize,
     pub providers: Vec<String>,
+    /// References per consumer class (config `consumers:`), for seed 004's agreement view.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub consumers: BTreeMap<String, usize>,
+}
+
+/// Consumer classes from config: class name → path globs.
+struct Consumers(Vec<(String, GlobSet)>);
+
+impl Consumers {
+    fn new(cfg: &Config) -> anyhow::Result<Consumers> {
+        let mut out = Vec::new();
+        for (class, globs) in &cfg.consumers {
+            let mut b = GlobSetBuilder::new();
+            for g in globs {
+                b.add(Glob::new(g).map_err(|e| {
+                    anyhow::anyhow!("config: consumers.{class}: bad glob `{g}`: {e}")
+                })?);
+            }
+            out.push((class.clone(), b.build()?));
+        }
+        Ok(Consumers(out))
+    }
+
+    fn class_of(&self, path: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(_, g)| g.is_match(path))
+            .map(|(c, _)| c.clone())
+    }
 }
 
 impl Inventory {
-    pub fn build(scan: &ScanOutput) -> Inventory {
+    pub fn build(
+        scan: &ScanOutput,
+        registry: Registry,
+        has_registry: bool,
+        cfg: &Config,
+    ) -> anyhow::Result<Inventory> {
+        let consumers = Consumers::new(cfg)?;
         let mut inv = Inventory {
             references: scan.references.clone(),
             unresolved: scan.unresolved.clone(),
+            declarations: registry.declarations,
+            registry_problems: registry.problems,
+            has_registry,
             flags: BTreeMap::new(),
         };
+        for r in &mut inv.references {
+            r.consumer = consumers.class_of(&r.path);
+        }
+        for (i, d) in inv.declarations.iter().enumerate() {
+            let row = inv.flags.entry(d.key.clone()).or_insert_with(|| FlagRow {
+                key: d.key.clone(),
+                ..Default::default()
+            });
+            row.declarations.push(i);
+            row.declared = true;
+            row.declared_at.push(format!("{}:{}", d.path, d.line));
+            // The first declaration that says a thing wins.
+            row.owner = row.owner.take().or_else(|| d.owner.clone());
+            row.flag_type = row
+                .flag_type
+                .take()
+                .or_else(|| d.flag_type.map(|t| t.as_str().to_string()));
+            row.stage = row
+                .stage
+                .take()
+                .or_else(|| d.stage.map(|t| t.as_str().to_string()));
+            row.remove_by = row
+                .remove_by
+                .take()
+                .or_else(|| d.remove_by.map(|t| t.to_string()));
+            row.default = row.default.take().or_else(|| d.default.clone());
+        }
         for (i, r) in inv.references.iter().enumerate() {
             let row = inv.flags.entry(r.flag.clone()).or_insert_with(|| FlagRow {
                 key: r.flag.clone(),
@@ -52,7 +142,20 @@ impl Inventory {
                 row.providers.push(r.provider.clone());
                 row.providers.sort();
             }
+            if let Some(c) = &r.consumer {
+                *row.consumers.entry(c.clone()).or_default() += 1;
+            }
         }
-        inv
+        Ok(inv)
+    }
+
+    /// The references of a flag.
+    pub fn refs_of<'a>(&'a self, row: &'a FlagRow) -> impl Iterator<Item = &'a Reference> + 'a {
+        row.references.iter().map(|&i| &self.references[i])
+    }
+
+    /// The declarations of a flag.
+    pub fn decls_of<'a>(&'a self, row: &'a FlagRow) -> impl Iterator<Item = &'a Declaration> + 'a {
+        row.declarations.iter().map(|&i| &self.declarations[i])
     }
 }

@@ -2,9 +2,18 @@
 //! file opens with a `//!` doc (`## What it does` / `## Why is this bad?` / `## Example`);
 //! `flagdebt explain CODE` prints exactly that text, read from the file itself.
 
+mod default_mismatch;
 mod dynamic_flag_key;
+mod expired_flag;
+mod invalid_registry;
+mod kill_switch_unsafe_default;
+mod missing_owner;
+mod missing_removal_date;
 mod raw_env_flag;
+mod undeclared_flag;
 mod unexplained_suppression;
+mod unknown_dependency;
+mod unused_flag;
 mod unused_suppression;
 
 use crate::config::Config;
@@ -77,11 +86,58 @@ impl Check {
 
 /// Every check, in code order.
 pub static ALL: &[&Check] = &[
+    &default_mismatch::CHECK,
     &dynamic_flag_key::CHECK,
+    &expired_flag::CHECK,
+    &invalid_registry::CHECK,
+    &kill_switch_unsafe_default::CHECK,
+    &missing_owner::CHECK,
+    &missing_removal_date::CHECK,
     &raw_env_flag::CHECK,
+    &undeclared_flag::CHECK,
     &unexplained_suppression::CHECK,
+    &unknown_dependency::CHECK,
+    &unused_flag::CHECK,
     &unused_suppression::CHECK,
 ];
+
+/// The span of a declaration's key, or of one of its fields (`remove_by`) when that field is
+/// on its own line.
+pub fn decl_span(d: &crate::registry::Declaration, field: Option<&str>) -> crate::finding::Span {
+    let line = field.map(|f| d.line_of(f)).unwrap_or(d.line);
+    if line == d.line {
+        let end = d.column + d.key.chars().count();
+        crate::finding::Span {
+            line,
+            column: d.column,
+            end_line: line,
+            end_column: end,
+        }
+    } else {
+        crate::finding::Span {
+            line,
+            column: 1,
+            end_line: line,
+            end_column: 1,
+        }
+    }
+}
+
+/// The truth value of a flag default as code writes it: `true`, `"1"`, `"on"`, `0`, `None`...
+pub fn truthy(v: &serde_json::Value) -> Option<bool> {
+    use serde_json::Value;
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => n.as_f64().map(|f| f != 0.0),
+        Value::Null => Some(false),
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "on" | "yes" | "enabled" | "y" | "t" => Some(true),
+            "false" | "0" | "off" | "no" | "disabled" | "n" | "f" | "" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
 
 pub fn by_code(code: &str) -> Option<&'static Check> {
     ALL.iter().copied().find(|c| c.code == code)

@@ -28,7 +28,6 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-
 mod discover;
 mod fields;
 pub mod json;

@@ -57,6 +57,9 @@ pub struct Reference {
     /// For constant keys: the expression as written (`FlagKey.NEW_CHECKOUT`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expr: Option<String>,
+    /// The consumer class of the file (config `consumers:`), when one matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer: Option<String>,
 }
 
 /// A flag read whose key cannot be known statically: it becomes a `dynamic-flag-key` finding.

@@ -173,6 +173,7 @@ pub fn resolve(
                         test: f.test,
                         env_var,
                         expr: matches!(r.key, KeyExpr::Path(_)).then(|| r.expr.clone()),
+                        consumer: None,
                     });
                 }
                 // An env read through a name flagdebt cannot resolve (`ENV[name]`,
