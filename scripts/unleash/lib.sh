@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# (SC2034: variables here are used by the scripts that source this file.)
 # Shared helpers for scripts/unleash/{up,down,seed}.sh. Sourced, not executed.
 
 UNLEASH_SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -71,7 +72,7 @@ find_pg_bin() {
         return
     fi
     local d
-    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4,4n); do
+    for d in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -t/ -k4,4n); do
         if [[ -x $d/initdb && -x $d/pg_ctl && -x $d/psql ]]; then echo "$d"; fi
     done | tail -n1
 }
@@ -81,7 +82,7 @@ find_pg_bin() {
 stop_stack() {
     local envfile=$1
     [[ -f $envfile ]] || return 0
-    local UNLEASH_PIDFILE= UNLEASH_RUN_DIR= UNLEASH_PGDATA= UNLEASH_PG_BIN=
+    local UNLEASH_PIDFILE='' UNLEASH_RUN_DIR='' UNLEASH_PGDATA='' UNLEASH_PG_BIN=''
     # shellcheck disable=SC1090
     source "$envfile"
 

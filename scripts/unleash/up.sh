@@ -49,12 +49,8 @@ apt_install() {
 ensure_postgres() {
     PG_BIN=$(find_pg_bin)
     if [[ -z $PG_BIN ]]; then
-        # Debian's postgresql package would create and start a 'main' cluster
-        # on 5432; we do not need it, so ask postgresql-common not to.
-        if [[ $(id -u) -eq 0 && ! -e /etc/postgresql-common/createcluster.d/flagdebt.conf ]]; then
-            mkdir -p /etc/postgresql-common/createcluster.d
-            echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/flagdebt.conf
-        fi
+        # Debian's package may also create (and, with systemd, start) a 'main'
+        # cluster on 5432. We never use it: our cluster is separate.
         apt_install postgresql
         PG_BIN=$(find_pg_bin)
         [[ -n $PG_BIN ]] || die "installed postgresql but found no /usr/lib/postgresql/*/bin/initdb"
@@ -130,7 +126,7 @@ cleanup_on_error() {
         log "up.sh failed (exit $rc): stopping what was started"
         # Keep the logs of the failed run for the post-mortem.
         for f in "$PG_LOG" "$UNLEASH_LOG"; do
-            [[ -f $f ]] && cp "$f" "$UNLEASH_CACHE/last-failed-$(basename "$f")" 2>/dev/null || true
+            if [[ -f $f ]]; then cp "$f" "$UNLEASH_CACHE/last-failed-$(basename "$f")" 2>/dev/null || true; fi
         done
         stop_stack "$ENVFILE.partial" || true
     fi
@@ -257,9 +253,13 @@ for attempt in 1 2 3; do
         log "port $HTTP_PORT was taken meanwhile; retrying"
         continue
     fi
-    echo "----- last 40 lines of $UNLEASH_LOG -----" >&2
-    tail -n 40 "$UNLEASH_LOG" >&2 || true
-    echo "-----" >&2
+    if [[ -s $UNLEASH_LOG ]]; then
+        echo "----- last 40 lines of $UNLEASH_LOG -----" >&2
+        tail -n 40 "$UNLEASH_LOG" >&2 || true
+        echo "-----" >&2
+    else
+        echo "(the Unleash log $UNLEASH_LOG is empty: LOG_LEVEL=warn logs nothing while migrating)" >&2
+    fi
     if kill -0 "$UNLEASH_PID" 2>/dev/null; then
         die "Unleash did not report health GOOD within ${START_TIMEOUT}s (last /health answer: ${health:-none})"
     fi
