@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use proc_macro2::{Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use serde_json::Value;
 use syn::parse::discouraged::Speculative;
 use syn::parse::{ParseStream, Parser};
@@ -56,27 +56,45 @@ pub fn extract(rel: &str, text: &str, rules: &RuleSet, with_rules: bool) -> Opti
     };
     let src = blank_shebang(text);
     let mut units: Vec<Unit> = Vec::new();
-    match syn::parse_str::<syn::File>(&src) {
-        Ok(file) => units.push(Unit {
-            base: Base::default(),
-            items: file.items,
-            junk: Vec::new(),
-        }),
-        Err(e) => {
-            let at = e.span().start();
-            x.facts.syntax_error = Some(if at.line == 0 {
-                (1, 1)
+    match TokenStream::from_str(&src) {
+        Ok(ts) => {
+            let tts: Vec<TokenTree> = ts.clone().into_iter().collect();
+            if !shape_ok(&tts) {
+                // Too deep for a recursive parser on a worker thread's stack: only the parts
+                // small enough are parsed.
+                units.push(Unit {
+                    base: Base::default(),
+                    items: Vec::new(),
+                    junk: vec![ts],
+                });
             } else {
-                (at.line, at.column + 1)
-            });
-            match TokenStream::from_str(&src) {
-                Ok(ts) => units.push(recover(ts, Base::default())),
-                Err(_) => {
-                    for (base, chunk) in text_chunks(&src) {
-                        if let Ok(ts) = TokenStream::from_str(chunk) {
-                            units.push(recover(ts, base));
-                        }
+                match syn::parse2::<syn::File>(ts.clone()) {
+                    Ok(file) => units.push(Unit {
+                        base: Base::default(),
+                        items: file.items,
+                        junk: Vec::new(),
+                    }),
+                    Err(e) => {
+                        x.facts.syntax_error = Some(position(e.span()));
+                        units.push(recover(ts, Base::default()));
                     }
+                }
+            }
+        }
+        Err(e) => {
+            x.facts.syntax_error = Some(position(e.span()));
+            for (base, chunk) in text_chunks(&src) {
+                if let Ok(ts) = TokenStream::from_str(chunk) {
+                    let tts: Vec<TokenTree> = ts.clone().into_iter().collect();
+                    units.push(if shape_ok(&tts) {
+                        recover(ts, base)
+                    } else {
+                        Unit {
+                            base,
+                            items: Vec::new(),
+                            junk: vec![ts],
+                        }
+                    });
                 }
             }
         }
@@ -100,7 +118,66 @@ pub fn extract(rel: &str, text: &str, rules: &RuleSet, with_rules: bool) -> Opti
         }
     }
     drop(units);
+    // Recovered items come before the salvaged runs between them: restore document order.
+    x.facts.refs.sort_by_key(|r| r.span);
     Some(x.facts)
+}
+
+/// 1-based (line, column) of an error.
+fn position(s: proc_macro2::Span) -> (usize, usize) {
+    let at = s.start();
+    if at.line == 0 {
+        (1, 1)
+    } else {
+        (at.line, at.column + 1)
+    }
+}
+
+/// How deep token groups may nest, and how many tokens an expression may run to, in what is
+/// handed to syn: its parser, the visitor and the syntax tree's drop all recurse, on a worker
+/// thread's stack (2 MiB; a debug build overflows at about 128 nested blocks).
+const MAX_NEST: usize = 40;
+const MAX_RUN: usize = 2000;
+
+/// Whether a token run is shallow enough for syn (see [`MAX_NEST`]). Iterative.
+fn shape_ok(tts: &[TokenTree]) -> bool {
+    let mut todo: Vec<(TokenStream, usize)> = Vec::new();
+    let check = |items: &mut dyn Iterator<Item = TokenTree>,
+                 depth: usize,
+                 todo: &mut Vec<(TokenStream, usize)>|
+     -> bool {
+        let mut run = 0;
+        for tt in items {
+            match &tt {
+                TokenTree::Punct(p) if matches!(p.as_char(), ';' | ',') => run = 0,
+                TokenTree::Group(g) => {
+                    if depth >= MAX_NEST {
+                        return false;
+                    }
+                    todo.push((g.stream(), depth + 1));
+                    if g.delimiter() == Delimiter::Brace {
+                        run = 0;
+                    } else {
+                        run += 1;
+                    }
+                }
+                _ => run += 1,
+            }
+            if run > MAX_RUN {
+                return false;
+            }
+        }
+        true
+    };
+    if !check(&mut tts.iter().cloned(), 0, &mut todo) {
+        return false;
+    }
+    while let Some((ts, depth)) = todo.pop() {
+        if !check(&mut ts.into_iter(), depth, &mut todo) {
+            return false;
+        }
+    }
+    true
 }
 
 struct ForgetSpans;
@@ -434,21 +511,23 @@ impl Extractor<'_> {
         if tts.is_empty() || depth > MAX_DEPTH {
             return;
         }
-        let ts: TokenStream = tts.iter().cloned().collect();
-        if let Ok(e) = syn::parse2::<Expr>(ts.clone()) {
-            self.visit_expr(&e);
-            return;
-        }
-        let mut with_semi = ts;
-        with_semi.extend([TokenTree::Punct(proc_macro2::Punct::new(
-            ';',
-            Spacing::Alone,
-        ))]);
-        if let Ok(stmts) = syn::Block::parse_within.parse2(with_semi) {
-            for s in &stmts {
-                self.visit_stmt(s);
+        if shape_ok(tts) {
+            let ts: TokenStream = tts.iter().cloned().collect();
+            if let Ok(e) = syn::parse2::<Expr>(ts.clone()) {
+                self.visit_expr(&e);
+                return;
             }
-            return;
+            let mut with_semi = ts;
+            with_semi.extend([TokenTree::Punct(proc_macro2::Punct::new(
+                ';',
+                Spacing::Alone,
+            ))]);
+            if let Ok(stmts) = syn::Block::parse_within.parse2(with_semi) {
+                for s in &stmts {
+                    self.visit_stmt(s);
+                }
+                return;
+            }
         }
         // `let x = <expr>`, `pat => <expr>`, `"key": <expr>`: retry after the cut; search the
         // groups before it (a function whose body has an error: its `{ ... }`).
@@ -767,5 +846,486 @@ fn literal(e: &Expr) -> Option<Value> {
         Expr::Group(g) => literal(&g.expr),
         Expr::Path(p) if p.path.is_ident("None") => Some(Value::Null),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::EnvSettings;
+    use serde_json::json;
+
+    fn rules() -> RuleSet {
+        RuleSet::load(&[], &[], EnvSettings::default()).unwrap()
+    }
+
+    fn facts(src: &str) -> FileFacts {
+        extract("src/lib.rs", src, &rules(), true).expect("facts")
+    }
+
+    /// (rule id, key, line, column, default) of every reference.
+    fn refs(src: &str) -> Vec<(String, KeyExpr, usize, usize, Option<Value>)> {
+        let rules = rules();
+        let f = extract("src/lib.rs", src, &rules, true).expect("facts");
+        f.refs
+            .into_iter()
+            .map(|r| {
+                (
+                    rules.rules[r.rule].id.clone(),
+                    r.key,
+                    r.span.line,
+                    r.span.column,
+                    r.default,
+                )
+            })
+            .collect()
+    }
+
+    fn lit(s: &str) -> KeyExpr {
+        KeyExpr::Literal(s.into())
+    }
+
+    fn one(src: &str) -> (String, KeyExpr, usize, usize, Option<Value>) {
+        let mut r = refs(src);
+        assert_eq!(r.len(), 1, "{src}: {r:?}");
+        r.remove(0)
+    }
+
+    #[test]
+    fn every_rust_rule_shape() {
+        let cases: &[(&str, &str, &str, usize, Option<Value>)] = &[
+            (
+                "async fn f() { let on = client.get_bool_value(\"of\", None, None).await; }",
+                "openfeature-rust",
+                "of",
+                25,
+                None,
+            ),
+            (
+                "async fn f() -> R { client.get_string_details(\"of-s\", Some(&ctx), None).await?; }",
+                "openfeature-rust",
+                "of-s",
+                21,
+                None,
+            ),
+            (
+                "fn f() { let v = client.bool_variation(&context, \"ld\", false); }",
+                "launchdarkly-rust",
+                "ld",
+                18,
+                Some(json!(false)),
+            ),
+            (
+                "fn f() { client.int_variation(&ctx, \"ld-i\", -3); }",
+                "launchdarkly-rust",
+                "ld-i",
+                10,
+                Some(json!(-3)),
+            ),
+            (
+                "fn f() { client.float_variation(&ctx, \"ld-f\", 0.5); }",
+                "launchdarkly-rust",
+                "ld-f",
+                10,
+                Some(json!(0.5)),
+            ),
+            (
+                "fn f() { client.str_variation(&ctx, \"ld-s\", \"dflt\".to_string()); }",
+                "launchdarkly-rust",
+                "ld-s",
+                10,
+                Some(json!("dflt")),
+            ),
+            (
+                "fn f() { self.flagsmith.is_feature_enabled(\"fs\"); }",
+                "flagsmith-rust",
+                "fs",
+                10,
+                None,
+            ),
+            (
+                "fn f() { flags.get_feature_value_as_string(\"fs-v\")?; }",
+                "flagsmith-rust",
+                "fs-v",
+                10,
+                None,
+            ),
+            (
+                "fn f() { unleash.is_enabled_str(\"un\", None, true); }",
+                "unleash-rust",
+                "un",
+                10,
+                Some(json!(true)),
+            ),
+            (
+                "fn f() { self.unleash_client.is_enabled(\"un2\", Some(&ctx), false); }",
+                "unleash-rust",
+                "un2",
+                10,
+                Some(json!(false)),
+            ),
+            (
+                "fn f() { if flags.is_on(\"ih\") {} }",
+                "inhouse-rust",
+                "ih",
+                13,
+                None,
+            ),
+            (
+                "fn f() { app.flags.is_off(\"ih-off\"); }",
+                "inhouse-rust",
+                "ih-off",
+                10,
+                None,
+            ),
+            (
+                "fn f() { std::env::var(\"FLAG_E\").is_ok(); }",
+                "env-rust",
+                "FLAG_E",
+                10,
+                None,
+            ),
+            (
+                "fn f() { env::var_os(\"FEATURE_X\"); }",
+                "env-rust",
+                "FEATURE_X",
+                10,
+                None,
+            ),
+        ];
+        for (src, rule, key, col, default) in cases {
+            let (r, k, line, c, d) = one(src);
+            assert_eq!(
+                (r.as_str(), k, line, c, d),
+                (*rule, lit(key), 1, *col, default.clone()),
+                "{src}"
+            );
+        }
+    }
+
+    #[test]
+    fn end_position_and_multiline() {
+        let src =
+            "fn f() {\n    let x = 1;\n    client\n        .bool_variation(&c, \"k\", true);\n}\n";
+        let f = facts(src);
+        assert_eq!(f.refs.len(), 1);
+        let s = f.refs[0].span;
+        assert_eq!((s.line, s.column, s.end_line, s.end_column), (3, 5, 4, 39));
+        assert_eq!(f.refs[0].expr, "\"k\"");
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let (_, _, line, col, _) = one("fn f() { let é = \"ü\"; let y = flags.is_on(\"x\"); }");
+        assert_eq!((line, col), (1, 31));
+    }
+
+    #[test]
+    fn reads_inside_macros_at_their_real_position() {
+        let src = r#"
+fn t() {
+    assert!(flags.is_on("in-assert"));
+    debug_assert!(!flags.is_off("in-debug"), "message {}", 1);
+    println!("{}", client.get_bool_value("in-println", None, None).await);
+    let s = format!("{:?}", flags.is_on("in-format"));
+    let v = vec![flags.is_on("in-vec"), flags.is_on("in-vec2")];
+    let w = vec![flags.is_on("in-repeat"); 3];
+    let m = matches!(flags.is_on("in-matches"), true);
+    assert_eq!(outer!(flags.is_on("nested")), Some(x) if x);
+    let j = json!({ "a": flags.is_on("in-json") });
+}
+"#;
+        let got: Vec<(KeyExpr, usize, usize)> =
+            refs(src).into_iter().map(|r| (r.1, r.2, r.3)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (lit("in-assert"), 3, 13),
+                (lit("in-debug"), 4, 20),
+                (lit("in-println"), 5, 20),
+                (lit("in-format"), 6, 29),
+                (lit("in-vec"), 7, 18),
+                (lit("in-vec2"), 7, 41),
+                (lit("in-repeat"), 8, 18),
+                (lit("in-matches"), 9, 22),
+                (lit("nested"), 10, 23),
+                (lit("in-json"), 11, 26),
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_strings_and_other_receivers_give_nothing() {
+        let src = r##"
+//! flags.is_on("inner-doc")
+/// flags.is_on("doc")
+fn f() {
+    // flags.is_on("comment")
+    /* flags.is_on("block") */
+    let s = "flags.is_on(\"string\")";
+    let r = r#"client.bool_variation(&c, "raw", false)"#;
+    println!("flags.is_on(\"fmt\") {}", 1);
+    println!("{}", flags_is_on);
+    plugin.is_on("plugin");
+    flags.is_enabled("wrong-method");
+    env::var("HOME");
+    std::env::var("DATABASE_URL");
+}
+#[doc = "flags.is_on(\"attr\")"]
+struct S;
+"##;
+        assert_eq!(refs(src), vec![]);
+    }
+
+    #[test]
+    fn env_reads() {
+        let src = r#"
+use std::env;
+use std::env::var;
+use std::env::var_os as os_var;
+fn f() {
+    env::var("FLAG_A");
+    var("FLAG_B");
+    os_var("FF_C");
+    std::env::var(format!("FLAG_{}", name));
+    std::env::var(name);
+    var("PATH");
+}
+"#;
+        let got: Vec<(String, KeyExpr, usize)> =
+            refs(src).into_iter().map(|r| (r.0, r.1, r.2)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("env-rust".into(), lit("FLAG_A"), 6),
+                ("env-rust".into(), lit("FLAG_B"), 7),
+                ("env-rust".into(), lit("FF_C"), 8),
+                (
+                    "env-rust".into(),
+                    KeyExpr::Dynamic("a format! string".into()),
+                    9
+                ),
+                // A variable name is kept as a path, as in every language: unresolved later.
+                ("env-rust".into(), KeyExpr::Path(vec!["name".into()]), 10),
+            ]
+        );
+    }
+
+    #[test]
+    fn keys() {
+        let src = r#"
+fn f() {
+    flags.is_on(FLAG_KEY);
+    flags.is_on(flags::NEW_CHECKOUT);
+    flags.is_on(&"ref");
+    flags.is_on("owned".to_string());
+    flags.is_on(String::from("from"));
+    flags.is_on(&format!("x-{}", n));
+    flags.is_on(&(prefix.to_owned() + "x"));
+    flags.is_on(key.trim());
+    flags.is_on(concat!("a", "b"));
+    flags.is_on(self.cfg.key);
+    flags.is_on(r"raw\n");
+    flags.is_on("esc\u{41}");
+}
+"#;
+        let got: Vec<KeyExpr> = refs(src).into_iter().map(|r| r.1).collect();
+        let path = |p: &[&str]| KeyExpr::Path(p.iter().map(|s| s.to_string()).collect());
+        assert_eq!(
+            got,
+            vec![
+                path(&["FLAG_KEY"]),
+                path(&["flags", "NEW_CHECKOUT"]),
+                lit("ref"),
+                lit("owned"),
+                lit("from"),
+                KeyExpr::Dynamic("a format! string".into()),
+                KeyExpr::Dynamic("a concatenation".into()),
+                KeyExpr::Dynamic("a method call's result".into()),
+                lit("ab"),
+                path(&["self", "cfg", "key"]),
+                lit("raw\\n"),
+                lit("escA"),
+            ]
+        );
+    }
+
+    #[test]
+    fn constants_and_scoped_paths() {
+        let src = r#"
+const TOP: &str = "top";
+pub static STAT: &'static str = "stat";
+const NUM: u32 = 3;
+mod keys {
+    pub const IN_MOD: &str = "in-mod";
+    fn g() { flags.is_on(IN_MOD); flags.is_on(self::IN_MOD); flags.is_on(super::TOP); }
+    mod deeper { pub const D: &str = "d"; }
+}
+struct Flags;
+impl Flags {
+    pub const ASSOC: &'static str = "assoc";
+    fn h(&self) { flags.is_on(Self::ASSOC); }
+}
+fn local() { const LOCAL: &str = "local"; }
+"#;
+        let f = facts(src);
+        let mut c: Vec<(&str, &str)> = f
+            .constants
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        c.sort();
+        assert_eq!(
+            c,
+            vec![
+                ("Flags.ASSOC", "assoc"),
+                ("STAT", "stat"),
+                ("TOP", "top"),
+                ("keys.IN_MOD", "in-mod"),
+                ("keys.deeper.D", "d"),
+            ]
+        );
+        let paths: Vec<String> = f
+            .refs
+            .iter()
+            .map(|r| match &r.key {
+                KeyExpr::Path(p) => p.join("."),
+                k => panic!("{k:?}"),
+            })
+            .collect();
+        assert_eq!(paths, ["keys.IN_MOD", "keys.IN_MOD", "TOP", "Flags.ASSOC"]);
+    }
+
+    #[test]
+    fn imports_and_constants_without_rules() {
+        let src = r#"
+use crate::flags::NEW_CHECKOUT;
+use crate::flags::{self, OTHER as RENAMED};
+use std::env;
+const K: &str = "k";
+fn f() { use std::env::var; flags.is_on("x"); }
+"#;
+        let f = extract("src/lib.rs", src, &rules(), false).unwrap();
+        assert!(f.refs.is_empty());
+        assert_eq!(f.constants.get("K").map(String::as_str), Some("k"));
+        let imps: Vec<(String, String, Option<String>)> = f
+            .imports
+            .into_iter()
+            .map(|i| (i.local, i.module, i.item))
+            .collect();
+        let s = |x: &str| x.to_string();
+        assert_eq!(
+            imps,
+            vec![
+                (
+                    s("NEW_CHECKOUT"),
+                    s("crate::flags"),
+                    Some(s("NEW_CHECKOUT"))
+                ),
+                (s("flags"), s("crate"), Some(s("flags"))),
+                (s("RENAMED"), s("crate::flags"), Some(s("OTHER"))),
+                (s("env"), s("std"), Some(s("env"))),
+                (s("var"), s("std::env"), Some(s("var"))),
+            ]
+        );
+    }
+
+    #[test]
+    fn syntax_error_in_the_middle() {
+        let src = "fn before() {\n    flags.is_on(\"before\");\n}\n\nfn broken() {\n    let x = ;\n    flags.is_on(\"inside\");\n}\n\nconst AFTER: &str = \"after\";\nfn after() {\n    flags.is_on(AFTER);\n}\n";
+        let f = facts(src);
+        assert_eq!(f.syntax_error, Some((6, 13)));
+        let got: Vec<(KeyExpr, usize, usize)> = f
+            .refs
+            .iter()
+            .map(|r| (r.key.clone(), r.span.line, r.span.column))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (lit("before"), 2, 5),
+                (lit("inside"), 7, 5),
+                (KeyExpr::Path(vec!["AFTER".into()]), 12, 5),
+            ]
+        );
+        assert_eq!(f.constants.get("AFTER").map(String::as_str), Some("after"));
+    }
+
+    #[test]
+    fn unbalanced_delimiters_still_read_the_other_items() {
+        let src = "fn before() {\n    flags.is_on(\"before\");\n}\n\nfn unclosed() {\n    if x {\n        flags.is_on(\"lost\");\n}\n\nfn after() {\n    flags.is_on(\"after\");\n}\n";
+        let f = facts(src);
+        assert!(f.syntax_error.is_some());
+        let got: Vec<(KeyExpr, usize, usize)> = f
+            .refs
+            .iter()
+            .map(|r| (r.key.clone(), r.span.line, r.span.column))
+            .collect();
+        assert_eq!(got, vec![(lit("before"), 2, 5), (lit("after"), 11, 5)]);
+    }
+
+    #[test]
+    fn garbage_does_not_panic() {
+        for src in [
+            "flags.is_on(\"x\") <<<>>> ]]] \"unterminated",
+            "SELECT * FROM t WHERE flags.is_on('sql');\n{{{{ )))",
+            "\u{0}\u{1}\u{2} is_on( '",
+            "",
+            "#!",
+            "#!/bin/sh\necho flags.is_on(\"x\")",
+            "fn",
+            "}}}}",
+            "macro_rules! m { ($k:expr) => { flags.is_on($k) }; () => { flags.is_on(\"m\") } }",
+            "fn f() { m!(=> : = ,,, ;; \"a\": ); }",
+        ] {
+            let _ = facts(src);
+        }
+        let f = facts("<html><body>flags.is_on(\"x\")</body></html>");
+        assert!(f.syntax_error.is_some());
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_a_worker_stack() {
+        let deep = |open: &str, close: &str, n: usize| {
+            format!(
+                "fn f() {{ flags.is_on(\"top\"); let x = {}flags.is_on(\"in\"){}; }}\n",
+                open.repeat(n),
+                close.repeat(n)
+            )
+        };
+        let srcs = [
+            deep("{", "}", 100_000),
+            deep("(", ")", 3_000),
+            deep("m!(", ")", 3_000),
+            format!(
+                "fn f() {{ flags.is_on(\"top\"); let x = a{}; }}",
+                ".b()".repeat(20_000)
+            ),
+            format!(
+                "fn f() {{ flags.is_on(\"top\"); let x = 1{}; }}",
+                " + 1".repeat(50_000)
+            ),
+        ];
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                for src in &srcs {
+                    let keys: Vec<KeyExpr> = facts(src).refs.into_iter().map(|r| r.key).collect();
+                    assert_eq!(keys.first(), Some(&lit("top")));
+                }
+                // Within the limits, deep code is read whole.
+                let f = facts(&deep("{", "}", 30));
+                assert_eq!(f.refs.len(), 2);
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
+    fn shebang_keeps_positions() {
+        let (_, k, line, col, _) =
+            one("#!/usr/bin/env run-cargo-script\nfn main() { flags.is_on(\"s\"); }\n");
+        assert_eq!((k, line, col), (lit("s"), 2, 13));
     }
 }
