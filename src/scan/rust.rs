@@ -384,9 +384,20 @@ impl Extractor<'_> {
     }
 
     /// A call `receiver.name(args)` or `path::name(args)` (receiver text as written).
+    /// Whether a call named `name` can match a rule: the name is a rule's callee name, or a
+    /// bare call whose name is a `use` alias (`var` → `std.env.var`). A cheap test before the
+    /// receiver's text and the spans are computed.
+    fn candidate(&self, has_receiver: bool, name: &str) -> bool {
+        self.lr.is_some_and(|lr| {
+            lr.calls.contains_key(name) || !has_receiver && self.aliases.contains_key(name)
+        })
+    }
+
+    /// A call `receiver.name(args)` or `path::name(args)` (receiver text as written); `node`
+    /// gives the call's span (computed only for a match: syn re-tokenizes to find it).
     fn call(
         &mut self,
-        node: proc_macro2::Span,
+        node: impl FnOnce() -> proc_macro2::Span,
         receiver: Option<&str>,
         name: &str,
         args: &[&Expr],
@@ -411,7 +422,7 @@ impl Extractor<'_> {
             literal,
         );
         if let Some(mut r) = found {
-            r.span = self.span(node);
+            r.span = self.span(node());
             self.facts.refs.push(r);
         }
     }
@@ -683,9 +694,12 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        let receiver = self.source(m.receiver.span()).to_string();
-        let args: Vec<&Expr> = m.args.iter().collect();
-        self.call(m.span(), Some(&receiver), &m.method.to_string(), &args);
+        let name = m.method.to_string();
+        if self.candidate(true, &name) {
+            let receiver = self.source(m.receiver.span()).to_string();
+            let args: Vec<&Expr> = m.args.iter().collect();
+            self.call(|| m.span(), Some(&receiver), &name, &args);
+        }
         visit::visit_expr_method_call(self, m);
     }
 
@@ -699,9 +713,11 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
                     .map(|s| s.ident.to_string())
                     .collect();
                 if let Some(name) = segs.pop() {
-                    let receiver = (!segs.is_empty()).then(|| segs.join("."));
-                    let args: Vec<&Expr> = c.args.iter().collect();
-                    self.call(c.span(), receiver.as_deref(), &name, &args);
+                    if self.candidate(!segs.is_empty(), &name) {
+                        let receiver = (!segs.is_empty()).then(|| segs.join("."));
+                        let args: Vec<&Expr> = c.args.iter().collect();
+                        self.call(|| c.span(), receiver.as_deref(), &name, &args);
+                    }
                 }
             }
         }
