@@ -63,11 +63,12 @@ pub struct FileFacts {
     pub syntax_error: Option<(usize, usize)>,
 }
 
-/// One call argument: positional or keyword.
+/// One call argument: positional or keyword. The value is a tree-sitter node, or another
+/// parser's expression (syn's for Rust).
 #[derive(Debug, Clone, Copy)]
-pub struct Arg<'t> {
+pub struct Arg<'t, V = Node<'t>> {
     pub keyword: Option<&'t str>,
-    pub value: Node<'t>,
+    pub value: V,
 }
 
 /// The per-language half.
@@ -110,23 +111,7 @@ impl<'t> Cx<'t> {
 
     /// Apply import aliases to a dotted callee path's first segment(s).
     pub fn canonical(&self, path: &str) -> String {
-        if self.aliases.is_empty() {
-            return path.to_string();
-        }
-        // Longest alias that is a whole-segment prefix.
-        let mut best: Option<(&str, &str)> = None;
-        for (local, canon) in &self.aliases {
-            if (path == local
-                || path.starts_with(local.as_str()) && path[local.len()..].starts_with('.'))
-                && best.is_none_or(|(l, _)| l.len() < local.len())
-            {
-                best = Some((local, canon));
-            }
-        }
-        match best {
-            Some((local, canon)) => format!("{canon}{}", &path[local.len()..]),
-            None => path.to_string(),
-        }
+        canonical(&self.aliases, path)
     }
 
     /// A call `receiver.name(args)` (receiver None for a bare call). Matches it against the
@@ -140,32 +125,21 @@ impl<'t> Cx<'t> {
         ad: &dyn Adapter,
     ) {
         let Some(lr) = self.lr else { return };
-        let callee = match receiver {
-            Some(r) => format!("{}.{name}", normalize_receiver(self.text(r))),
-            None => name.to_string(),
-        };
-        let callee = self.canonical(&callee);
-        let (recv, name) = match callee.rsplit_once('.') {
-            Some((r, n)) => (Some(r), n),
-            None => (None, callee.as_str()),
-        };
-        let Some(matchers) = lr.calls.get(name) else {
+        let receiver = receiver.map(|r| normalize_receiver(self.text(r)));
+        let Some(m) = match_call(
+            self.rules,
+            lr,
+            &self.aliases,
+            receiver.as_deref(),
+            name,
+            args,
+            |n| (ad.key(n, self), self.text(n).to_string()),
+            |n| ad.literal(n, self),
+        ) else {
             return;
         };
-        let Some(m) = matchers.iter().find(|m| m.receiver.matches(recv)) else {
-            return;
-        };
-        let rule = &self.rules.rules[m.rule];
-        let Some(key_node) = pick(args, &rule.key) else {
-            return;
-        };
-        let default = rule
-            .default
-            .as_ref()
-            .and_then(|d| pick(args, d))
-            .and_then(|n| ad.literal(n, self));
-        let key = ad.key(key_node, self);
-        self.push(m.rule, key, key_node, node, default);
+        let span = self.span(node);
+        self.facts.refs.push(RawRef { span, ..m });
     }
 
     /// A subscript read `receiver[index]` (e.g. `os.environ["FLAG_X"]`).
@@ -214,34 +188,9 @@ impl<'t> Cx<'t> {
         node: Node,
         default: Option<Value>,
     ) {
-        let rule = &self.rules.rules[rule_idx];
         let expr = self.text(key_node).to_string();
-        match &key {
-            KeyExpr::Literal(k) => {
-                if rule.is_env && self.rules.env.map(k).is_none() {
-                    return; // DATABASE_URL: not a flag
-                }
-                if let Some(p) = &rule.key_pattern {
-                    if !p.is_match(k) {
-                        return;
-                    }
-                }
-            }
-            KeyExpr::Dynamic(_) => {
-                // An env read with a computed name is a flag read only if it visibly builds a
-                // flag variable (`f"FLAG_{name}"`); `os.environ.get(name)` is not.
-                if rule.is_env
-                    && !self
-                        .rules
-                        .env
-                        .prefixes
-                        .iter()
-                        .any(|p| expr.contains(p.as_str()))
-                {
-                    return;
-                }
-            }
-            KeyExpr::Path(_) => {}
+        if !keep(self.rules, rule_idx, &key, &expr) {
+            return;
         }
         let span = self.span(node);
         self.facts.refs.push(RawRef {
@@ -275,7 +224,7 @@ impl<'t> Cx<'t> {
 }
 
 /// The argument a spec points at: the keyword argument if present, else the positional one.
-pub fn pick<'t>(args: &[Arg<'t>], spec: &ArgSpec) -> Option<Node<'t>> {
+pub fn pick<V: Copy>(args: &[Arg<'_, V>], spec: &ArgSpec) -> Option<V> {
     if let Some(kw) = &spec.keyword {
         if let Some(a) = args.iter().find(|a| a.keyword == Some(kw.as_str())) {
             return Some(a.value);
@@ -286,6 +235,105 @@ pub fn pick<'t>(args: &[Arg<'t>], spec: &ArgSpec) -> Option<Node<'t>> {
         .filter(|a| a.keyword.is_none())
         .nth(i)
         .map(|a| a.value)
+}
+
+/// Apply import aliases (local name → canonical dotted path) to a dotted callee path: the
+/// longest alias that is a whole-segment prefix is replaced.
+pub fn canonical(aliases: &HashMap<String, String>, path: &str) -> String {
+    if aliases.is_empty() {
+        return path.to_string();
+    }
+    let mut best: Option<(&str, &str)> = None;
+    for (local, canon) in aliases {
+        if (path == local
+            || path.starts_with(local.as_str()) && path[local.len()..].starts_with('.'))
+            && best.is_none_or(|(l, _)| l.len() < local.len())
+        {
+            best = Some((local, canon));
+        }
+    }
+    match best {
+        Some((local, canon)) => format!("{canon}{}", &path[local.len()..]),
+        None => path.to_string(),
+    }
+}
+
+/// The rule matching of a call, shared by every parser: the callee `receiver.name` (receiver
+/// already normalised with [`normalize_receiver`], None for a bare call) goes through the
+/// import aliases, then the first rule whose receiver pattern matches wins. Its key (and
+/// default) argument is picked and read with the parser's callbacks (`key` gives the key and
+/// its source text), and env / `key_pattern` filtering is applied. The returned reference has
+/// no span yet: the caller knows where the call is.
+#[allow(clippy::too_many_arguments)]
+pub fn match_call<V: Copy>(
+    rules: &RuleSet,
+    lr: &LangRules,
+    aliases: &HashMap<String, String>,
+    receiver: Option<&str>,
+    name: &str,
+    args: &[Arg<'_, V>],
+    key: impl FnOnce(V) -> (KeyExpr, String),
+    literal: impl FnOnce(V) -> Option<Value>,
+) -> Option<RawRef> {
+    let callee = match receiver {
+        Some(r) => format!("{r}.{name}"),
+        None => name.to_string(),
+    };
+    let callee = canonical(aliases, &callee);
+    let (recv, name) = match callee.rsplit_once('.') {
+        Some((r, n)) => (Some(r), n),
+        None => (None, callee.as_str()),
+    };
+    let m = lr
+        .calls
+        .get(name)?
+        .iter()
+        .find(|m| m.receiver.matches(recv))?;
+    let rule = &rules.rules[m.rule];
+    let key_arg = pick(args, &rule.key)?;
+    let default = rule
+        .default
+        .as_ref()
+        .and_then(|d| pick(args, d))
+        .and_then(literal);
+    let (key, expr) = key(key_arg);
+    if !keep(rules, m.rule, &key, &expr) {
+        return None;
+    }
+    Some(RawRef {
+        rule: m.rule,
+        key,
+        expr,
+        span: Span::default(),
+        default,
+    })
+}
+
+/// Whether a matched read is kept: an env rule's literal must be a flag variable (`FLAG_X`,
+/// not `DATABASE_URL`), a computed env name must visibly build one; `key_pattern` must match.
+pub fn keep(rules: &RuleSet, rule_idx: usize, key: &KeyExpr, expr: &str) -> bool {
+    let rule = &rules.rules[rule_idx];
+    match key {
+        KeyExpr::Literal(k) => {
+            if rule.is_env && rules.env.map(k).is_none() {
+                return false; // DATABASE_URL: not a flag
+            }
+            if let Some(p) = &rule.key_pattern {
+                if !p.is_match(k) {
+                    return false;
+                }
+            }
+        }
+        KeyExpr::Dynamic(_) => {
+            // An env read with a computed name is a flag read only if it visibly builds a
+            // flag variable (`f"FLAG_{name}"`); `os.environ.get(name)` is not.
+            if rule.is_env && !rules.env.prefixes.iter().any(|p| expr.contains(p.as_str())) {
+                return false;
+            }
+        }
+        KeyExpr::Path(_) => {}
+    }
+    true
 }
 
 /// 1-based character column of a byte offset whose byte column on its line is `byte_col`.
