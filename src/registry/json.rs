@@ -1,7 +1,7 @@
 //! JSON sources: flagd flag-definition files and OpenFeature CLI flag manifests.
 //!
 //! serde_json validates the text and builds the values, but it has no source spans. So a small
-//! position scanner ([`KeyIndex`]) re-reads the (already valid) text and records the 1-based
+//! position scanner (`KeyIndex`) re-reads the (already valid) text and records the 1-based
 //! line and column of every object key and value down to [`INDEX_DEPTH`] levels
 //! (`flags` → flag → `metadata` → field). It also catches duplicate keys, which serde_json
 //! silently collapses. Limitation: keys nested deeper than that have no position of their own

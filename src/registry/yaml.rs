@@ -32,7 +32,7 @@ pub const MAX_ALIAS_REPLAY_EVENTS: usize = 100_000;
 pub const MAX_ANCHOR_EVENTS: usize = 10_000;
 
 /// serde-saphyr options for registry files: budgets on, snippets off (messages stay one line),
-/// duplicates passed through so [`dedup_error`] can name both lines.
+/// duplicates passed through so the loader can name both lines.
 pub fn options() -> Options {
     let mut budget = Budget::default();
     budget.max_depth = MAX_DEPTH;
