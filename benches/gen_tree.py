@@ -760,15 +760,16 @@ def main():
             p = os.path.join(base, d, "%s_%d.%s" % (stem, k, ext))
         return p
 
-    def account(part, lname, lines, nbytes):
+    def account(part, lname, lines, nbytes, reads=0):
         s = stats[part]
         s["files"] += 1
         s["lines"] += lines
         s["bytes"] += nbytes
         if part == "scanned":
-            bl = stats["by_language"].setdefault(lname, {"files": 0, "lines": 0})
+            bl = stats["by_language"].setdefault(lname, {"files": 0, "lines": 0, "flag_reads": 0})
             bl["files"] += 1
             bl["lines"] += lines
+            bl["flag_reads"] += reads
 
     # 1. big test files that really read flags (hundreds of reads each)
     n_big = a.big_tests if a.big_tests is not None else max(1, round(3 * a.lines / 1_000_000))
@@ -778,7 +779,7 @@ def main():
         target = rng.randint(3000, 8000)
         lines, nkeys = make_file(c, lang, target, flag_reads=target // 12, decoys=target // 200, test=True)
         p = path_for(lname, True)
-        account("scanned", lname, len(lines), write(os.path.join(out, p), lines))
+        account("scanned", lname, len(lines), write(os.path.join(out, p), lines), nkeys)
         stats["flag_files"] += 1
         stats["flag_reads"] += nkeys
         stats["big_test_files"] += 1
@@ -800,7 +801,7 @@ def main():
         lines, nkeys = make_file(c, lang, target, reads, decoys, test, consts)
         stats["flag_reads"] += nkeys
         p = path_for(lname, test)
-        account("scanned", lname, len(lines), write(os.path.join(out, p), lines))
+        account("scanned", lname, len(lines), write(os.path.join(out, p), lines), nkeys)
 
     # 3. vendor/ (Go) and web/node_modules/ (JS): SDK-heavy code nobody should scan
     budget = int(a.lines * a.vendor_fraction)

@@ -10,7 +10,7 @@
 #   pypi    sdists (pip download --no-binary :all: --no-deps): django, sympy, sqlalchemy,
 #           sentry-sdk and the flag SDKs launchdarkly-server-sdk, UnleashClient, flagsmith,
 #           openfeature-sdk
-#   npm     tarballs (npm pack): typescript (a 9 MB single .js file), @angular/core, rxjs, three,
+#   npm     tarballs (npm pack): typescript@5 (7 is native; 5 has ~9 MB single .js files), @angular/core, rxjs, three,
 #           and the flag SDKs @launchdarkly/node-server-sdk, unleash-client, flagsmith,
 #           @openfeature/server-sdk
 #   go      Debian golang-1.19-src (the Go standard library and toolchain, apt-get download)
@@ -29,7 +29,7 @@ DL="$REAL/downloads"
 mkdir -p "$DL/pypi" "$DL/npm" "$DL/apt"
 
 PYPI_PKGS=(django sympy sqlalchemy sentry-sdk launchdarkly-server-sdk UnleashClient flagsmith openfeature-sdk)
-NPM_PKGS=(typescript @angular/core rxjs three @launchdarkly/node-server-sdk unleash-client flagsmith @openfeature/server-sdk)
+NPM_PKGS=(typescript@5 @angular/core rxjs three @launchdarkly/node-server-sdk unleash-client flagsmith @openfeature/server-sdk)
 APT_GO=(golang-1.19-src)
 APT_RUBY=(ruby-activesupport ruby-activerecord ruby-actionpack ruby-actionview ruby-rack)
 CRATES_SRC="${CRATES_SRC:-$HOME/.cargo/registry/src}"
@@ -74,7 +74,7 @@ fetch_pypi() {
 fetch_npm() {
     local p base
     for p in "${NPM_PKGS[@]}"; do
-        base="$(echo "$p" | sed 's/^@//; s#/#-#')"
+        base="$(echo "$p" | sed 's/^@//; s/@.*$//; s#/#-#')"
         ls "$DL/npm/$base"-[0-9]*.tgz >/dev/null 2>&1 && continue
         log "npm pack $p"
         (cd "$DL/npm" && npm pack --silent "$p" >/dev/null 2>&1) || log "warning: could not fetch $p from npm; skipped"
