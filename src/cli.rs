@@ -49,6 +49,12 @@ pub enum Cmd {
         #[arg(long)]
         list: bool,
     },
+    /// Fetch the configured providers' flag state and write a snapshot (for `scan --state`).
+    Pull {
+        /// Write the snapshot here (default: standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Show the compiled rules.
     Rules {
         /// Print the prefilter's literals, one per line.
@@ -78,6 +84,25 @@ pub struct ScanArgs {
     /// Record today's findings in FILE (then exit 0).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub provider: ProviderArgs,
+}
+
+#[derive(Args, Debug, Default, Clone)]
+pub struct ProviderArgs {
+    /// Use this provider snapshot (from `flagdebt pull`) instead of calling the providers.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Also write the live provider state fetched for this scan to FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "state")]
+    pub write_state: Option<PathBuf>,
+    /// Do not call the configured providers.
+    #[arg(long, conflicts_with_all = ["state", "write_state"])]
+    pub offline: bool,
+    /// A provider that fails (bad token, timeout, 5xx) is reported and the scan goes on
+    /// without its state, instead of exiting 2.
+    #[arg(long)]
+    pub allow_provider_errors: bool,
 }
 
 #[derive(Args, Debug)]
@@ -120,6 +145,7 @@ pub fn run(cli: &Cli) -> Result<i32> {
         Cmd::Refs(a) => cmd_refs(cli, a),
         Cmd::Explain { code, list } => cmd_explain(code.as_deref(), *list),
         Cmd::Rules { literals } => cmd_rules(cli, *literals),
+        Cmd::Pull { output } => cmd_pull(cli, output.as_deref()),
     }
 }
 
@@ -224,17 +250,68 @@ pub struct Analysis {
     pub inventory: Inventory,
 }
 
-pub fn analyze(cli: &Cli, paths: &[PathBuf]) -> Result<Analysis> {
+pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Analysis> {
     let cfg = load_config(cli)?;
     let rules = load_rules(&cfg)?;
     let scanned = scan_paths(paths, &cfg, &rules)?;
     let (registry, has_registry) = load_registry(&cfg, &scanned)?;
-    let inventory = Inventory::build(&scanned.out, registry, has_registry, &cfg)?;
-    Ok(Analysis {
-        cfg,
-        scanned,
-        inventory,
-    })
+    let provider = load_provider_state(cli, &cfg, prov)?;
+    let scan_root = scan_root(&scanned);
+    let base = cfg.base_dir().map(Path::to_path_buf).unwrap_or_else(|| scan_root.clone());
+    let mut env_vars = Vec::new();
+    for f in &cfg.env_files {
+        let p = base.join(f);
+        env_vars.extend(crate::envfile::read(&p, &rebase_path(&scan_root, &p))?);
+    }
+    let config_path = cfg.path.as_deref().map(|p| rebase_path(&scan_root, p));
+    let sources = crate::inventory::Sources {
+        registry,
+        has_registry,
+        provider,
+        env_vars,
+        config_path,
+    };
+    let inventory = Inventory::build(&scanned.out, sources, &cfg)?;
+    Ok(Analysis { cfg, scanned, inventory })
+}
+
+fn scan_root(scanned: &Scanned) -> PathBuf {
+    if scanned.root_path.is_file() {
+        scanned.root_path.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        scanned.root_path.clone()
+    }
+}
+
+/// The process environment, for provider tokens (`token_env`).
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// Provider state: a snapshot (`--state`), or the live providers of the config. A provider
+/// error is exit 2 unless `--allow-provider-errors`.
+fn load_provider_state(cli: &Cli, cfg: &Config, prov: &ProviderArgs) -> Result<Option<crate::provider::ProviderState>> {
+    if let Some(path) = &prov.state {
+        return Ok(Some(crate::provider::snapshot::read(path)?));
+    }
+    if prov.offline || cfg.providers.is_empty() {
+        return Ok(None);
+    }
+    match crate::provider::fetch_all(&cfg.providers, &env_var) {
+        Ok(state) => {
+            if let Some(out) = &prov.write_state {
+                crate::provider::snapshot::write(out, &state)?;
+            }
+            Ok(Some(state))
+        }
+        Err(e) if prov.allow_provider_errors => {
+            if !cli.quiet {
+                eprintln!("flagdebt: warning: {e}; going on without provider state (--allow-provider-errors)");
+            }
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Registries named in the config (relative to it), or discovered under the config's folder
@@ -348,7 +425,7 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         cfg,
         scanned,
         inventory,
-    } = analyze(cli, &a.paths)?;
+    } = analyze(cli, &a.paths, &a.provider)?;
     let cx = checks::Context {
         inventory: &inventory,
         config: &cfg,
@@ -412,9 +489,13 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
 }
 
 fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
+    let offline = ProviderArgs {
+        offline: true,
+        ..Default::default()
+    };
     let Analysis {
         scanned, inventory, ..
-    } = analyze(cli, &a.paths)?;
+    } = analyze(cli, &a.paths, &offline)?;
     notes(cli, &scanned);
     let report = Report {
         root: scanned.root.clone(),
@@ -433,6 +514,25 @@ fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
         other => anyhow::bail!("`flagdebt refs` writes human or json, not {other:?}"),
     };
     report::emit(text.as_bytes()).context("cannot write the output")?;
+    Ok(exit::OK)
+}
+
+fn cmd_pull(cli: &Cli, output: Option<&Path>) -> Result<i32> {
+    let cfg = load_config(cli)?;
+    if cfg.providers.is_empty() {
+        anyhow::bail!("no providers configured: add `providers:` to .flagdebt.yml (see the README)");
+    }
+    let state = crate::provider::fetch_all(&cfg.providers, &env_var)?;
+    match output {
+        Some(p) => {
+            crate::provider::snapshot::write(p, &state)?;
+            if !cli.quiet {
+                let n: usize = state.providers.iter().map(|s| s.flags.len()).sum();
+                eprintln!("flagdebt: wrote {n} flag(s) from {} provider(s) to {}", state.providers.len(), p.display());
+            }
+        }
+        None => report::emit(crate::provider::snapshot::to_string(&state)?.as_bytes())?,
+    }
     Ok(exit::OK)
 }
 

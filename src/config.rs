@@ -16,7 +16,7 @@ pub const FILE_NAMES: &[&str] = &[".flagdebt.yml", ".flagdebt.yaml", "flagdebt.y
 /// The largest config file read (a config is a few KB; anything bigger is a mistake or hostile).
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Registry files or folders (relative to the config file). Empty: discovered.
@@ -48,18 +48,33 @@ pub struct Config {
     pub severity: BTreeMap<String, String>,
     #[serde(default)]
     pub thresholds: Thresholds,
-    /// Provider connections (see the provider docs).
+    /// Provider connections (see the README's "Provider state").
     #[serde(default)]
-    pub providers: Vec<serde_json::Value>,
-    /// Environments that must always agree (seed 000: Production and Development).
+    pub providers: Vec<crate::provider::ProviderConfig>,
+    /// Environments that must always agree (seed 000: Production and Development), by name,
+    /// case-insensitive: `agree: [[production, development]]`.
     #[serde(default)]
     pub agree: Vec<Vec<String>>,
+    /// What makes a flag declared: `registry`, `provider`, or both (the default).
+    #[serde(default = "default_declared_by")]
+    pub declared_by: Vec<DeclaredBy>,
     /// Deployment env files (dotenv, `heroku config --json`) to check for dormant overrides.
     #[serde(default)]
     pub env_files: Vec<String>,
     /// Where the config was read from (not part of the schema).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeclaredBy {
+    Registry,
+    Provider,
+}
+
+fn default_declared_by() -> Vec<DeclaredBy> {
+    vec![DeclaredBy::Registry, DeclaredBy::Provider]
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -81,6 +96,29 @@ pub struct Thresholds {
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds { stale_days: 30 }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            registries: Vec::new(),
+            rules: Vec::new(),
+            disable_packs: Vec::new(),
+            helpers: Vec::new(),
+            env: EnvConfig::default(),
+            exclude: Vec::new(),
+            default_excludes: None,
+            max_file_size: None,
+            consumers: BTreeMap::new(),
+            severity: BTreeMap::new(),
+            thresholds: Thresholds::default(),
+            providers: Vec::new(),
+            agree: Vec::new(),
+            declared_by: default_declared_by(),
+            env_files: Vec::new(),
+            path: None,
+        }
     }
 }
 

@@ -1,13 +1,15 @@
 //! The Inventory: the one join. For every flag key, its declarations (registry files, and
-//! declarations found in code), its references in code, and its consumers. Every check reads
-//! the Inventory; no check walks files or calls the network.
+//! declarations found in code), its references in code and their consumers, and its state at
+//! each provider. Every check reads the Inventory; no check walks files or calls the network.
 
 use std::collections::BTreeMap;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, DeclaredBy};
+use crate::envfile::EnvVar;
+use crate::provider::{ProviderFlag, ProviderSnapshot, ProviderState};
 use crate::registry::{Declaration, Registry, RegistryProblem};
 use crate::scan::{Reference, ScanOutput, Unresolved};
 
@@ -23,8 +25,25 @@ pub struct Inventory {
     pub registry_problems: Vec<RegistryProblem>,
     /// Whether any registry was read: without one, declaration checks cannot judge.
     pub has_registry: bool,
+    /// Provider state (live or from a snapshot), when providers are configured.
+    pub provider: Option<ProviderState>,
+    /// Variables set in deployment env files (config `env_files:`).
+    pub env_vars: Vec<EnvVar>,
+    /// Where the config file is, relative to the scan root (findings about provider-only
+    /// flags point at it, since the config names the provider).
+    pub config_path: Option<String>,
     /// One row per flag key.
     pub flags: BTreeMap<String, FlagRow>,
+}
+
+/// Everything the Inventory joins, read at the edge.
+#[derive(Default)]
+pub struct Sources {
+    pub registry: Registry,
+    pub has_registry: bool,
+    pub provider: Option<ProviderState>,
+    pub env_vars: Vec<EnvVar>,
+    pub config_path: Option<String>,
 }
 
 /// One flag key and what is known of it.
@@ -37,7 +56,14 @@ pub struct FlagRow {
     /// Indexes into [`Inventory::declarations`].
     #[serde(skip)]
     pub declarations: Vec<usize>,
+    /// (snapshot, flag) indexes into the provider state.
+    #[serde(skip)]
+    pub provider_flags: Vec<(usize, usize)>,
+    /// Declared by a registry, or by a provider (config `declared_by`).
     pub declared: bool,
+    /// Names of the providers that know the flag.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub at_providers: Vec<String>,
     /// `path:line` of each declaration.
     pub declared_at: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,21 +112,21 @@ impl Consumers {
 }
 
 impl Inventory {
-    pub fn build(
-        scan: &ScanOutput,
-        registry: Registry,
-        has_registry: bool,
-        cfg: &Config,
-    ) -> anyhow::Result<Inventory> {
+    pub fn build(scan: &ScanOutput, src: Sources, cfg: &Config) -> anyhow::Result<Inventory> {
         let consumers = Consumers::new(cfg)?;
         let mut inv = Inventory {
             references: scan.references.clone(),
             unresolved: scan.unresolved.clone(),
-            declarations: registry.declarations,
-            registry_problems: registry.problems,
-            has_registry,
+            declarations: src.registry.declarations,
+            registry_problems: src.registry.problems,
+            has_registry: src.has_registry,
+            provider: src.provider,
+            env_vars: src.env_vars,
+            config_path: src.config_path,
             flags: BTreeMap::new(),
         };
+        let by_registry = cfg.declared_by.contains(&DeclaredBy::Registry);
+        let by_provider = cfg.declared_by.contains(&DeclaredBy::Provider);
         for r in &mut inv.references {
             r.consumer = consumers.class_of(&r.path);
         }
@@ -110,7 +136,7 @@ impl Inventory {
                 ..Default::default()
             });
             row.declarations.push(i);
-            row.declared = true;
+            row.declared |= by_registry;
             row.declared_at.push(format!("{}:{}", d.path, d.line));
             // The first declaration that says a thing wins.
             row.owner = row.owner.take().or_else(|| d.owner.clone());
@@ -127,6 +153,24 @@ impl Inventory {
                 .take()
                 .or_else(|| d.remove_by.map(|t| t.to_string()));
             row.default = row.default.take().or_else(|| d.default.clone());
+        }
+        if let Some(state) = &inv.provider {
+            for (si, snap) in state.providers.iter().enumerate() {
+                for (fi, pf) in snap.flags.iter().enumerate() {
+                    let row = inv.flags.entry(pf.key.clone()).or_insert_with(|| FlagRow {
+                        key: pf.key.clone(),
+                        ..Default::default()
+                    });
+                    row.provider_flags.push((si, fi));
+                    row.declared |= by_provider && !pf.archived && !pf.deleted;
+                    if !row.at_providers.contains(&snap.name) {
+                        row.at_providers.push(snap.name.clone());
+                    }
+                    // The provider fills what the registry lacks.
+                    row.owner = row.owner.take().or_else(|| pf.owners.first().or(pf.group_owners.first()).cloned());
+                    row.flag_type = row.flag_type.take().or_else(|| pf.flag_type.clone());
+                }
+            }
         }
         for (i, r) in inv.references.iter().enumerate() {
             let row = inv.flags.entry(r.flag.clone()).or_insert_with(|| FlagRow {
@@ -152,6 +196,20 @@ impl Inventory {
     /// The references of a flag.
     pub fn refs_of<'a>(&'a self, row: &'a FlagRow) -> impl Iterator<Item = &'a Reference> + 'a {
         row.references.iter().map(|&i| &self.references[i])
+    }
+
+    /// The provider entries of a flag, with their snapshot.
+    pub fn provider_of<'a>(&'a self, row: &'a FlagRow) -> impl Iterator<Item = (&'a ProviderSnapshot, &'a ProviderFlag)> + 'a {
+        row.provider_flags.iter().filter_map(move |&(s, f)| {
+            let snap = self.provider.as_ref()?.providers.get(s)?;
+            Some((snap, snap.flags.get(f)?))
+        })
+    }
+
+    /// Whether anything declares flags at all (a registry or a provider): without that,
+    /// `undeclared-flag` cannot judge.
+    pub fn has_declarations(&self) -> bool {
+        self.has_registry || self.provider.is_some()
     }
 
     /// The declarations of a flag.

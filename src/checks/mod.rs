@@ -2,17 +2,23 @@
 //! file opens with a `//!` doc (`## What it does` / `## Why is this bad?` / `## Example`);
 //! `flagdebt explain CODE` prints exactly that text, read from the file itself.
 
+mod archived_flag_referenced;
 mod default_mismatch;
+mod dormant_env_override;
+mod environment_drift;
 mod dynamic_flag_key;
 mod expired_flag;
 mod invalid_registry;
 mod kill_switch_unsafe_default;
 mod missing_owner;
 mod missing_removal_date;
+mod provider_conflict;
 mod raw_env_flag;
+mod stale_flag;
 mod undeclared_flag;
 mod unexplained_suppression;
 mod unknown_dependency;
+mod unregistered_provider_flag;
 mod unused_flag;
 mod unused_suppression;
 
@@ -86,17 +92,23 @@ impl Check {
 
 /// Every check, in code order.
 pub static ALL: &[&Check] = &[
+    &archived_flag_referenced::CHECK,
     &default_mismatch::CHECK,
+    &dormant_env_override::CHECK,
     &dynamic_flag_key::CHECK,
+    &environment_drift::CHECK,
     &expired_flag::CHECK,
     &invalid_registry::CHECK,
     &kill_switch_unsafe_default::CHECK,
     &missing_owner::CHECK,
     &missing_removal_date::CHECK,
+    &provider_conflict::CHECK,
     &raw_env_flag::CHECK,
+    &stale_flag::CHECK,
     &undeclared_flag::CHECK,
     &unexplained_suppression::CHECK,
     &unknown_dependency::CHECK,
+    &unregistered_provider_flag::CHECK,
     &unused_flag::CHECK,
     &unused_suppression::CHECK,
 ];
@@ -121,6 +133,19 @@ pub fn decl_span(d: &crate::registry::Declaration, field: Option<&str>) -> crate
             end_column: 1,
         }
     }
+}
+
+/// Where a finding about a whole flag points: its first registry declaration, else its first
+/// reference, else the config file that names the provider.
+pub fn flag_place(inv: &crate::inventory::Inventory, row: &crate::inventory::FlagRow) -> (String, crate::finding::Span) {
+    if let Some(d) = inv.decls_of(row).next() {
+        return (d.path.clone(), decl_span(d, None));
+    }
+    if let Some(r) = inv.refs_of(row).next() {
+        return (r.path.clone(), r.span);
+    }
+    let one = crate::finding::Span { line: 1, column: 1, end_line: 1, end_column: 1 };
+    (inv.config_path.clone().unwrap_or_else(|| ".flagdebt.yml".into()), one)
 }
 
 /// The truth value of a flag default as code writes it: `true`, `"1"`, `"on"`, `0`, `None`...

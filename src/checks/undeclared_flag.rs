@@ -1,6 +1,7 @@
 //! ## What it does
 //! Flags a read of a flag that no registry declares (no `feature_flags.yaml` entry, flag
-//! definition file, flagd file or code declaration). Runs only when a registry was found.
+//! definition file, flagd file or code declaration) and no provider knows. Runs only when a
+//! registry or a provider was read.
 //!
 //! ## Why is this bad?
 //! "Every flag must have an entry there before it can be flipped" (seed 001). A flag read but
@@ -24,13 +25,13 @@ pub static CHECK: Check = Check {
 };
 
 fn run(cx: &Context) -> Vec<Finding> {
-    if !cx.inventory.has_registry {
+    if !cx.inventory.has_declarations() {
         return Vec::new();
     }
     cx.inventory
         .flags
         .values()
-        .filter(|row| !row.declared)
+        .filter(|row| !row.declared && row.provider_flags.is_empty()) // archived at a provider: archived-flag-referenced
         .flat_map(|row| cx.inventory.refs_of(row))
         .map(|r| {
             CHECK.finding(

@@ -1,0 +1,119 @@
+//! ## What it does
+//! Flags a flag that has finished its job and should be removed. One finding per flag; the
+//! message says which reasons apply:
+//! - fully on (no targeting, segments or partial rollout) in every environment and unchanged
+//!   for at least `thresholds.stale_days` days (default 30, seed 003);
+//! - off in every environment for that long;
+//! - older than its type's lifetime at the provider (Unleash: release 40 days, experiment 40,
+//!   operational 7, ...);
+//! - marked stale, or potentially stale, at the provider.
+//!
+//! Permanent flags (kill switches, permissions, ops toggles) are never stale for being fully
+//! on or off.
+//!
+//! ## Why is this bad?
+//! "A flag has three states: actively rolling out → rolled out at 100% → should be removed.
+//! Most flags get stuck at state 2" (seed 003). Every stale flag doubles the cost of testing
+//! the code around it, and its dead branch rots.
+//!
+//! ## Example
+//! ```text
+//! new_checkout: on for everyone in production and development since 2026-09-01
+//!   → stale-flag: fully on in every environment, unchanged for 81 days
+//! ```
+
+use super::{flag_place, Check, Context};
+use crate::date::Date;
+use crate::finding::{Finding, Severity};
+use crate::inventory::FlagRow;
+use crate::provider::{ProviderFlag, ProviderSnapshot};
+
+pub static CHECK: Check = Check {
+    code: "stale-flag",
+    severity: Severity::Warning,
+    source: include_str!("stale_flag.rs"),
+    run,
+};
+
+const PERMANENT_TYPES: &[&str] = &["kill-switch", "killswitch", "permission", "ops", "operational"];
+
+fn run(cx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for row in cx.inventory.flags.values() {
+        let mut reasons = Vec::new();
+        for (snap, pf) in cx.inventory.provider_of(row) {
+            if pf.archived || pf.deleted {
+                continue; // archived-flag-referenced speaks for these
+            }
+            reasons.extend(marked_at_provider(snap, pf));
+            reasons.extend(past_type_lifetime(cx, snap, pf));
+            if !permanent(row, pf) {
+                reasons.extend(fully_on_or_off(cx, snap, pf));
+            }
+        }
+        if reasons.is_empty() {
+            continue;
+        }
+        let (path, span) = flag_place(cx.inventory, row);
+        let mut f = CHECK.finding(Some(&row.key), &path, span, format!("flag `{}` is stale: {}", row.key, reasons.join("; ")));
+        if row.reference_count > 0 {
+            f.notes.push(format!("read at {} place(s): remove the reads, then the flag", row.reference_count));
+        }
+        out.push(f);
+    }
+    out
+}
+
+fn permanent(row: &FlagRow, pf: &ProviderFlag) -> bool {
+    let t = |s: &Option<String>| s.as_deref().is_some_and(|t| PERMANENT_TYPES.contains(&t.to_ascii_lowercase().as_str()));
+    t(&row.flag_type) || t(&pf.flag_type) || pf.temporary == Some(false)
+}
+
+fn days_since(cx: &Context, when: Option<&str>) -> Option<i64> {
+    Some(Date::parse(when?)?.days_until(cx.today))
+}
+
+fn marked_at_provider(snap: &ProviderSnapshot, pf: &ProviderFlag) -> Option<String> {
+    if pf.stale {
+        Some(format!("marked stale at {}", snap.name))
+    } else if pf.potentially_stale {
+        Some(format!("{} marks it potentially stale", snap.name))
+    } else {
+        None
+    }
+}
+
+fn past_type_lifetime(cx: &Context, snap: &ProviderSnapshot, pf: &ProviderFlag) -> Option<String> {
+    let t = pf.flag_type.as_deref()?;
+    let lifetime = (*snap.type_lifetimes.get(t)?)?;
+    let age = days_since(cx, pf.created.as_deref())?;
+    (age > i64::from(lifetime)).then(|| format!("{age} days old, past the {lifetime}-day lifetime of {t} flags at {}", snap.name))
+}
+
+fn fully_on_or_off(cx: &Context, snap: &ProviderSnapshot, pf: &ProviderFlag) -> Option<String> {
+    if pf.environments.is_empty() {
+        return None;
+    }
+    let n = i64::from(cx.config.thresholds.stale_days);
+    // Unchanged since: the latest change in any environment (or the flag's own date).
+    let changed = pf
+        .environments
+        .values()
+        .filter_map(|e| e.last_modified.as_deref())
+        .chain(pf.last_modified.as_deref())
+        .chain(pf.created.as_deref())
+        .filter_map(Date::parse)
+        .max()?;
+    let quiet = changed.days_until(cx.today);
+    if quiet < n {
+        return None;
+    }
+    let envs = pf.environments.len();
+    if pf.environments.values().all(|e| e.enabled && e.fully_on == Some(true)) {
+        return Some(format!("fully on in all {envs} environment(s) at {}, unchanged for {quiet} days", snap.name));
+    }
+    if pf.environments.values().all(|e| !e.enabled) {
+        return Some(format!("off in all {envs} environment(s) at {}, unchanged for {quiet} days", snap.name));
+    }
+    None
+}
