@@ -49,6 +49,8 @@ pub enum Cmd {
         #[arg(long)]
         list: bool,
     },
+    /// Look at the repository and write a commented starter `.flagdebt.yml`.
+    Init(crate::init::InitArgs),
     /// Show the compiled rules.
     Rules {
         /// Print the prefilter's literals, one per line.
@@ -120,6 +122,7 @@ pub fn run(cli: &Cli) -> Result<i32> {
         Cmd::Refs(a) => cmd_refs(cli, a),
         Cmd::Explain { code, list } => cmd_explain(code.as_deref(), *list),
         Cmd::Rules { literals } => cmd_rules(cli, *literals),
+        Cmd::Init(a) => crate::init::run(cli.quiet, a),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod date;
 pub mod finding;
+pub mod init;
 pub mod inventory;
 pub mod lang;
 pub mod provider;
