@@ -55,6 +55,8 @@ pub enum Cmd {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Look at the repository and write a commented starter `.flagdebt.yml`.
+    Init(crate::init::InitArgs),
     /// Show the compiled rules.
     Rules {
         /// Print the prefilter's literals, one per line.
@@ -146,6 +148,7 @@ pub fn run(cli: &Cli) -> Result<i32> {
         Cmd::Explain { code, list } => cmd_explain(code.as_deref(), *list),
         Cmd::Rules { literals } => cmd_rules(cli, *literals),
         Cmd::Pull { output } => cmd_pull(cli, output.as_deref()),
+        Cmd::Init(a) => crate::init::run(cli.quiet, a),
     }
 }
 
