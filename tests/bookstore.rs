@@ -41,6 +41,7 @@ const EXPECTED: &[(&str, &str, &str, usize)] = &[
     ),
     // Rust (tools/): needs the Rust extractor.
     ("raw-env-flag", "dry_run_imports", "tools/src/import.rs", 19),
+    ("raw-env-flag", "dark_mode", "web/scripts/prerender.mjs", 18),
     (
         "raw-env-flag",
         "maintenance_mode",
@@ -185,7 +186,7 @@ fn bookstore_findings_are_exact_and_exit_1() {
         "missing: {missing:#?}\nextra: {extra:#?}"
     );
     // The error/warning split follows the default severities.
-    assert_eq!(doc["summary"]["findings"]["error"], 16);
+    assert_eq!(doc["summary"]["findings"]["error"], 17);
     assert_eq!(doc["summary"]["findings"]["warning"], 6);
     assert_eq!(doc["summary"]["findings"]["info"], 0);
 }

@@ -132,7 +132,7 @@ fn seeded_unleash_scenario_gives_the_right_findings() {
     assert_eq!(findings(&from_written.stdout), got);
 
     // Sixty days on, new-checkout (fully on in both environments) is stale as well.
-    let later = run(&["scan", "--format", "json", "--offline", "--state", "state.json", "--today", &today_plus(60), "."]);
+    let later = run(&["scan", "--format", "json", "--state", "state.json", "--today", &today_plus(60), "."]);
     let later_findings = findings(&later.stdout);
     assert!(
         later_findings.iter().any(|(c, f, _, _)| c == "stale-flag" && f == "new-checkout"),
