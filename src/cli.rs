@@ -260,7 +260,10 @@ pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Anal
     let (registry, has_registry) = load_registry(&cfg, &scanned)?;
     let provider = load_provider_state(cli, &cfg, prov)?;
     let scan_root = scan_root(&scanned);
-    let base = cfg.base_dir().map(Path::to_path_buf).unwrap_or_else(|| scan_root.clone());
+    let base = cfg
+        .base_dir()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| scan_root.clone());
     let mut env_vars = Vec::new();
     for f in &cfg.env_files {
         let p = base.join(f);
@@ -275,12 +278,20 @@ pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Anal
         config_path,
     };
     let inventory = Inventory::build(&scanned.out, sources, &cfg)?;
-    Ok(Analysis { cfg, scanned, inventory })
+    Ok(Analysis {
+        cfg,
+        scanned,
+        inventory,
+    })
 }
 
 fn scan_root(scanned: &Scanned) -> PathBuf {
     if scanned.root_path.is_file() {
-        scanned.root_path.parent().map(Path::to_path_buf).unwrap_or_default()
+        scanned
+            .root_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
     } else {
         scanned.root_path.clone()
     }
@@ -293,7 +304,11 @@ fn env_var(name: &str) -> Option<String> {
 
 /// Provider state: a snapshot (`--state`), or the live providers of the config. A provider
 /// error is exit 2 unless `--allow-provider-errors`.
-fn load_provider_state(cli: &Cli, cfg: &Config, prov: &ProviderArgs) -> Result<Option<crate::provider::ProviderState>> {
+fn load_provider_state(
+    cli: &Cli,
+    cfg: &Config,
+    prov: &ProviderArgs,
+) -> Result<Option<crate::provider::ProviderState>> {
     if let Some(path) = &prov.state {
         return Ok(Some(crate::provider::snapshot::read(path)?));
     }
@@ -434,8 +449,30 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         config: &cfg,
         today,
     };
-    let findings = checks::run(&cx, &sel);
-    let findings = crate::suppress::apply(findings, &scanned.out.suppressions, |c| sel.enabled(c));
+    // Every check runs, so suppressions are matched against all findings (a suppression of a
+    // check left out by --select is still in use); the selection applies afterwards.
+    let findings = checks::run(&cx, &Selection::default());
+    // Suppressions in source files (found by the walk) and in the registry, env and config
+    // files findings can point at.
+    let mut sups = scanned.out.suppressions.clone();
+    let root = scan_root(&scanned);
+    let mut other: Vec<&str> = inventory
+        .declarations
+        .iter()
+        .map(|d| d.path.as_str())
+        .chain(inventory.registry_problems.iter().map(|p| p.path.as_str()))
+        .chain(inventory.env_vars.iter().map(|v| v.path.as_str()))
+        .chain(inventory.config_path.as_deref())
+        .collect();
+    other.sort();
+    other.dedup();
+    for path in other {
+        sups.extend(crate::suppress::read_file(&root, path));
+    }
+    let findings: Vec<_> = crate::suppress::apply(findings, &sups)
+        .into_iter()
+        .filter(|f| sel.enabled(&f.code))
+        .collect();
     let mut findings = checks::apply_severity(findings, &cfg)?;
     sort_findings(&mut findings);
     let mut fps = crate::baseline::fingerprints(&scanned.root_path, &findings);
@@ -523,7 +560,9 @@ fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
 fn cmd_pull(cli: &Cli, output: Option<&Path>) -> Result<i32> {
     let cfg = load_config(cli)?;
     if cfg.providers.is_empty() {
-        anyhow::bail!("no providers configured: add `providers:` to .flagdebt.yml (see the README)");
+        anyhow::bail!(
+            "no providers configured: add `providers:` to .flagdebt.yml (see the README)"
+        );
     }
     let state = crate::provider::fetch_all(&cfg.providers, &env_var)?;
     match output {
@@ -531,7 +570,11 @@ fn cmd_pull(cli: &Cli, output: Option<&Path>) -> Result<i32> {
             crate::provider::snapshot::write(p, &state)?;
             if !cli.quiet {
                 let n: usize = state.providers.iter().map(|s| s.flags.len()).sum();
-                eprintln!("flagdebt: wrote {n} flag(s) from {} provider(s) to {}", state.providers.len(), p.display());
+                eprintln!(
+                    "flagdebt: wrote {n} flag(s) from {} provider(s) to {}",
+                    state.providers.len(),
+                    p.display()
+                );
             }
         }
         None => report::emit(crate::provider::snapshot::to_string(&state)?.as_bytes())?,

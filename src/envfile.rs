@@ -22,7 +22,8 @@ pub fn read(path: &Path, shown: &str) -> Result<Vec<EnvVar>> {
     if meta.len() > 8 * 1024 * 1024 {
         bail!("{shown}: env file is larger than 8 MB");
     }
-    let text = std::fs::read_to_string(path).with_context(|| format!("{shown}: cannot read env file"))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("{shown}: cannot read env file"))?;
     if text.trim_start().starts_with('{') {
         return json(&text, shown);
     }
@@ -37,7 +38,9 @@ fn dotenv(text: &str, shown: &str) -> Vec<EnvVar> {
             continue;
         }
         let body = line.strip_prefix("export ").unwrap_or(line);
-        let Some((name, _)) = body.split_once('=') else { continue };
+        let Some((name, _)) = body.split_once('=') else {
+            continue;
+        };
         let name = name.trim();
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             continue;
@@ -54,8 +57,13 @@ fn dotenv(text: &str, shown: &str) -> Vec<EnvVar> {
 }
 
 fn json(text: &str, shown: &str) -> Result<Vec<EnvVar>> {
-    let v: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| anyhow::anyhow!("{shown}:{}:{}: not a `heroku config --json` object: {e}", e.line(), e.column()))?;
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        anyhow::anyhow!(
+            "{shown}:{}:{}: not a `heroku config --json` object: {e}",
+            e.line(),
+            e.column()
+        )
+    })?;
     let Some(obj) = v.as_object() else {
         bail!("{shown}:1:1: expected a JSON object of variable names");
     };
@@ -84,11 +92,30 @@ mod tests {
 
     #[test]
     fn dotenv_and_heroku_json() {
-        let d = dotenv("# prod\nexport FLAG_A=1\nDATABASE_URL=postgres://x\n  FLAG_B = 'on'\nnot a line\n", "prod.env");
-        let names: Vec<(&str, usize, usize)> = d.iter().map(|v| (v.name.as_str(), v.line, v.column)).collect();
-        assert_eq!(names, [("FLAG_A", 2, 8), ("DATABASE_URL", 3, 1), ("FLAG_B", 4, 3)]);
-        let j = json("{\n  \"FLAG_C\": \"1\",\n  \"SECRET\": \"x\"\n}\n", "heroku.json").unwrap();
-        assert_eq!((j[0].name.as_str(), j[0].line, j[0].column), ("FLAG_C", 2, 3));
-        assert!(json("[1]", "x.json").unwrap_err().to_string().contains("x.json:1:1"));
+        let d = dotenv(
+            "# prod\nexport FLAG_A=1\nDATABASE_URL=postgres://x\n  FLAG_B = 'on'\nnot a line\n",
+            "prod.env",
+        );
+        let names: Vec<(&str, usize, usize)> = d
+            .iter()
+            .map(|v| (v.name.as_str(), v.line, v.column))
+            .collect();
+        assert_eq!(
+            names,
+            [("FLAG_A", 2, 8), ("DATABASE_URL", 3, 1), ("FLAG_B", 4, 3)]
+        );
+        let j = json(
+            "{\n  \"FLAG_C\": \"1\",\n  \"SECRET\": \"x\"\n}\n",
+            "heroku.json",
+        )
+        .unwrap();
+        assert_eq!(
+            (j[0].name.as_str(), j[0].line, j[0].column),
+            ("FLAG_C", 2, 3)
+        );
+        assert!(json("[1]", "x.json")
+            .unwrap_err()
+            .to_string()
+            .contains("x.json:1:1"));
     }
 }

@@ -167,7 +167,10 @@ impl Inventory {
                         row.at_providers.push(snap.name.clone());
                     }
                     // The provider fills what the registry lacks.
-                    row.owner = row.owner.take().or_else(|| pf.owners.first().or(pf.group_owners.first()).cloned());
+                    row.owner = row
+                        .owner
+                        .take()
+                        .or_else(|| pf.owners.first().or(pf.group_owners.first()).cloned());
                     row.flag_type = row.flag_type.take().or_else(|| pf.flag_type.clone());
                 }
             }
@@ -199,7 +202,10 @@ impl Inventory {
     }
 
     /// The provider entries of a flag, with their snapshot.
-    pub fn provider_of<'a>(&'a self, row: &'a FlagRow) -> impl Iterator<Item = (&'a ProviderSnapshot, &'a ProviderFlag)> + 'a {
+    pub fn provider_of<'a>(
+        &'a self,
+        row: &'a FlagRow,
+    ) -> impl Iterator<Item = (&'a ProviderSnapshot, &'a ProviderFlag)> + 'a {
         row.provider_flags.iter().filter_map(move |&(s, f)| {
             let snap = self.provider.as_ref()?.providers.get(s)?;
             Some((snap, snap.flags.get(f)?))

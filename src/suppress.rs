@@ -32,7 +32,7 @@ pub fn parse(path: &str, text: &str, comments: &[&str]) -> Vec<Suppression> {
             continue;
         };
         let before = &line[..at];
-        if !comments.iter().any(|c| before.contains(c)) {
+        if !in_comment(before, comments) {
             continue;
         }
         let rest = &line[at + MARKER.len()..];
@@ -44,13 +44,10 @@ pub fn parse(path: &str, text: &str, comments: &[&str]) -> Vec<Suppression> {
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty())
             .collect();
-        let reason = rest[close + 1..]
-            .trim()
-            .trim_end_matches("*/")
-            .trim()
-            .trim_end_matches("-->")
-            .trim()
-            .to_string();
+        // The reason ends where the comment does (`/* ... */ more code`).
+        let after = &rest[close + 1..];
+        let after = after.find("*/").map_or(after, |end| &after[..end]);
+        let reason = after.trim().trim_end_matches("-->").trim().to_string();
         out.push(Suppression {
             path: path.to_string(),
             line: i + 1,
@@ -62,6 +59,18 @@ pub fn parse(path: &str, text: &str, comments: &[&str]) -> Vec<Suppression> {
     out
 }
 
+/// Whether the text before the marker opens a comment outside any string literal: a comment
+/// token with an even number of quotes before it (`HELP = "# flagdebt: ignore[...]"` is not
+/// a suppression).
+fn in_comment(before: &str, comments: &[&str]) -> bool {
+    comments.iter().any(|c| {
+        before.match_indices(c).any(|(i, _)| {
+            let head = &before[..i];
+            head.matches('"').count() % 2 == 0 && head.matches('\'').count() % 2 == 0
+        })
+    })
+}
+
 /// Suppressions of files that are not source (registries), read on demand.
 pub fn read_file(root: &Path, rel: &str) -> Vec<Suppression> {
     let Ok(text) = std::fs::read_to_string(root.join(rel)) else {
@@ -71,12 +80,8 @@ pub fn read_file(root: &Path, rel: &str) -> Vec<Suppression> {
 }
 
 /// Drop suppressed findings; add findings for suppressions without a reason and for those
-/// that suppressed nothing. `active` says whether a meta code is enabled.
-pub fn apply(
-    findings: Vec<Finding>,
-    sups: &[Suppression],
-    active: impl Fn(&str) -> bool,
-) -> Vec<Finding> {
+/// that suppressed nothing. `findings` must be every check's findings.
+pub fn apply(findings: Vec<Finding>, sups: &[Suppression]) -> Vec<Finding> {
     let mut by_place: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
     for (i, s) in sups.iter().enumerate() {
         by_place
@@ -118,7 +123,7 @@ pub fn apply(
             message,
             notes: Vec::new(),
         };
-        if s.reason.is_empty() && active("unexplained-suppression") {
+        if s.reason.is_empty() {
             out.push(meta(
                 "unexplained-suppression",
                 format!(
@@ -127,7 +132,7 @@ pub fn apply(
                 ),
             ));
         }
-        if !used && active("unused-suppression") {
+        if !used {
             out.push(meta(
                 "unused-suppression",
                 format!(

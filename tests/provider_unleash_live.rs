@@ -30,9 +30,17 @@ fn server() -> Option<(String, String)> {
     let vars: BTreeMap<String, String> = text
         .lines()
         .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().trim_matches('\'').to_string()))
+        .map(|(k, v)| {
+            (
+                k.trim().to_string(),
+                v.trim().trim_matches('\'').to_string(),
+            )
+        })
         .collect();
-    Some((vars["UNLEASH_URL"].clone(), vars["UNLEASH_ADMIN_TOKEN"].clone()))
+    Some((
+        vars["UNLEASH_URL"].clone(),
+        vars["UNLEASH_ADMIN_TOKEN"].clone(),
+    ))
 }
 
 fn repo(dir: &Path, url: &str) {
@@ -88,7 +96,16 @@ fn seeded_unleash_scenario_gives_the_right_findings() {
             .output()
             .unwrap()
     };
-    let live = run(&["scan", "--format", "json", "--today", &today(), "--write-state", "live-state.json", "."]);
+    let live = run(&[
+        "scan",
+        "--format",
+        "json",
+        "--today",
+        &today(),
+        "--write-state",
+        "live-state.json",
+        ".",
+    ]);
     let stderr = String::from_utf8_lossy(&live.stderr).into_owned();
     assert_eq!(live.status.code(), Some(1), "stderr: {stderr}");
     let got = findings(&live.stdout);
@@ -98,7 +115,12 @@ fn seeded_unleash_scenario_gives_the_right_findings() {
         ("environment-drift", "ops-kill-payments", ".flagdebt.yml", 1),
         ("stale-flag", "gift-cards", "app/main.py", 12),
         ("stale-flag", "legacy-search", "app/main.py", 8),
-        ("unregistered-provider-flag", "ops-kill-payments", ".flagdebt.yml", 1),
+        (
+            "unregistered-provider-flag",
+            "ops-kill-payments",
+            ".flagdebt.yml",
+            1,
+        ),
     ]
     .iter()
     .map(|(c, f, p, l)| (c.to_string(), f.to_string(), p.to_string(), *l))
@@ -106,41 +128,96 @@ fn seeded_unleash_scenario_gives_the_right_findings() {
     assert_eq!(got, want);
     let v: Value = serde_json::from_slice(&live.stdout).unwrap();
     let msg = |flag: &str, code: &str| {
-        v["findings"].as_array().unwrap().iter().find(|f| f["flag"] == flag && f["code"] == code).unwrap()["message"]
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["flag"] == flag && f["code"] == code)
+            .unwrap()["message"]
             .as_str()
             .unwrap()
             .to_string()
     };
     // The message says which reason applies.
-    assert!(msg("legacy-search", "stale-flag").contains("potentially stale"), "{}", msg("legacy-search", "stale-flag"));
-    assert!(msg("legacy-search", "stale-flag").contains("past the 40-day lifetime of release flags"));
+    assert!(
+        msg("legacy-search", "stale-flag").contains("potentially stale"),
+        "{}",
+        msg("legacy-search", "stale-flag")
+    );
+    assert!(
+        msg("legacy-search", "stale-flag").contains("past the 40-day lifetime of release flags")
+    );
     assert!(msg("gift-cards", "stale-flag").contains("marked stale at unleash"));
     assert!(msg("dark-mode", "environment-drift").contains("on in development"));
     assert!(msg("dark-mode", "environment-drift").contains("off in production"));
 
     // Snapshot round trip: pull, then scan offline from it: the same findings.
     let pull = run(&["pull", "-o", "state.json"]);
-    assert_eq!(pull.status.code(), Some(0), "{}", String::from_utf8_lossy(&pull.stderr));
+    assert_eq!(
+        pull.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&pull.stderr)
+    );
     let offline = flagdebt()
         .current_dir(dir.path())
         .env_remove(TOKEN_VAR)
-        .args(["scan", "--format", "json", "--today", &today(), "--state", "state.json", "."])
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--today",
+            &today(),
+            "--state",
+            "state.json",
+            ".",
+        ])
         .output()
         .unwrap();
     assert_eq!(findings(&offline.stdout), got);
-    let from_written = run(&["scan", "--format", "json", "--today", &today(), "--state", "live-state.json", "."]);
+    let from_written = run(&[
+        "scan",
+        "--format",
+        "json",
+        "--today",
+        &today(),
+        "--state",
+        "live-state.json",
+        ".",
+    ]);
     assert_eq!(findings(&from_written.stdout), got);
 
     // Sixty days on, new-checkout (fully on in both environments) is stale as well.
-    let later = run(&["scan", "--format", "json", "--state", "state.json", "--today", &today_plus(60), "."]);
+    let later = run(&[
+        "scan",
+        "--format",
+        "json",
+        "--state",
+        "state.json",
+        "--today",
+        &today_plus(60),
+        ".",
+    ]);
     let later_findings = findings(&later.stdout);
     assert!(
-        later_findings.iter().any(|(c, f, _, _)| c == "stale-flag" && f == "new-checkout"),
+        later_findings
+            .iter()
+            .any(|(c, f, _, _)| c == "stale-flag" && f == "new-checkout"),
         "{later_findings:?}"
     );
 
     let state = std::fs::read(dir.path().join("state.json")).unwrap();
-    no_token(&token, &[&live.stdout, &live.stderr, &pull.stdout, &pull.stderr, &state, &offline.stdout]);
+    no_token(
+        &token,
+        &[
+            &live.stdout,
+            &live.stderr,
+            &pull.stdout,
+            &pull.stderr,
+            &state,
+            &offline.stdout,
+        ],
+    );
 }
 
 #[test]
@@ -149,11 +226,19 @@ fn bad_token_is_one_line_exit_2_and_never_printed() {
     let dir = tempfile::tempdir().unwrap();
     repo(dir.path(), &url);
     let bad = format!("{token}x");
-    let out = flagdebt().current_dir(dir.path()).env(TOKEN_VAR, &bad).args(["scan", "."]).output().unwrap();
+    let out = flagdebt()
+        .current_dir(dir.path())
+        .env(TOKEN_VAR, &bad)
+        .args(["scan", "."])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("unleash") && stderr.contains(&url) && stderr.contains("401"), "{stderr}");
+    assert!(
+        stderr.contains("unleash") && stderr.contains(&url) && stderr.contains("401"),
+        "{stderr}"
+    );
     no_token(&bad, &[&out.stdout, &out.stderr]);
     // --allow-provider-errors: the scan goes on without provider state.
     let out = flagdebt()
@@ -162,7 +247,12 @@ fn bad_token_is_one_line_exit_2_and_never_printed() {
         .args(["scan", "--allow-provider-errors", "--format", "json", "."])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     no_token(&bad, &[&out.stdout, &out.stderr]);
 }
 

@@ -26,9 +26,18 @@ fn run(cx: &Context) -> Vec<Finding> {
     let inv = cx.inventory;
     let mut out = Vec::new();
     for row in inv.flags.values() {
-        let Some((snap, pf)) = inv.provider_of(row).find(|(_, pf)| pf.archived || pf.deleted) else { continue };
+        let Some((snap, pf)) = inv
+            .provider_of(row)
+            .find(|(_, pf)| pf.archived || pf.deleted)
+        else {
+            continue;
+        };
         let what = if pf.deleted { "deleted" } else { "archived" };
-        let when = pf.archived_at.as_deref().map(|d| format!(" on {}", &d[..d.len().min(10)])).unwrap_or_default();
+        let when = pf
+            .archived_at
+            .as_deref()
+            .map(|d| format!(" on {}", &d[..d.len().min(10)]))
+            .unwrap_or_default();
         for r in inv.refs_of(row) {
             out.push(CHECK.finding(
                 Some(&r.flag),

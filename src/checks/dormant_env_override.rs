@@ -30,9 +30,18 @@ fn run(cx: &Context) -> Vec<Finding> {
     let env = cx.config.env_settings();
     let mut out = Vec::new();
     for v in &inv.env_vars {
-        let Some(key) = env.map(&v.name) else { continue };
-        let Some(row) = inv.flags.get(&key) else { continue };
-        let Some((snap, _)) = inv.provider_of(row).find(|(_, pf)| !pf.archived && !pf.deleted) else { continue };
+        let Some(key) = env.map(&v.name) else {
+            continue;
+        };
+        let Some(row) = inv.flags.get(&key) else {
+            continue;
+        };
+        let Some((snap, _)) = inv
+            .provider_of(row)
+            .find(|(_, pf)| !pf.archived && !pf.deleted)
+        else {
+            continue;
+        };
         out.push(CHECK.finding(
             Some(&key),
             &v.path,

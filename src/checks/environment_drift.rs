@@ -43,17 +43,26 @@ fn run(cx: &Context) -> Vec<Finding> {
                     continue;
                 }
                 let first = states[0].1;
-                let differs = states
-                    .iter()
-                    .any(|(_, s)| s.enabled != first.enabled || (s.enabled && first.enabled && s.value != first.value));
+                let differs = states.iter().any(|(_, s)| {
+                    s.enabled != first.enabled
+                        || (s.enabled && first.enabled && s.value != first.value)
+                });
                 if !differs {
                     continue;
                 }
                 let desc: Vec<String> = states
                     .iter()
                     .map(|(n, s)| {
-                        let v = s.value.as_ref().map(|v| format!(" ({v})")).unwrap_or_default();
-                        format!("{} in {n}{}", if s.enabled { "on" } else { "off" }, if s.enabled { v } else { String::new() })
+                        let v = s
+                            .value
+                            .as_ref()
+                            .map(|v| format!(" ({v})"))
+                            .unwrap_or_default();
+                        format!(
+                            "{} in {n}{}",
+                            if s.enabled { "on" } else { "off" },
+                            if s.enabled { v } else { String::new() }
+                        )
                     })
                     .collect();
                 let (path, span) = flag_place(inv, row);
@@ -61,7 +70,12 @@ fn run(cx: &Context) -> Vec<Finding> {
                     Some(&row.key),
                     &path,
                     span,
-                    format!("flag `{}` disagrees across environments that must agree at {}: {}", row.key, snap.name, desc.join(", ")),
+                    format!(
+                        "flag `{}` disagrees across environments that must agree at {}: {}",
+                        row.key,
+                        snap.name,
+                        desc.join(", ")
+                    ),
                 ));
             }
         }

@@ -5,8 +5,8 @@
 mod archived_flag_referenced;
 mod default_mismatch;
 mod dormant_env_override;
-mod environment_drift;
 mod dynamic_flag_key;
+mod environment_drift;
 mod expired_flag;
 mod invalid_registry;
 mod kill_switch_unsafe_default;
@@ -137,15 +137,28 @@ pub fn decl_span(d: &crate::registry::Declaration, field: Option<&str>) -> crate
 
 /// Where a finding about a whole flag points: its first registry declaration, else its first
 /// reference, else the config file that names the provider.
-pub fn flag_place(inv: &crate::inventory::Inventory, row: &crate::inventory::FlagRow) -> (String, crate::finding::Span) {
+pub fn flag_place(
+    inv: &crate::inventory::Inventory,
+    row: &crate::inventory::FlagRow,
+) -> (String, crate::finding::Span) {
     if let Some(d) = inv.decls_of(row).next() {
         return (d.path.clone(), decl_span(d, None));
     }
     if let Some(r) = inv.refs_of(row).next() {
         return (r.path.clone(), r.span);
     }
-    let one = crate::finding::Span { line: 1, column: 1, end_line: 1, end_column: 1 };
-    (inv.config_path.clone().unwrap_or_else(|| ".flagdebt.yml".into()), one)
+    let one = crate::finding::Span {
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+    };
+    (
+        inv.config_path
+            .clone()
+            .unwrap_or_else(|| ".flagdebt.yml".into()),
+        one,
+    )
 }
 
 /// The truth value of a flag default as code writes it: `true`, `"1"`, `"on"`, `0`, `None`...

@@ -33,8 +33,12 @@ fn run(cx: &Context) -> Vec<Finding> {
     let inv = cx.inventory;
     let mut out = Vec::new();
     for row in inv.flags.values() {
-        let Some(d) = inv.decls_of(row).find(|d| d.owner.is_some()) else { continue };
-        let Some(owner) = d.owner.as_deref() else { continue };
+        let Some(d) = inv.decls_of(row).find(|d| d.owner.is_some()) else {
+            continue;
+        };
+        let Some(owner) = d.owner.as_deref() else {
+            continue;
+        };
         for (snap, pf) in inv.provider_of(row) {
             let theirs: Vec<&String> = pf.owners.iter().chain(&pf.group_owners).collect();
             if theirs.is_empty() || theirs.iter().any(|t| same_owner(owner, t)) {
@@ -45,7 +49,12 @@ fn run(cx: &Context) -> Vec<Finding> {
                 Some(&row.key),
                 &d.path,
                 super::decl_span(d, Some("owner")),
-                format!("flag `{}` is owned by `{owner}` in the registry but by {} at {}", row.key, names.join(", "), snap.name),
+                format!(
+                    "flag `{}` is owned by `{owner}` in the registry but by {} at {}",
+                    row.key,
+                    names.join(", "),
+                    snap.name
+                ),
             ));
         }
     }

@@ -35,7 +35,13 @@ pub static CHECK: Check = Check {
     run,
 };
 
-const PERMANENT_TYPES: &[&str] = &["kill-switch", "killswitch", "permission", "ops", "operational"];
+const PERMANENT_TYPES: &[&str] = &[
+    "kill-switch",
+    "killswitch",
+    "permission",
+    "ops",
+    "operational",
+];
 
 fn run(cx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -55,9 +61,17 @@ fn run(cx: &Context) -> Vec<Finding> {
             continue;
         }
         let (path, span) = flag_place(cx.inventory, row);
-        let mut f = CHECK.finding(Some(&row.key), &path, span, format!("flag `{}` is stale: {}", row.key, reasons.join("; ")));
+        let mut f = CHECK.finding(
+            Some(&row.key),
+            &path,
+            span,
+            format!("flag `{}` is stale: {}", row.key, reasons.join("; ")),
+        );
         if row.reference_count > 0 {
-            f.notes.push(format!("read at {} place(s): remove the reads, then the flag", row.reference_count));
+            f.notes.push(format!(
+                "read at {} place(s): remove the reads, then the flag",
+                row.reference_count
+            ));
         }
         out.push(f);
     }
@@ -65,7 +79,10 @@ fn run(cx: &Context) -> Vec<Finding> {
 }
 
 fn permanent(row: &FlagRow, pf: &ProviderFlag) -> bool {
-    let t = |s: &Option<String>| s.as_deref().is_some_and(|t| PERMANENT_TYPES.contains(&t.to_ascii_lowercase().as_str()));
+    let t = |s: &Option<String>| {
+        s.as_deref()
+            .is_some_and(|t| PERMANENT_TYPES.contains(&t.to_ascii_lowercase().as_str()))
+    };
     t(&row.flag_type) || t(&pf.flag_type) || pf.temporary == Some(false)
 }
 
@@ -87,7 +104,12 @@ fn past_type_lifetime(cx: &Context, snap: &ProviderSnapshot, pf: &ProviderFlag) 
     let t = pf.flag_type.as_deref()?;
     let lifetime = (*snap.type_lifetimes.get(t)?)?;
     let age = days_since(cx, pf.created.as_deref())?;
-    (age > i64::from(lifetime)).then(|| format!("{age} days old, past the {lifetime}-day lifetime of {t} flags at {}", snap.name))
+    (age > i64::from(lifetime)).then(|| {
+        format!(
+            "{age} days old, past the {lifetime}-day lifetime of {t} flags at {}",
+            snap.name
+        )
+    })
 }
 
 fn fully_on_or_off(cx: &Context, snap: &ProviderSnapshot, pf: &ProviderFlag) -> Option<String> {
@@ -109,11 +131,21 @@ fn fully_on_or_off(cx: &Context, snap: &ProviderSnapshot, pf: &ProviderFlag) -> 
         return None;
     }
     let envs = pf.environments.len();
-    if pf.environments.values().all(|e| e.enabled && e.fully_on == Some(true)) {
-        return Some(format!("fully on in all {envs} environment(s) at {}, unchanged for {quiet} days", snap.name));
+    if pf
+        .environments
+        .values()
+        .all(|e| e.enabled && e.fully_on == Some(true))
+    {
+        return Some(format!(
+            "fully on in all {envs} environment(s) at {}, unchanged for {quiet} days",
+            snap.name
+        ));
     }
     if pf.environments.values().all(|e| !e.enabled) {
-        return Some(format!("off in all {envs} environment(s) at {}, unchanged for {quiet} days", snap.name));
+        return Some(format!(
+            "off in all {envs} environment(s) at {}, unchanged for {quiet} days",
+            snap.name
+        ));
     }
     None
 }

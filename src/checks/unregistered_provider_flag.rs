@@ -30,14 +30,26 @@ fn run(cx: &Context) -> Vec<Finding> {
         if !row.declarations.is_empty() || !row.references.is_empty() {
             continue;
         }
-        let Some((snap, pf)) = inv.provider_of(row).find(|(_, pf)| !pf.archived && !pf.deleted) else { continue };
+        let Some((snap, pf)) = inv
+            .provider_of(row)
+            .find(|(_, pf)| !pf.archived && !pf.deleted)
+        else {
+            continue;
+        };
         let (path, span) = flag_place(inv, row);
-        let kind = pf.flag_type.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
+        let kind = pf
+            .flag_type
+            .as_deref()
+            .map(|t| format!(" ({t})"))
+            .unwrap_or_default();
         out.push(CHECK.finding(
             Some(&row.key),
             &path,
             span,
-            format!("flag `{}`{kind} exists at {} but no registry declares it and no code reads it", row.key, snap.name),
+            format!(
+                "flag `{}`{kind} exists at {} but no registry declares it and no code reads it",
+                row.key, snap.name
+            ),
         ));
     }
     out

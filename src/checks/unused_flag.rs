@@ -26,7 +26,12 @@ pub static CHECK: Check = Check {
 
 fn run(cx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
-    for row in cx.inventory.flags.values().filter(|r| !r.declarations.is_empty()) {
+    for row in cx
+        .inventory
+        .flags
+        .values()
+        .filter(|r| !r.declarations.is_empty())
+    {
         let live = row.reference_count - row.test_reference_count;
         if live > 0 {
             continue;
