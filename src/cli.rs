@@ -183,6 +183,10 @@ pub fn scan_paths(paths: &[PathBuf], cfg: &Config, rules: &RuleSet) -> Result<Sc
         out.unresolved
             .iter_mut()
             .for_each(|r| r.path = pre(&r.path));
+        out.declarations
+            .iter_mut()
+            .for_each(|d| d.path = pre(&d.path));
+        all.declarations.extend(out.declarations);
         let fix = |v: &mut Vec<Skipped>| v.iter_mut().for_each(|s| s.path = pre(&s.path));
         fix(&mut out.skipped);
         fix(&mut out.parse_errors);
@@ -228,7 +232,11 @@ pub fn analyze(cli: &Cli, paths: &[PathBuf]) -> Result<Analysis> {
     let cfg = load_config(cli)?;
     let rules = load_rules(&cfg)?;
     let scanned = scan_paths(paths, &cfg, &rules)?;
-    let (registry, has_registry) = load_registry(&cfg, &scanned)?;
+    let (mut registry, mut has_registry) = load_registry(&cfg, &scanned)?;
+    if !scanned.out.declarations.is_empty() {
+        registry.extend(crate::registry::code::from_scan(&scanned.out.declarations));
+        has_registry = true;
+    }
     let inventory = Inventory::build(&scanned.out, registry, has_registry, &cfg)?;
     Ok(Analysis {
         cfg,
