@@ -12,6 +12,7 @@ use crate::date::Date;
 use crate::exit;
 use crate::finding::{sort_findings, Severity};
 use crate::inventory::Inventory;
+use crate::presets::Detection;
 use crate::report::{self, Format, Report};
 use crate::rules::RuleSet;
 use crate::scan::{self, ScanOutput, Skipped};
@@ -48,6 +49,11 @@ pub enum Cmd {
         /// List every check with its default severity.
         #[arg(long)]
         list: bool,
+    },
+    /// List the presets and, for the scanned folder, which are on and why.
+    Presets {
+        /// Folders to look at (default: the current folder).
+        paths: Vec<PathBuf>,
     },
     /// Show the compiled rules.
     Rules {
@@ -120,6 +126,7 @@ pub fn run(cli: &Cli) -> Result<i32> {
         Cmd::Refs(a) => cmd_refs(cli, a),
         Cmd::Explain { code, list } => cmd_explain(code.as_deref(), *list),
         Cmd::Rules { literals } => cmd_rules(cli, *literals),
+        Cmd::Presets { paths } => cmd_presets(cli, paths),
     }
 }
 
@@ -134,8 +141,24 @@ fn load_config(cli: &Cli) -> Result<Config> {
     Config::discover(&cwd, cli.config.as_deref())
 }
 
-fn load_rules(cfg: &Config) -> Result<RuleSet> {
-    RuleSet::load(&cfg.extra_rules()?, &cfg.disable_packs, cfg.env_settings())
+/// The built-in packs, the active presets' packs and the config's rule files.
+fn load_rules(cfg: &Config, presets: &[Detection]) -> Result<RuleSet> {
+    let mut rules = RuleSet::load_with(
+        &crate::presets::packs(presets),
+        &cfg.extra_rules()?,
+        &cfg.disable_packs,
+        cfg.env_settings(),
+    )?;
+    rules.wrappers = presets.iter().any(|d| d.active && d.preset.wrappers);
+    Ok(rules)
+}
+
+/// Which presets are on for these scan paths.
+fn detect_presets(cfg: &Config, paths: &[PathBuf]) -> Result<Vec<Detection>> {
+    let here = [PathBuf::from(".")];
+    let paths = if paths.is_empty() { &here[..] } else { paths };
+    let roots: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    crate::presets::detect(&roots, &cfg.walk_options(), &cfg.presets)
 }
 
 /// What one run scanned: one or more roots, merged. With one root, paths are relative to it;
@@ -230,7 +253,8 @@ pub struct Analysis {
 
 pub fn analyze(cli: &Cli, paths: &[PathBuf]) -> Result<Analysis> {
     let cfg = load_config(cli)?;
-    let rules = load_rules(&cfg)?;
+    let presets = detect_presets(&cfg, paths)?;
+    let rules = load_rules(&cfg, &presets)?;
     let scanned = scan_paths(paths, &cfg, &rules)?;
     let (mut registry, mut has_registry) = load_registry(&cfg, &scanned)?;
     if !scanned.out.declarations.is_empty() {
@@ -472,9 +496,28 @@ fn cmd_explain(code: Option<&str>, list: bool) -> Result<i32> {
     Ok(exit::OK)
 }
 
+fn cmd_presets(cli: &Cli, paths: &[PathBuf]) -> Result<i32> {
+    let cfg = load_config(cli)?;
+    let found = detect_presets(&cfg, paths)?;
+    let mut s = String::new();
+    for d in &found {
+        s.push_str(&format!(
+            "{:18} {:4} {}\n",
+            d.preset.name,
+            if d.active { "on" } else { "off" },
+            d.reason
+        ));
+        s.push_str(&format!("{:23} {}\n", "", d.preset.summary));
+        s.push_str(&format!("{:23} registry: {}\n", "", d.preset.registry));
+    }
+    report::emit(s.as_bytes())?;
+    Ok(exit::OK)
+}
+
 fn cmd_rules(cli: &Cli, literals: bool) -> Result<i32> {
     let cfg = load_config(cli)?;
-    let rules = load_rules(&cfg)?;
+    let presets = detect_presets(&cfg, &[])?;
+    let rules = load_rules(&cfg, &presets)?;
     let mut s = String::new();
     if literals {
         let pre = crate::scan::prefilter::Prefilter::new(&rules);

@@ -11,6 +11,7 @@ pub mod date;
 pub mod finding;
 pub mod inventory;
 pub mod lang;
+pub mod presets;
 pub mod provider;
 pub mod registry;
 pub mod report;

@@ -61,13 +61,14 @@ enum Item {
     Parsed,
 }
 
-struct Excludes {
+/// The walk's excludes, compiled (also used by preset detection).
+pub struct Excludes {
     names: GlobSet,
     paths: GlobSet,
 }
 
 impl Excludes {
-    fn new(patterns: &[String]) -> Excludes {
+    pub fn new(patterns: &[String]) -> Excludes {
         let mut names = GlobSetBuilder::new();
         let mut paths = GlobSetBuilder::new();
         for p in patterns {
@@ -87,7 +88,7 @@ impl Excludes {
         }
     }
 
-    fn excluded(&self, rel: &str) -> bool {
+    pub fn excluded(&self, rel: &str) -> bool {
         if rel.is_empty() {
             return false;
         }

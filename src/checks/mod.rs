@@ -10,6 +10,7 @@ mod kill_switch_unsafe_default;
 mod missing_owner;
 mod missing_removal_date;
 mod raw_env_flag;
+mod stale_flag;
 mod undeclared_flag;
 mod unexplained_suppression;
 mod unknown_dependency;
@@ -94,6 +95,7 @@ pub static ALL: &[&Check] = &[
     &missing_owner::CHECK,
     &missing_removal_date::CHECK,
     &raw_env_flag::CHECK,
+    &stale_flag::CHECK,
     &undeclared_flag::CHECK,
     &unexplained_suppression::CHECK,
     &unknown_dependency::CHECK,
