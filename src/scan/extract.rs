@@ -357,6 +357,17 @@ impl<'t> Cx<'t> {
             };
             (ad.key(n, self), n)
         };
+        // `func NewFlag(name string) Flag { return Flag{Name: name} }` builds declarations; it
+        // declares none itself.
+        if let KeyExpr::Path(p) = &key {
+            if let ([param], Some((_, params))) =
+                (p.as_slice(), ad.enclosing_function(site.node, self))
+            {
+                if params.contains(param) {
+                    return false;
+                }
+            }
+        }
         if let (KeyExpr::Literal(k), Some(p)) = (&key, &rule.key_pattern) {
             if !p.is_match(k) {
                 return false;

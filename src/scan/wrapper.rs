@@ -42,15 +42,13 @@ pub fn second_pass(
     let mut by_lang: HashMap<Language, LangRules> = HashMap::new();
     for d in &defs {
         let base = &rules.rules[d.rule];
-        // A name the rules already read (`getBooleanValue` wrapping another client) is no
-        // wrapper of its own.
-        if base.languages.iter().any(|l| {
+        // A name the rules already read with a receiver (`unleash.isEnabled`) is matched here
+        // only as a bare call (`isEnabled("x")`), so no call is read twice.
+        let taken = base.languages.iter().any(|l| {
             rules
                 .lang(*l)
                 .is_some_and(|lr| lr.calls.contains_key(&d.name))
-        }) {
-            continue;
-        }
+        });
         let idx = all.len();
         let mut rule = base.clone();
         rule.id = format!("{}:{}", base.id, d.name);
@@ -65,7 +63,12 @@ pub fn second_pass(
         rule.wrapper = true;
         for lang in &rule.languages {
             let calls = &mut by_lang.entry(*lang).or_default().calls;
-            for receiver in [Receiver::None, Receiver::Glob("*".into())] {
+            let receivers = if taken {
+                vec![Receiver::None]
+            } else {
+                vec![Receiver::None, Receiver::Glob("*".into())]
+            };
+            for receiver in receivers {
                 calls.entry(d.name.clone()).or_default().push(Matcher {
                     rule: idx,
                     receiver,
