@@ -1,6 +1,8 @@
 //! ## What it does
 //! Flags a declared flag that is a removal candidate: its rollout is over and the flag now only
-//! costs a branch. Each reason is its own rule:
+//! costs a branch.
+//!
+//! Each reason is its own rule:
 //! - **locked at GA**: the flag is at GA and locked to its default (a Kubernetes gate with
 //!   `PreRelease: featuregate.GA, LockToDefault: true`): it can no longer be switched, so every
 //!   check of it is dead code;
