@@ -12,6 +12,7 @@ use crate::date::Date;
 use crate::exit;
 use crate::finding::{sort_findings, Severity};
 use crate::inventory::Inventory;
+use crate::presets::Detection;
 use crate::report::{self, Format, Report};
 use crate::rules::RuleSet;
 use crate::scan::{self, ScanOutput, Skipped};
@@ -57,6 +58,11 @@ pub enum Cmd {
     },
     /// Look at the repository and write a commented starter `.flagdebt.yml`.
     Init(crate::init::InitArgs),
+    /// List the presets and, for the scanned folder, which are on and why.
+    Presets {
+        /// Folders to look at (default: the current folder).
+        paths: Vec<PathBuf>,
+    },
     /// Show the compiled rules.
     Rules {
         /// Print the prefilter's literals, one per line.
@@ -149,6 +155,7 @@ pub fn run(cli: &Cli) -> Result<i32> {
         Cmd::Rules { literals } => cmd_rules(cli, *literals),
         Cmd::Pull { output } => cmd_pull(cli, output.as_deref()),
         Cmd::Init(a) => crate::init::run(cli.quiet, a),
+        Cmd::Presets { paths } => cmd_presets(cli, paths),
     }
 }
 
@@ -163,8 +170,24 @@ fn load_config(cli: &Cli) -> Result<Config> {
     Config::discover(&cwd, cli.config.as_deref())
 }
 
-fn load_rules(cfg: &Config) -> Result<RuleSet> {
-    RuleSet::load(&cfg.extra_rules()?, &cfg.disable_packs, cfg.env_settings())
+/// The built-in packs, the active presets' packs and the config's rule files.
+fn load_rules(cfg: &Config, presets: &[Detection]) -> Result<RuleSet> {
+    let mut rules = RuleSet::load_with(
+        &crate::presets::packs(presets),
+        &cfg.extra_rules()?,
+        &cfg.disable_packs,
+        cfg.env_settings(),
+    )?;
+    rules.wrappers = presets.iter().any(|d| d.active && d.preset.wrappers);
+    Ok(rules)
+}
+
+/// Which presets are on for these scan paths.
+fn detect_presets(cfg: &Config, paths: &[PathBuf]) -> Result<Vec<Detection>> {
+    let here = [PathBuf::from(".")];
+    let paths = if paths.is_empty() { &here[..] } else { paths };
+    let roots: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    crate::presets::detect(&roots, &cfg.walk_options(), &cfg.presets)
 }
 
 /// What one run scanned: one or more roots, merged. With one root, paths are relative to it;
@@ -212,6 +235,10 @@ pub fn scan_paths(paths: &[PathBuf], cfg: &Config, rules: &RuleSet) -> Result<Sc
         out.unresolved
             .iter_mut()
             .for_each(|r| r.path = pre(&r.path));
+        out.declarations
+            .iter_mut()
+            .for_each(|d| d.path = pre(&d.path));
+        all.declarations.extend(out.declarations);
         let fix = |v: &mut Vec<Skipped>| v.iter_mut().for_each(|s| s.path = pre(&s.path));
         fix(&mut out.skipped);
         fix(&mut out.parse_errors);
@@ -255,9 +282,14 @@ pub struct Analysis {
 
 pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Analysis> {
     let cfg = load_config(cli)?;
-    let rules = load_rules(&cfg)?;
+    let presets = detect_presets(&cfg, paths)?;
+    let rules = load_rules(&cfg, &presets)?;
     let scanned = scan_paths(paths, &cfg, &rules)?;
-    let (registry, has_registry) = load_registry(&cfg, &scanned)?;
+    let (mut registry, mut has_registry) = load_registry(&cfg, &scanned)?;
+    if !scanned.out.declarations.is_empty() {
+        registry.extend(crate::registry::code::from_scan(&scanned.out.declarations));
+        has_registry = true;
+    }
     let provider = load_provider_state(cli, &cfg, prov)?;
     let scan_root = scan_root(&scanned);
     let base = cfg
@@ -610,9 +642,28 @@ fn cmd_explain(code: Option<&str>, list: bool) -> Result<i32> {
     Ok(exit::OK)
 }
 
+fn cmd_presets(cli: &Cli, paths: &[PathBuf]) -> Result<i32> {
+    let cfg = load_config(cli)?;
+    let found = detect_presets(&cfg, paths)?;
+    let mut s = String::new();
+    for d in &found {
+        s.push_str(&format!(
+            "{:18} {:4} {}\n",
+            d.preset.name,
+            if d.active { "on" } else { "off" },
+            d.reason
+        ));
+        s.push_str(&format!("{:23} {}\n", "", d.preset.summary));
+        s.push_str(&format!("{:23} registry: {}\n", "", d.preset.registry));
+    }
+    report::emit(s.as_bytes())?;
+    Ok(exit::OK)
+}
+
 fn cmd_rules(cli: &Cli, literals: bool) -> Result<i32> {
     let cfg = load_config(cli)?;
-    let rules = load_rules(&cfg)?;
+    let presets = detect_presets(&cfg, &[])?;
+    let rules = load_rules(&cfg, &presets)?;
     let mut s = String::new();
     if literals {
         let pre = crate::scan::prefilter::Prefilter::new(&rules);

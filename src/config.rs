@@ -36,6 +36,13 @@ pub struct Config {
     /// Extra path globs to leave out, added to the defaults.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Globs of generated files, besides those with a `Code generated ... DO NOT EDIT.` header:
+    /// a flag read only from generated code is `unused-flag`.
+    #[serde(default)]
+    pub generated: Vec<String>,
+    /// Presets to force on (`kubernetes`) or off (`-gitlab`); the others are detected.
+    #[serde(default)]
+    pub presets: Vec<String>,
     /// Replace the default excludes (vendor, node_modules, third_party).
     pub default_excludes: Option<bool>,
     /// Files larger than this many bytes are skipped (default 2 MB).
@@ -117,6 +124,8 @@ impl Default for Config {
             agree: Vec::new(),
             declared_by: default_declared_by(),
             env_files: Vec::new(),
+            generated: Vec::new(),
+            presets: Vec::new(),
             path: None,
         }
     }
@@ -182,6 +191,7 @@ impl Config {
         if let Some(m) = self.max_file_size {
             w.max_file_size = m;
         }
+        w.generated = self.generated.clone();
         w
     }
 

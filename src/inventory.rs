@@ -79,10 +79,17 @@ pub struct FlagRow {
     /// How many references, and how many of them in test code.
     pub reference_count: usize,
     pub test_reference_count: usize,
+    /// References in generated code (not counting those in test code).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub generated_reference_count: usize,
     pub providers: Vec<String>,
     /// References per consumer class (config `consumers:`), for seed 004's agreement view.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub consumers: BTreeMap<String, usize>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Consumer classes from config: class name → path globs.
@@ -184,6 +191,8 @@ impl Inventory {
             row.reference_count += 1;
             if r.test {
                 row.test_reference_count += 1;
+            } else if r.generated {
+                row.generated_reference_count += 1;
             }
             if !row.providers.contains(&r.provider) {
                 row.providers.push(r.provider.clone());

@@ -36,17 +36,23 @@ holiday_promo_2025:
 }
 
 const CODES: &[&str] = &[
+    "archived-flag-referenced",
     "default-mismatch",
+    "dormant-env-override",
     "dynamic-flag-key",
+    "environment-drift",
     "expired-flag",
     "invalid-registry",
     "kill-switch-unsafe-default",
     "missing-owner",
     "missing-removal-date",
+    "provider-conflict",
     "raw-env-flag",
+    "stale-flag",
     "undeclared-flag",
     "unexplained-suppression",
     "unknown-dependency",
+    "unregistered-provider-flag",
     "unused-flag",
     "unused-suppression",
 ];

@@ -191,6 +191,10 @@ fn every_rule_case_matches_its_markers() {
     // Every rule id has a case file that matched something.
     let rules = flagdebt().arg("rules").output().unwrap();
     for line in String::from_utf8(rules.stdout).unwrap().lines() {
+        // Presets' packs are asserted on their own fixtures (tests/presets.rs).
+        if line.contains("rules/presets/") {
+            continue;
+        }
         let id = line.split_whitespace().next().unwrap();
         assert!(
             v["references"]

@@ -140,7 +140,7 @@ fn yaml_registry_problems_name_the_line_and_keep_the_raw_value() {
         [
             "unknown type `temporary` (expected one of: release, experiment, ops, kill-switch, permission)",
             "`remove_by` is not a valid date: `2026-02-30` (expected YYYY-MM-DD)",
-            "unknown stage `gamma` (expected one of: alpha, beta, ga)",
+            "unknown stage `gamma` (expected one of: alpha, beta, ga, deprecated)",
             "`depends_on` must be a list of flag keys, found a string",
             "`soak_period_hours` must be a whole number of hours, found a string",
         ]

@@ -6,7 +6,11 @@
 //! - off in every environment for that long;
 //! - older than its type's lifetime at the provider (Unleash: release 40 days, experiment 40,
 //!   operational 7, ...);
-//! - marked stale, or potentially stale, at the provider.
+//! - marked stale, or potentially stale, at the provider;
+//! - at GA and locked to its default in its declaration (a Kubernetes gate with
+//!   `PreRelease: featuregate.GA, LockToDefault: true`): it can no longer be switched;
+//! - declared deprecated (`PreRelease: featuregate.Deprecated`, GitLab Runner's
+//!   `Deprecated: true`, `stage: deprecated` in a registry).
 //!
 //! Permanent flags (kill switches, permissions, ops toggles) are never stale for being fully
 //! on or off.
@@ -24,9 +28,10 @@
 
 use super::{flag_place, Check, Context};
 use crate::date::Date;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, Span};
 use crate::inventory::FlagRow;
 use crate::provider::{ProviderFlag, ProviderSnapshot};
+use crate::registry::{Declaration, Stage};
 
 pub static CHECK: Check = Check {
     code: "stale-flag",
@@ -43,10 +48,23 @@ const PERMANENT_TYPES: &[&str] = &[
     "operational",
 ];
 
+/// A reason found in a declaration: the text, where it is said, and a note.
+struct DeclReason {
+    text: String,
+    path: String,
+    span: Span,
+    note: Option<String>,
+}
+
 fn run(cx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     for row in cx.inventory.flags.values() {
         let mut reasons = Vec::new();
+        let decl: Vec<DeclReason> = [locked_at_ga(cx, row), deprecated(cx, row)]
+            .into_iter()
+            .flatten()
+            .collect();
+        reasons.extend(decl.iter().map(|d| d.text.clone()));
         for (snap, pf) in cx.inventory.provider_of(row) {
             if pf.archived || pf.deleted {
                 continue; // archived-flag-referenced speaks for these
@@ -60,13 +78,18 @@ fn run(cx: &Context) -> Vec<Finding> {
         if reasons.is_empty() {
             continue;
         }
-        let (path, span) = flag_place(cx.inventory, row);
+        // Point at the declaration that says so, else at the flag.
+        let (path, span) = match decl.first() {
+            Some(d) => (d.path.clone(), d.span),
+            None => flag_place(cx.inventory, row),
+        };
         let mut f = CHECK.finding(
             Some(&row.key),
             &path,
             span,
             format!("flag `{}` is stale: {}", row.key, reasons.join("; ")),
         );
+        f.notes.extend(decl.into_iter().filter_map(|d| d.note));
         if row.reference_count > 0 {
             f.notes.push(format!(
                 "read at {} place(s): remove the reads, then the flag",
@@ -148,4 +171,54 @@ fn fully_on_or_off(cx: &Context, snap: &ProviderSnapshot, pf: &ProviderFlag) -> 
         ));
     }
     None
+}
+
+fn is_true(d: &Declaration, field: &str) -> bool {
+    d.extra.get(field).and_then(super::truthy).unwrap_or(false)
+}
+
+/// GA and locked to its default: the flag can no longer be switched.
+fn locked_at_ga(cx: &Context, row: &FlagRow) -> Option<DeclReason> {
+    let d = cx
+        .inventory
+        .decls_of(row)
+        .find(|d| d.stage == Some(Stage::Ga) && is_true(d, "lock_to_default"))?;
+    let default = row
+        .default
+        .as_ref()
+        .map(|v| format!(" (`{v}`)"))
+        .unwrap_or_default();
+    Some(DeclReason {
+        text: format!(
+            "GA and locked to its default{default}: remove it and the code behind its other path"
+        ),
+        path: d.path.clone(),
+        span: super::decl_span(d, Some("stage")),
+        note: Some("a locked flag cannot be switched; every check of it is dead code".into()),
+    })
+}
+
+/// Declared deprecated: on its way out.
+fn deprecated(cx: &Context, row: &FlagRow) -> Option<DeclReason> {
+    let d = cx
+        .inventory
+        .decls_of(row)
+        .find(|d| d.stage == Some(Stage::Deprecated) || is_true(d, "deprecated"))?;
+    let field = if d.stage == Some(Stage::Deprecated) {
+        "stage"
+    } else {
+        "deprecated"
+    };
+    let note = d
+        .extra
+        .get("remove_version")
+        .and_then(|v| v.as_str())
+        .filter(|v| !v.is_empty())
+        .map(|v| format!("to be removed with {v}"));
+    Some(DeclReason {
+        text: "declared deprecated: remove it and its reads".into(),
+        path: d.path.clone(),
+        span: super::decl_span(d, Some(field)),
+        note,
+    })
 }

@@ -30,6 +30,7 @@ fn rank(s: Stage) -> u8 {
         Stage::Alpha => 0,
         Stage::Beta => 1,
         Stage::Ga => 2,
+        Stage::Deprecated => 3,
     }
 }
 

@@ -1,11 +1,14 @@
 //! ## What it does
 //! Flags a declared flag that no production code reads: no reference at all, or references
-//! only from test code.
+//! only from test code or generated code (a `Code generated ... DO NOT EDIT.` header, or the
+//! config's `generated:` globs).
 //!
 //! ## Why is this bad?
 //! A declared flag nobody reads is dead weight at the provider and in the registry: it can be
 //! flipped with no effect, it confuses the next reader, and it is exactly the debt the
-//! "remove the flag" step of a rollout forgets. Runs only when a registry was found.
+//! "remove the flag" step of a rollout forgets. Tests and generated code (mocks, clients
+//! generated from a schema that lists every flag) read flags without keeping them alive. Runs
+//! only when a registry (a file, or declarations in code) was found.
 //!
 //! ## Example
 //! ```yaml
@@ -32,27 +35,36 @@ fn run(cx: &Context) -> Vec<Finding> {
         .values()
         .filter(|r| !r.declarations.is_empty())
     {
-        let live = row.reference_count - row.test_reference_count;
-        if live > 0 {
+        let (tests, generated) = (row.test_reference_count, row.generated_reference_count);
+        if row.reference_count > tests + generated {
             continue;
         }
         let Some(d) = cx.inventory.decls_of(row).next() else {
             continue;
         };
+        let only = match (tests > 0, generated > 0) {
+            (false, false) => None,
+            (true, false) => Some("tests"),
+            (false, true) => Some("generated code"),
+            (true, true) => Some("tests and generated code"),
+        };
         let mut f = CHECK.finding(
             Some(&row.key),
             &d.path,
             super::decl_span(d, None),
-            if row.test_reference_count > 0 {
-                format!("flag `{}` is declared but read only from tests", row.key)
-            } else {
-                format!("flag `{}` is declared but never read", row.key)
+            match only {
+                Some(o) => format!("flag `{}` is declared but read only from {o}", row.key),
+                None => format!("flag `{}` is declared but never read", row.key),
             },
         );
-        if row.test_reference_count > 0 {
+        if tests > 0 {
             f.notes.push(format!(
-                "{} reference(s) in test code; tests alone do not keep a flag alive",
-                row.test_reference_count
+                "{tests} reference(s) in test code; tests alone do not keep a flag alive"
+            ));
+        }
+        if generated > 0 {
+            f.notes.push(format!(
+                "{generated} reference(s) in generated code; generated code alone does not keep a flag alive"
             ));
         }
         out.push(f);

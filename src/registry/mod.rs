@@ -28,6 +28,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub mod code;
 mod discover;
 mod fields;
 pub mod json;
@@ -147,11 +148,13 @@ word_enum! {
 }
 
 word_enum! {
-    /// Rollout stage (alpha: internal only, beta: opt-in, ga: on for everyone).
+    /// Rollout stage (alpha: internal only, beta: opt-in, ga: on for everyone, deprecated:
+    /// on its way out, e.g. a Kubernetes `featuregate.Deprecated` gate).
     Stage {
         Alpha = "alpha",
         Beta = "beta",
         Ga = "ga",
+        Deprecated = "deprecated",
     }
 }
 

@@ -3,7 +3,7 @@
 //! files are deserialized into [`RuleSpec`]s, then compiled once into [`RuleSet`], which the
 //! scanner indexes by callee name; a bad rule fails at load, naming its file.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -33,12 +33,45 @@ struct RuleFile {
     rules: Vec<RuleSpec>,
 }
 
-/// Where an argument is: by position, by keyword (Python/Ruby keyword arguments), or both.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+/// Where a value is: an argument by position or by keyword (Python/Ruby keyword arguments, Go
+/// struct literal field names), the call's receiver, a map entry's key, the name the
+/// declaration is assigned to, or a tagged line of the comment block above it. `inner` looks
+/// inside the picked value when it is itself a call (`parse_boolean(os.environ.get("X"))`).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ArgSpec {
     pub arg: Option<usize>,
     pub keyword: Option<String>,
+    /// The receiver of a call (`featureflag.X.IsEnabled(ctx)`: `featureflag.X`).
+    #[serde(default)]
+    pub receiver: bool,
+    /// The key of the map entry whose value is the matched literal (`map[K]Spec{Key: {...}}`).
+    #[serde(default)]
+    pub entry_key: bool,
+    /// The package-level (module-level) name the value is assigned to (`X = call(...)`).
+    #[serde(default)]
+    pub binding: bool,
+    /// A tag of the comment block right above the declaration (`// owner: @alice` → `owner`);
+    /// `"*"` is the block's untagged text.
+    pub comment: Option<String>,
+    /// Pick again inside the picked value, which must be a call.
+    pub inner: Option<Box<ArgSpec>>,
+    /// Map the value's source text (or literal value) to another value
+    /// (`featuregate.GA` → `ga`). Unmapped values are kept as written.
+    #[serde(default)]
+    pub values: BTreeMap<String, serde_json::Value>,
+}
+
+impl ArgSpec {
+    /// Whether the spec says where to look at all.
+    pub fn is_set(&self) -> bool {
+        self.arg.is_some()
+            || self.keyword.is_some()
+            || self.receiver
+            || self.entry_key
+            || self.binding
+            || self.comment.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
@@ -70,11 +103,31 @@ pub struct RuleSpec {
     /// Member reads `receiver.KEY` (e.g. `process.env`): the member name is the key.
     #[serde(default, deserialize_with = "one_or_many")]
     pub member: Vec<String>,
+    /// Composite (struct) literals of these types, `receiver.Type` globs like `call`
+    /// (`*.FeatureSpec`, `FeatureFlag`): keyed fields are keyword arguments, a map literal's
+    /// entries are matched with their value's element type and their key as `entry_key`.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub composite: Vec<String>,
+    /// Typed constant declarations whose type matches (`featuregate.Feature`): the constant's
+    /// value is the key, its name the `binding`.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub constant: Vec<String>,
     #[serde(default)]
     pub key: ArgSpec,
     pub default: Option<ArgSpec>,
     /// Only keys matching this regex count. Env rules use the configured flag prefixes instead.
     pub key_pattern: Option<String>,
+    /// Env rules: how the variable name becomes a flag key, instead of the configured one.
+    pub key_transform: Option<KeyTransform>,
+    /// A read counts only when its key is declared in code (`settings.X` where the settings
+    /// module declares `X`); other matches are not flag reads.
+    #[serde(default)]
+    pub declared_only: bool,
+    /// `kind: declaration`: where each declared attribute comes from, by field name (`owner`,
+    /// `description`, `default`, `stage`, `remove_by`, `type`; any other name is kept as an
+    /// extra field, e.g. `introduced`, `lock_to_default`, `deprecated`).
+    #[serde(default)]
+    pub fields: BTreeMap<String, ArgSpec>,
     pub description: Option<String>,
 }
 
@@ -160,6 +213,13 @@ pub struct Rule {
     /// `provider: env`: the key is an environment variable name, filtered by the flag prefixes
     /// and mapped to a registry key.
     pub is_env: bool,
+    /// Overrides the configured env key transform for this rule.
+    pub key_transform: Option<KeyTransform>,
+    pub declared_only: bool,
+    /// Declaration attributes, by field name.
+    pub fields: Vec<(String, ArgSpec)>,
+    /// A rule made for a wrapper function found in the code (its reads are `via: wrapper`).
+    pub wrapper: bool,
     pub source: String,
 }
 
@@ -178,11 +238,19 @@ pub struct LangRules {
     pub subscripts: Vec<Matcher>,
     /// Member receivers (e.g. `process.env`).
     pub members: Vec<Matcher>,
+    /// Composite literal type name → the rules whose `composite` patterns end in that name.
+    pub composites: HashMap<String, Vec<Matcher>>,
+    /// Typed constant declarations, by type glob.
+    pub constants: Vec<Matcher>,
 }
 
 impl LangRules {
     pub fn is_empty(&self) -> bool {
-        self.calls.is_empty() && self.subscripts.is_empty() && self.members.is_empty()
+        self.calls.is_empty()
+            && self.subscripts.is_empty()
+            && self.members.is_empty()
+            && self.composites.is_empty()
+            && self.constants.is_empty()
     }
 }
 
@@ -221,12 +289,17 @@ pub enum KeyTransform {
 impl EnvSettings {
     /// The registry key an env variable maps to, or None when it is not a flag variable.
     pub fn map(&self, var: &str) -> Option<String> {
+        self.map_with(var, None)
+    }
+
+    /// [`EnvSettings::map`] with a rule's own transform, when it has one.
+    pub fn map_with(&self, var: &str, transform: Option<KeyTransform>) -> Option<String> {
         let prefix = self.prefixes.iter().find(|p| var.starts_with(p.as_str()))?;
         let rest = &var[prefix.len()..];
         if rest.is_empty() {
             return None;
         }
-        Some(match self.transform {
+        Some(match transform.unwrap_or(self.transform) {
             KeyTransform::StripPrefixLower => rest.to_ascii_lowercase(),
             KeyTransform::StripPrefix => rest.to_string(),
             KeyTransform::StripPrefixKebab => rest.to_ascii_lowercase().replace('_', "-"),
@@ -241,6 +314,9 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub by_lang: HashMap<Language, LangRules>,
     pub env: EnvSettings,
+    /// Find wrapper functions (a parameter flowing into a rule's key argument) and read their
+    /// callers' arguments as references (`via: wrapper`). Switched on by presets.
+    pub wrappers: bool,
 }
 
 impl RuleSet {
@@ -250,8 +326,19 @@ impl RuleSet {
         disabled: &[String],
         env: EnvSettings,
     ) -> Result<RuleSet> {
+        Self::load_with(&[], extra, disabled, env)
+    }
+
+    /// [`RuleSet::load`] with preset packs (`(file name, text)`) first: their more specific
+    /// matchers are tried before the general packs'.
+    pub fn load_with(
+        packs: &[(&str, &str)],
+        extra: &[(String, String)],
+        disabled: &[String],
+        env: EnvSettings,
+    ) -> Result<RuleSet> {
         let mut specs = Vec::new();
-        for (name, text) in BUILTIN {
+        for (name, text) in packs.iter().chain(BUILTIN) {
             let file: RuleFile = serde_saphyr::from_str(text)
                 .with_context(|| format!("built-in rule file rules/{name} is invalid"))?;
             specs.extend(
@@ -297,6 +384,19 @@ impl RuleSet {
                         receiver: Receiver::Glob(normalize_receiver(pat)),
                     });
                 }
+                for pat in &spec.composite {
+                    let (receiver, name) = split_call(pat);
+                    lr.composites.entry(name).or_default().push(Matcher {
+                        rule: idx,
+                        receiver,
+                    });
+                }
+                for pat in &spec.constant {
+                    lr.constants.push(Matcher {
+                        rule: idx,
+                        receiver: Receiver::Glob(normalize_receiver(pat)),
+                    });
+                }
             }
             rules.push(rule);
         }
@@ -304,6 +404,7 @@ impl RuleSet {
             rules,
             by_lang,
             env,
+            wrappers: false,
         })
     }
 
@@ -333,6 +434,16 @@ impl RuleSet {
             .any(|m| self.rules[m.rule].is_env);
         if has_env {
             out.extend(self.env.prefixes.iter().cloned());
+        }
+        // Declaration shapes: a composite literal's type name, a constant's type name.
+        out.extend(lr.composites.keys().cloned());
+        for m in &lr.constants {
+            if let Receiver::Glob(g) = &m.receiver {
+                let last = g.rsplit('.').next().unwrap_or(g).trim_matches('*');
+                if !last.is_empty() {
+                    out.insert(last.to_string());
+                }
+            }
         }
         for m in lr.subscripts.iter().chain(&lr.members) {
             if self.rules[m.rule].is_env {
@@ -380,20 +491,43 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
     if languages.is_empty() {
         bail!("{}: no language", at());
     }
-    if spec.call.is_empty() && spec.subscript.is_empty() && spec.member.is_empty() {
+    if spec.call.is_empty()
+        && spec.subscript.is_empty()
+        && spec.member.is_empty()
+        && spec.composite.is_empty()
+        && spec.constant.is_empty()
+    {
         bail!(
-            "{}: needs at least one of `call`, `subscript`, `member`",
+            "{}: needs at least one of `call`, `subscript`, `member`, `composite`, `constant`",
             at()
         );
     }
-    for pat in &spec.call {
-        let (_, name) = split_call(pat);
-        if name.is_empty() || name.contains('*') {
-            bail!("{}: call pattern `{pat}` must end in an exact name", at());
+    if spec.kind == RuleKind::Reference && (!spec.composite.is_empty() || !spec.constant.is_empty())
+    {
+        bail!(
+            "{}: `composite` and `constant` are declaration shapes (`kind: declaration`)",
+            at()
+        );
+    }
+    if spec.kind == RuleKind::Reference && !spec.fields.is_empty() {
+        bail!("{}: `fields` belong to `kind: declaration` rules", at());
+    }
+    for (name, f) in &spec.fields {
+        if !f.is_set() {
+            bail!("{}: field `{name}` must say where its value is", at());
         }
     }
-    if !spec.call.is_empty() && spec.key.arg.is_none() && spec.key.keyword.is_none() {
-        bail!("{}: `key` must give `arg` or `keyword`", at());
+    for pat in spec.call.iter().chain(&spec.composite) {
+        let (_, name) = split_call(pat);
+        if name.is_empty() || name.contains('*') {
+            bail!("{}: pattern `{pat}` must end in an exact name", at());
+        }
+    }
+    if (!spec.call.is_empty() || !spec.composite.is_empty()) && !spec.key.is_set() {
+        bail!(
+            "{}: `key` must say where the key is (`arg`, `keyword`, ...)",
+            at()
+        );
     }
     const PROVIDERS: &[&str] = &[
         "flagsmith",
@@ -425,7 +559,15 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
         key: spec.key.clone(),
         default: spec.default.clone(),
         key_pattern,
-        is_env: spec.provider == "env",
+        is_env: spec.provider == "env" && spec.kind == RuleKind::Reference,
+        key_transform: spec.key_transform,
+        declared_only: spec.declared_only,
+        fields: spec
+            .fields
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        wrapper: false,
         source: source.to_string(),
     })
 }

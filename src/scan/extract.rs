@@ -11,7 +11,7 @@ use tree_sitter::{Node, Parser};
 
 use crate::finding::Span;
 use crate::lang::Language;
-use crate::rules::{normalize_receiver, ArgSpec, LangRules, RuleSet};
+use crate::rules::{normalize_receiver, ArgSpec, LangRules, Matcher, RuleKind, RuleSet};
 
 /// A key expression as extraction sees it, before resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +33,31 @@ pub struct RawRef {
     pub default: Option<Value>,
 }
 
+/// A flag declared in code (a `kind: declaration` rule matched), before resolution.
+#[derive(Debug, Clone)]
+pub struct RawDecl {
+    pub rule: usize,
+    pub key: KeyExpr,
+    /// The key expression's source text.
+    pub expr: String,
+    /// Where the key is.
+    pub span: Span,
+    /// Declared attributes by field name, each with its 1-based line.
+    pub fields: Vec<(String, Value, usize)>,
+}
+
+/// A function whose parameter flows into a rule's key argument: its callers' arguments at
+/// `key_arg` are flag keys.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WrapperDef {
+    pub name: String,
+    /// The SDK rule the wrapper forwards to.
+    pub rule: usize,
+    pub key_arg: usize,
+    /// The parameter that flows into the SDK call's default, if one does.
+    pub default_arg: Option<usize>,
+}
+
 /// An import that binds a local name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Import {
@@ -50,7 +75,12 @@ pub struct FileFacts {
     pub path: String,
     pub language: Option<Language>,
     pub test: bool,
+    /// Generated code (`Code generated ... DO NOT EDIT.`, or a configured glob).
+    pub generated: bool,
     pub refs: Vec<RawRef>,
+    pub decls: Vec<RawDecl>,
+    /// Wrapper functions defined here (only when the rule set looks for them).
+    pub wrappers: Vec<WrapperDef>,
     /// String constants defined here, by dotted path as seen from outside (`X`, `Enum.X`).
     pub constants: HashMap<String, String>,
     pub imports: Vec<Import>,
@@ -79,6 +109,32 @@ pub trait Adapter {
     fn key(&self, node: Node, cx: &Cx) -> KeyExpr;
     /// A literal value (for call-site defaults), or None when not a literal.
     fn literal(&self, node: Node, cx: &Cx) -> Option<Value>;
+    /// When `node` is a call: its receiver and arguments (for `inner` picks).
+    fn call_parts<'t>(
+        &self,
+        _node: Node<'t>,
+        _cx: &Cx<'t>,
+    ) -> Option<(Option<Node<'t>>, Vec<Arg<'t>>)> {
+        None
+    }
+    /// The package- or module-level name the value `node` is assigned to (`X = f(...)`).
+    fn binding(&self, _node: Node, _cx: &Cx) -> Option<String> {
+        None
+    }
+    /// The function around `node`: its name and its parameters' names in call order.
+    fn enclosing_function(&self, _node: Node, _cx: &Cx) -> Option<(String, Vec<String>)> {
+        None
+    }
+}
+
+/// Where a rule matched: the node, its receiver and arguments (keyed struct fields are keyword
+/// arguments), the map entry key for a map literal's value, and a known binding name.
+pub struct Site<'t> {
+    pub node: Node<'t>,
+    pub receiver: Option<Node<'t>>,
+    pub args: Vec<Arg<'t>>,
+    pub entry_key: Option<Node<'t>>,
+    pub binding: Option<String>,
 }
 
 /// Extraction state for one file.
@@ -115,7 +171,8 @@ impl<'t> Cx<'t> {
     }
 
     /// A call `receiver.name(args)` (receiver None for a bare call). Matches it against the
-    /// rules of this language and records a reference for the first rule that matches.
+    /// rules of this language and records a reference (or declaration) for the first rule that
+    /// matches and accepts the key.
     pub fn call(
         &mut self,
         node: Node<'t>,
@@ -125,21 +182,309 @@ impl<'t> Cx<'t> {
         ad: &dyn Adapter,
     ) {
         let Some(lr) = self.lr else { return };
-        let receiver = receiver.map(|r| normalize_receiver(self.text(r)));
-        let Some(m) = match_call(
-            self.rules,
-            lr,
-            &self.aliases,
-            receiver.as_deref(),
-            name,
-            args,
-            |n| (ad.key(n, self), self.text(n).to_string()),
-            |n| ad.literal(n, self),
-        ) else {
+        let callee = match receiver {
+            Some(r) => format!("{}.{name}", normalize_receiver(self.text(r))),
+            None => name.to_string(),
+        };
+        let callee = self.canonical(&callee);
+        let (recv, name) = match callee.rsplit_once('.') {
+            Some((r, n)) => (Some(r), n),
+            None => (None, callee.as_str()),
+        };
+        let Some(matchers) = lr.calls.get(name) else {
             return;
         };
-        let span = self.span(node);
-        self.facts.refs.push(RawRef { span, ..m });
+        let site = Site {
+            node,
+            receiver,
+            args: args.to_vec(),
+            entry_key: None,
+            binding: None,
+        };
+        self.matched(matchers, recv, &site, ad);
+    }
+
+    /// A composite (struct) literal of type `ty` (`featuregate.FeatureSpec`, `FeatureFlag`),
+    /// keyed fields as keyword arguments; `entry_key` when it is a map literal's value.
+    pub fn composite(
+        &mut self,
+        node: Node<'t>,
+        ty: &str,
+        args: Vec<Arg<'t>>,
+        entry_key: Option<Node<'t>>,
+        ad: &dyn Adapter,
+    ) {
+        let Some(lr) = self.lr else { return };
+        if lr.composites.is_empty() {
+            return;
+        }
+        let ty = self.canonical(&normalize_type(ty));
+        let (recv, name) = match ty.rsplit_once('.') {
+            Some((r, n)) => (Some(r), n),
+            None => (None, ty.as_str()),
+        };
+        let Some(matchers) = lr.composites.get(name) else {
+            return;
+        };
+        let site = Site {
+            node,
+            receiver: None,
+            args,
+            entry_key,
+            binding: None,
+        };
+        self.matched(matchers, recv, &site, ad);
+    }
+
+    /// A typed constant `name ty = value` (`AppArmor featuregate.Feature = "AppArmor"`).
+    pub fn typed_constant(
+        &mut self,
+        node: Node<'t>,
+        name: &str,
+        ty: &str,
+        value: Node<'t>,
+        ad: &dyn Adapter,
+    ) {
+        let Some(lr) = self.lr else { return };
+        if lr.constants.is_empty() {
+            return;
+        }
+        let ty = self.canonical(&normalize_type(ty));
+        let site = Site {
+            node,
+            receiver: None,
+            args: vec![Arg {
+                keyword: None,
+                value,
+            }],
+            entry_key: None,
+            binding: Some(name.to_string()),
+        };
+        self.matched(&lr.constants, Some(&ty), &site, ad);
+    }
+
+    /// Try each matcher whose receiver matches, in rule order, until one accepts the site.
+    fn matched(
+        &mut self,
+        matchers: &'t [Matcher],
+        recv: Option<&str>,
+        site: &Site<'t>,
+        ad: &dyn Adapter,
+    ) {
+        for m in matchers.iter().filter(|m| m.receiver.matches(recv)) {
+            let done = match self.rules.rules[m.rule].kind {
+                RuleKind::Reference => self.reference(m.rule, site, ad),
+                RuleKind::Declaration => self.declaration(m.rule, site, ad),
+            };
+            if done {
+                return;
+            }
+        }
+    }
+
+    fn reference(&mut self, idx: usize, site: &Site<'t>, ad: &dyn Adapter) -> bool {
+        let rules = self.rules;
+        let rule = &rules.rules[idx];
+        let Some(key_node) = self.pick(site, &rule.key, ad) else {
+            return false;
+        };
+        let key = ad.key(key_node, self);
+        if rules.wrappers && !rule.wrapper && self.wrapper(idx, site, &key, ad) {
+            return true;
+        }
+        let default = rule
+            .default
+            .as_ref()
+            .and_then(|d| self.pick(site, d, ad))
+            .and_then(|n| ad.literal(n, self));
+        self.push(idx, key, key_node, site.node, default)
+    }
+
+    /// A key that is a parameter of the enclosing function: the function is a wrapper.
+    fn wrapper(&mut self, idx: usize, site: &Site<'t>, key: &KeyExpr, ad: &dyn Adapter) -> bool {
+        let KeyExpr::Path(p) = key else { return false };
+        let [param] = p.as_slice() else { return false };
+        let Some((name, params)) = ad.enclosing_function(site.node, self) else {
+            return false;
+        };
+        let Some(key_arg) = params.iter().position(|x| x == param) else {
+            return false;
+        };
+        let default_arg = self.rules.rules[idx]
+            .default
+            .as_ref()
+            .and_then(|d| self.pick(site, d, ad))
+            .and_then(|n| match ad.key(n, self) {
+                KeyExpr::Path(q) if q.len() == 1 => params.iter().position(|x| *x == q[0]),
+                _ => None,
+            });
+        self.facts.wrappers.push(WrapperDef {
+            name,
+            rule: idx,
+            key_arg,
+            default_arg,
+        });
+        true
+    }
+
+    fn declaration(&mut self, idx: usize, site: &Site<'t>, ad: &dyn Adapter) -> bool {
+        let rules = self.rules;
+        let rule = &rules.rules[idx];
+        let binding = site.binding.clone().or_else(|| ad.binding(site.node, self));
+        let (key, key_node) = if rule.key.binding {
+            match &binding {
+                Some(b) => (KeyExpr::Literal(b.clone()), site.node),
+                None => return false,
+            }
+        } else {
+            let Some(n) = self.pick(site, &rule.key, ad) else {
+                return false;
+            };
+            (ad.key(n, self), n)
+        };
+        // `func NewFlag(name string) Flag { return Flag{Name: name} }` builds declarations; it
+        // declares none itself.
+        if let KeyExpr::Path(p) = &key {
+            if let ([param], Some((_, params))) =
+                (p.as_slice(), ad.enclosing_function(site.node, self))
+            {
+                if params.contains(param) {
+                    return false;
+                }
+            }
+        }
+        if let (KeyExpr::Literal(k), Some(p)) = (&key, &rule.key_pattern) {
+            if !p.is_match(k) {
+                return false;
+            }
+        }
+        let mut fields = Vec::new();
+        for (name, spec) in &rule.fields {
+            if let Some((v, line)) = self.field(site, spec, binding.as_deref(), ad) {
+                fields.push((name.clone(), v, line));
+            }
+        }
+        // `var X = featureflag.NewFeatureFlag("x", ...)`: `X` names the flag `x` for readers.
+        if let (Some(b), KeyExpr::Literal(k)) = (&binding, &key) {
+            if !rule.key.binding {
+                self.constant(b.clone(), k.clone());
+            }
+        }
+        let expr = self.text(key_node).to_string();
+        let span = self.span(key_node);
+        self.facts.decls.push(RawDecl {
+            rule: idx,
+            key,
+            expr,
+            span,
+            fields,
+        });
+        true
+    }
+
+    /// A declared attribute's value and line.
+    fn field(
+        &self,
+        site: &Site<'t>,
+        spec: &ArgSpec,
+        binding: Option<&str>,
+        ad: &dyn Adapter,
+    ) -> Option<(Value, usize)> {
+        let (value, line) = if let Some(tag) = &spec.comment {
+            let (text, line) = self.comment_tag(site.node, tag)?;
+            (Value::String(text), line)
+        } else if spec.binding {
+            (
+                Value::String(binding?.to_string()),
+                site.node.start_position().row + 1,
+            )
+        } else {
+            let n = self.pick(site, spec, ad)?;
+            let v = ad.literal(n, self).unwrap_or_else(|| {
+                Value::String(
+                    self.text(n)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            });
+            (v, n.start_position().row + 1)
+        };
+        let text = match &value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        Some((spec.values.get(&text).cloned().unwrap_or(value), line))
+    }
+
+    /// The comment block right above `node`'s first line: the values of `tag:` lines joined
+    /// with `, ` (`// owner: @alice`), or with tag `*` its untagged text. With the line of
+    /// the first line used.
+    fn comment_tag(&self, node: Node, tag: &str) -> Option<(String, usize)> {
+        let first = node.start_position().row;
+        let lines: Vec<&str> = self.src.lines().take(first).collect();
+        let tokens = self.lang.comment_tokens();
+        let mut block: Vec<(usize, &str)> = Vec::new();
+        for (i, line) in lines.iter().enumerate().rev() {
+            let t = line.trim();
+            let Some(body) = tokens
+                .iter()
+                .filter(|tok| **tok != "/*")
+                .find_map(|tok| t.strip_prefix(tok))
+            else {
+                break;
+            };
+            block.push((i + 1, body.trim()));
+        }
+        block.reverse();
+        let tagged = |body: &str| -> Option<(String, String)> {
+            let (k, v) = body.split_once(':')?;
+            let ok = !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            ok.then(|| (k.to_ascii_lowercase(), v.trim().to_string()))
+        };
+        let mut out: Vec<String> = Vec::new();
+        let mut at = None;
+        for (line, body) in block {
+            let hit = match (tag, tagged(body)) {
+                ("*", None) if !body.is_empty() => Some(body.to_string()),
+                ("*", _) => None,
+                (t, Some((k, v))) if k.eq_ignore_ascii_case(t) && !v.is_empty() => Some(v),
+                _ => None,
+            };
+            if let Some(h) = hit {
+                at.get_or_insert(line);
+                out.push(h);
+            }
+        }
+        let sep = if tag == "*" { " " } else { ", " };
+        Some((out.join(sep), at?))
+    }
+
+    /// The node a spec points at in a site.
+    pub fn pick(&self, site: &Site<'t>, spec: &ArgSpec, ad: &dyn Adapter) -> Option<Node<'t>> {
+        let n = if spec.receiver {
+            site.receiver?
+        } else if spec.entry_key {
+            site.entry_key?
+        } else {
+            pick(&site.args, spec)?
+        };
+        match &spec.inner {
+            None => Some(n),
+            Some(inner) => {
+                let (receiver, args) = ad.call_parts(n, self)?;
+                let sub = Site {
+                    node: n,
+                    receiver,
+                    args,
+                    entry_key: None,
+                    binding: None,
+                };
+                self.pick(&sub, inner, ad)
+            }
+        }
     }
 
     /// A subscript read `receiver[index]` (e.g. `os.environ["FLAG_X"]`).
@@ -187,10 +532,10 @@ impl<'t> Cx<'t> {
         key_node: Node,
         node: Node,
         default: Option<Value>,
-    ) {
+    ) -> bool {
         let expr = self.text(key_node).to_string();
         if !keep(self.rules, rule_idx, &key, &expr) {
-            return;
+            return false;
         }
         let span = self.span(node);
         self.facts.refs.push(RawRef {
@@ -200,6 +545,7 @@ impl<'t> Cx<'t> {
             span,
             default,
         });
+        true
     }
 
     pub fn constant(&mut self, path: String, value: String) {
@@ -272,8 +618,8 @@ pub fn match_call<V: Copy>(
     receiver: Option<&str>,
     name: &str,
     args: &[Arg<'_, V>],
-    key: impl FnOnce(V) -> (KeyExpr, String),
-    literal: impl FnOnce(V) -> Option<Value>,
+    key: impl Fn(V) -> (KeyExpr, String),
+    literal: impl Fn(V) -> Option<Value>,
 ) -> Option<RawRef> {
     let callee = match receiver {
         Some(r) => format!("{r}.{name}"),
@@ -284,29 +630,36 @@ pub fn match_call<V: Copy>(
         Some((r, n)) => (Some(r), n),
         None => (None, callee.as_str()),
     };
-    let m = lr
+    for m in lr
         .calls
         .get(name)?
         .iter()
-        .find(|m| m.receiver.matches(recv))?;
-    let rule = &rules.rules[m.rule];
-    let key_arg = pick(args, &rule.key)?;
-    let default = rule
-        .default
-        .as_ref()
-        .and_then(|d| pick(args, d))
-        .and_then(literal);
-    let (key, expr) = key(key_arg);
-    if !keep(rules, m.rule, &key, &expr) {
-        return None;
+        .filter(|m| m.receiver.matches(recv))
+    {
+        let rule = &rules.rules[m.rule];
+        if rule.kind != crate::rules::RuleKind::Reference {
+            continue; // declarations are read by the tree-sitter path only
+        }
+        let Some(key_arg) = pick(args, &rule.key) else {
+            continue;
+        };
+        let default = rule
+            .default
+            .as_ref()
+            .and_then(|d| pick(args, d))
+            .and_then(&literal);
+        let (key, expr) = key(key_arg);
+        if keep(rules, m.rule, &key, &expr) {
+            return Some(RawRef {
+                rule: m.rule,
+                key,
+                expr,
+                span: Span::default(),
+                default,
+            });
+        }
     }
-    Some(RawRef {
-        rule: m.rule,
-        key,
-        expr,
-        span: Span::default(),
-        default,
-    })
+    None
 }
 
 /// Whether a matched read is kept: an env rule's literal must be a flag variable (`FLAG_X`,
@@ -315,7 +668,7 @@ pub fn keep(rules: &RuleSet, rule_idx: usize, key: &KeyExpr, expr: &str) -> bool
     let rule = &rules.rules[rule_idx];
     match key {
         KeyExpr::Literal(k) => {
-            if rule.is_env && rules.env.map(k).is_none() {
+            if rule.is_env && rules.env.map_with(k, rule.key_transform).is_none() {
                 return false; // DATABASE_URL: not a flag
             }
             if let Some(p) = &rule.key_pattern {
@@ -334,6 +687,15 @@ pub fn keep(rules: &RuleSet, rule_idx: usize, key: &KeyExpr, expr: &str) -> bool
         KeyExpr::Path(_) => {}
     }
     true
+}
+
+/// A type's text as a pattern target: no white space, pointers, slices or `&`.
+fn normalize_type(ty: &str) -> String {
+    normalize_receiver(ty)
+        .trim_start_matches(['*', '&'])
+        .trim_start_matches("[]")
+        .trim_start_matches('*')
+        .to_string()
 }
 
 /// 1-based character column of a byte offset whose byte column on its line is `byte_col`.

@@ -49,9 +49,84 @@ impl Adapter for Go {
             }
             "import_spec" => import(node, cx),
             // A package `var` can be reassigned: a key read through one is dynamic, not a constant.
-            "const_spec" => constant(node, cx),
+            "const_spec" => constant(node, cx, self),
+            "composite_literal" => composite(node, cx, self),
             _ => {}
         }
+    }
+
+    fn call_parts<'t>(
+        &self,
+        node: Node<'t>,
+        _cx: &Cx<'t>,
+    ) -> Option<(Option<Node<'t>>, Vec<Arg<'t>>)> {
+        if node.kind() != "call_expression" {
+            return None;
+        }
+        let func = unparen(node.child_by_field_name("function")?);
+        let receiver = match func.kind() {
+            "selector_expression" => func.child_by_field_name("operand"),
+            _ => None,
+        };
+        Some((receiver, arguments(node.child_by_field_name("arguments")?)))
+    }
+
+    /// `var X = f(...)` at package level (one name, one value).
+    fn binding(&self, node: Node, cx: &Cx) -> Option<String> {
+        let list = node.parent().filter(|p| p.kind() == "expression_list")?;
+        if list.named_child_count() != 1 {
+            return None;
+        }
+        let spec = list
+            .parent()
+            .filter(|p| matches!(p.kind(), "var_spec" | "const_spec"))?;
+        let mut decl = spec.parent()?;
+        if decl.kind() == "var_spec_list" {
+            decl = decl.parent()?;
+        }
+        if decl.parent()?.kind() != "source_file" {
+            return None;
+        }
+        let mut c = spec.walk();
+        let names: Vec<Node> = spec.children_by_field_name("name", &mut c).collect();
+        match names.as_slice() {
+            [n] => Some(cx.text(*n).to_string()),
+            _ => None,
+        }
+    }
+
+    /// The function or method around `node` and its parameter names (a method's receiver is
+    /// not a parameter: callers write `c.Name(args)`).
+    fn enclosing_function(&self, node: Node, cx: &Cx) -> Option<(String, Vec<String>)> {
+        let mut p = node.parent();
+        while let Some(n) = p {
+            match n.kind() {
+                "function_declaration" | "method_declaration" => {
+                    let name = cx.text(n.child_by_field_name("name")?).to_string();
+                    let params = n.child_by_field_name("parameters")?;
+                    let mut names = Vec::new();
+                    let mut c = params.walk();
+                    for d in params.named_children(&mut c) {
+                        if d.kind() != "parameter_declaration" {
+                            continue;
+                        }
+                        let mut dc = d.walk();
+                        let ns: Vec<String> = d
+                            .children_by_field_name("name", &mut dc)
+                            .map(|x| cx.text(x).to_string())
+                            .collect();
+                        if ns.is_empty() {
+                            names.push(String::new()); // unnamed parameter
+                        }
+                        names.extend(ns);
+                    }
+                    return Some((name, names));
+                }
+                "func_literal" => return None,
+                _ => p = n.parent(),
+            }
+        }
+        None
     }
 
     fn key(&self, node: Node, cx: &Cx) -> KeyExpr {
@@ -289,8 +364,135 @@ fn import(node: Node, cx: &mut Cx) {
     cx.import(&local, &path, None);
 }
 
+/// A composite literal: `T{...}` is matched with its type; `[]T{{...}, ...}` element by element
+/// with `T`; `map[K]V{key: {...}}` entry by entry with `V` and the entry's key. An entry or
+/// element whose value is a list of literals (`featuregate.VersionedSpecs`) is read from its
+/// last literal: versioned specs are written in version order, the last is the current one.
+fn composite<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Go) {
+    let (Some(ty), Some(body)) = (
+        node.child_by_field_name("type"),
+        node.child_by_field_name("body"),
+    ) else {
+        return;
+    };
+    match ty.kind() {
+        "map_type" => {
+            let Some(value_ty) = ty.child_by_field_name("value") else {
+                return;
+            };
+            let value_ty = cx.text(value_ty);
+            let mut c = body.walk();
+            for el in body.named_children(&mut c) {
+                if el.kind() != "keyed_element" {
+                    continue;
+                }
+                let (Some(k), Some(v)) = (
+                    el.child_by_field_name("key").and_then(element_inner),
+                    el.child_by_field_name("value").and_then(element_inner),
+                ) else {
+                    continue;
+                };
+                if let Some(fields) = literal_fields(current(v), cx.src) {
+                    cx.composite(el, value_ty, fields, Some(k), ad);
+                }
+            }
+        }
+        "slice_type" | "array_type" | "implicit_length_array_type" => {
+            let Some(elem_ty) = ty.child_by_field_name("element") else {
+                return;
+            };
+            let elem_ty = cx.text(elem_ty);
+            let mut c = body.walk();
+            for el in body.named_children(&mut c) {
+                let Some(v) = element_inner(el) else { continue };
+                if v.kind() != "literal_value" {
+                    continue; // an explicitly typed element is matched on its own
+                }
+                if let Some(fields) = literal_fields(v, cx.src) {
+                    cx.composite(el, elem_ty, fields, None, ad);
+                }
+            }
+        }
+        _ => {
+            if let Some(fields) = literal_fields(body, cx.src) {
+                cx.composite(node, cx.text(ty), fields, None, ad);
+            }
+        }
+    }
+}
+
+/// What a `literal_element` holds.
+fn element_inner(n: Node) -> Option<Node> {
+    if n.kind() == "literal_element" {
+        n.named_child(0)
+    } else {
+        Some(n)
+    }
+}
+
+/// A list of literals (`{{...}, {...}}`): its last one; anything else as it is.
+fn current(v: Node) -> Node {
+    if v.kind() != "literal_value" {
+        return v;
+    }
+    let mut c = v.walk();
+    let elems: Vec<Node> = v
+        .named_children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    let all_lists = !elems.is_empty()
+        && elems.iter().all(|e| {
+            element_inner(*e)
+                .is_some_and(|i| matches!(i.kind(), "literal_value" | "composite_literal"))
+        });
+    match elems.last().and_then(|e| element_inner(*e)) {
+        Some(last) if all_lists => last,
+        _ => v,
+    }
+}
+
+/// A literal's fields as arguments: `Name: v` keyword, `v` positional. A typed composite
+/// literal is read through its body.
+fn literal_fields<'t>(v: Node<'t>, src: &'t str) -> Option<Vec<Arg<'t>>> {
+    let body = match v.kind() {
+        "literal_value" => v,
+        "composite_literal" => v.child_by_field_name("body")?,
+        _ => return None,
+    };
+    let mut out = Vec::new();
+    let mut c = body.walk();
+    for el in body.named_children(&mut c) {
+        match el.kind() {
+            "keyed_element" => {
+                let (Some(k), Some(val)) = (
+                    el.child_by_field_name("key").and_then(element_inner),
+                    el.child_by_field_name("value").and_then(element_inner),
+                ) else {
+                    continue;
+                };
+                if matches!(k.kind(), "identifier" | "field_identifier") {
+                    out.push(Arg {
+                        keyword: src.get(k.byte_range()),
+                        value: val,
+                    });
+                }
+            }
+            "literal_element" => {
+                if let Some(i) = element_inner(el) {
+                    out.push(Arg {
+                        keyword: None,
+                        value: i,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
 /// Package-level `const X = "x"`, `const ( A = "a"; B Feature = "b" )`, `var X = "x"`.
-fn constant(node: Node, cx: &mut Cx) {
+fn constant<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Go) {
     // const_spec → const_declaration → source_file; var_spec → [var_spec_list →]
     // var_declaration → source_file.
     let mut decl = node.parent();
@@ -318,6 +520,7 @@ fn constant(node: Node, cx: &mut Cx) {
     if names.len() != values.len() {
         return;
     }
+    let ty = node.child_by_field_name("type").map(|t| cx.text(t));
     for (name, value) in names.into_iter().zip(values) {
         let name = cx.text(name);
         if name == "_" {
@@ -325,6 +528,9 @@ fn constant(node: Node, cx: &mut Cx) {
         }
         if let Some(v) = const_value(value, is_const, cx) {
             cx.constant(name.to_string(), v);
+        }
+        if let Some(ty) = ty {
+            cx.typed_constant(node, name, ty, value, ad);
         }
     }
 }

@@ -97,6 +97,83 @@ impl Adapter for Js {
         }
     }
 
+    fn call_parts<'t>(
+        &self,
+        node: Node<'t>,
+        _cx: &Cx<'t>,
+    ) -> Option<(Option<Node<'t>>, Vec<Arg<'t>>)> {
+        if node.kind() != "call_expression" {
+            return None;
+        }
+        let func = node.child_by_field_name("function")?;
+        let receiver = match func.kind() {
+            "member_expression" => func.child_by_field_name("object"),
+            _ => None,
+        };
+        let args = node
+            .child_by_field_name("arguments")
+            .filter(|a| a.kind() == "arguments")?;
+        Some((receiver, arguments(args)))
+    }
+
+    /// The function around `node` (a declaration, a method, or an arrow/function expression
+    /// assigned to a `const`) and its parameter names.
+    fn enclosing_function(&self, node: Node, cx: &Cx) -> Option<(String, Vec<String>)> {
+        let mut p = node.parent();
+        while let Some(n) = p {
+            let name = match n.kind() {
+                "function_declaration" | "method_definition" | "generator_function_declaration" => {
+                    n.child_by_field_name("name")
+                        .map(|x| cx.text(x).to_string())
+                }
+                "arrow_function" | "function_expression" => n
+                    .parent()
+                    .filter(|d| d.kind() == "variable_declarator")
+                    .and_then(|d| d.child_by_field_name("name"))
+                    .filter(|x| x.kind() == "identifier")
+                    .map(|x| cx.text(x).to_string()),
+                _ => {
+                    p = n.parent();
+                    continue;
+                }
+            };
+            let name = name?;
+            let params = n.child_by_field_name("parameters").or_else(|| {
+                n.child_by_field_name("parameter") // `flag => ...`
+            })?;
+            if params.kind() == "identifier" {
+                return Some((name, vec![cx.text(params).to_string()]));
+            }
+            let mut names = Vec::new();
+            let mut c = params.walk();
+            for prm in params.named_children(&mut c) {
+                // `flag`, `flag: string`, `flag = "x"`, `flag?: string`
+                let pat = match prm.kind() {
+                    "identifier" => Some(prm),
+                    "required_parameter" | "optional_parameter" => {
+                        prm.child_by_field_name("pattern")
+                    }
+                    "assignment_pattern" => prm.child_by_field_name("left"),
+                    "comment" => continue,
+                    _ => None,
+                };
+                let pat = pat.map(|x| {
+                    if x.kind() == "assignment_pattern" {
+                        x.child_by_field_name("left").unwrap_or(x)
+                    } else {
+                        x
+                    }
+                });
+                match pat.filter(|x| x.kind() == "identifier") {
+                    Some(x) => names.push(cx.text(x).to_string()),
+                    None => break, // a destructured or rest parameter: positions end here
+                }
+            }
+            return Some((name, names));
+        }
+        None
+    }
+
     fn key(&self, node: Node, cx: &Cx) -> KeyExpr {
         match node.kind() {
             "string" => KeyExpr::Literal(string_value(node, cx).unwrap_or_default()),

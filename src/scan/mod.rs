@@ -11,6 +11,7 @@ mod python;
 pub mod resolve;
 mod ruby;
 mod rust;
+mod wrapper;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -51,6 +52,10 @@ pub struct Reference {
     pub default: Option<serde_json::Value>,
     /// Whether the file is test code.
     pub test: bool,
+    /// Whether the file is generated code (`Code generated ... DO NOT EDIT.`, config
+    /// `generated:` globs).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub generated: bool,
     /// For env reads: the variable name (`FLAG_NEW_CHECKOUT`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub env_var: Option<String>,
@@ -60,6 +65,21 @@ pub struct Reference {
     /// The consumer class of the file (config `consumers:`), when one matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumer: Option<String>,
+}
+
+/// A flag declared in code by a `kind: declaration` rule, its key resolved. The registry
+/// module turns these into [`crate::registry::Declaration`]s (`source: code`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodeDecl {
+    pub key: String,
+    pub path: String,
+    /// Where the key is.
+    pub span: Span,
+    pub language: Language,
+    pub provider: String,
+    pub rule: String,
+    /// Declared attributes by field name (`owner`, `default`, `stage`, ...), each with its line.
+    pub fields: Vec<(String, serde_json::Value, usize)>,
 }
 
 /// A flag read whose key cannot be known statically: it becomes a `dynamic-flag-key` finding.
@@ -98,6 +118,8 @@ pub struct Stats {
 #[derive(Debug, Default)]
 pub struct ScanOutput {
     pub references: Vec<Reference>,
+    /// Flags declared in code.
+    pub declarations: Vec<CodeDecl>,
     pub unresolved: Vec<Unresolved>,
     pub skipped: Vec<Skipped>,
     /// Syntax errors: the file was still read, valid parts reported.
@@ -119,9 +141,22 @@ pub fn scan(root: &std::path::Path, opts: &WalkOptions, rules: &RuleSet) -> Scan
         ..Default::default()
     };
     let files: BTreeMap<String, (Language, PathBuf)> = walked.index;
-    let resolved = resolve::resolve(root, walked.facts, &files, rules, opts);
+    let mut facts = walked.facts;
+    let wrapped = wrapper::second_pass(&mut facts, &files, rules, opts);
+    let rules = wrapped.as_ref().unwrap_or(rules);
+    let resolved = resolve::resolve(root, facts, &files, rules, opts);
     out.references = resolved.references;
     out.unresolved = resolved.unresolved;
+    out.declarations = resolved.declarations;
+    out.declarations.sort_by(|a, b| {
+        (&a.path, a.span.line, a.span.column, &a.key).cmp(&(
+            &b.path,
+            b.span.line,
+            b.span.column,
+            &b.key,
+        ))
+    });
+    out.declarations.dedup();
     out.skipped.extend(resolved.skipped);
     out.references.sort_by(|a, b| {
         (&a.path, a.span.line, a.span.column, &a.flag, &a.rule).cmp(&(

@@ -87,8 +87,88 @@ impl Adapter for Python {
                 }
             }
             "assignment" => constant(node, cx),
+            // `settings.NEW_CHECKOUT`: a member read whose name is the key (`member:` rules).
+            "attribute" => {
+                if let (Some(o), Some(a)) = (
+                    node.child_by_field_name("object"),
+                    node.child_by_field_name("attribute"),
+                ) {
+                    cx.member(node, o, a);
+                }
+            }
             _ => {}
         }
+    }
+
+    fn call_parts<'t>(
+        &self,
+        node: Node<'t>,
+        cx: &Cx<'t>,
+    ) -> Option<(Option<Node<'t>>, Vec<Arg<'t>>)> {
+        if node.kind() != "call" {
+            return None;
+        }
+        let func = node.child_by_field_name("function")?;
+        let receiver = match func.kind() {
+            "attribute" => func.child_by_field_name("object"),
+            _ => None,
+        };
+        Some((
+            receiver,
+            arguments(node.child_by_field_name("arguments")?, cx),
+        ))
+    }
+
+    /// `X = f(...)` at module level.
+    fn binding(&self, node: Node, cx: &Cx) -> Option<String> {
+        let assign = node.parent().filter(|p| p.kind() == "assignment")?;
+        if assign.child_by_field_name("right")?.id() != node.id() {
+            return None;
+        }
+        let left = assign.child_by_field_name("left")?;
+        let stmt = assign.parent()?;
+        (left.kind() == "identifier" && stmt.parent()?.kind() == "module")
+            .then(|| cx.text(left).to_string())
+    }
+
+    /// The function around `node` and its parameters; a method's `self`/`cls` is left out.
+    fn enclosing_function(&self, node: Node, cx: &Cx) -> Option<(String, Vec<String>)> {
+        let mut p = node.parent();
+        while let Some(n) = p {
+            match n.kind() {
+                "function_definition" => {
+                    let name = cx.text(n.child_by_field_name("name")?).to_string();
+                    let params = n.child_by_field_name("parameters")?;
+                    let in_class = n
+                        .parent()
+                        .and_then(|b| b.parent())
+                        .is_some_and(|c| c.kind() == "class_definition");
+                    let mut names = Vec::new();
+                    let mut c = params.walk();
+                    for prm in params.named_children(&mut c) {
+                        let id = match prm.kind() {
+                            "identifier" => Some(prm),
+                            "typed_parameter" => prm.named_child(0),
+                            "default_parameter" | "typed_default_parameter" => {
+                                prm.child_by_field_name("name")
+                            }
+                            _ => None,
+                        };
+                        let Some(id) = id.filter(|i| i.kind() == "identifier") else {
+                            break; // *args, **kwargs, `/`, `*`: positions end here
+                        };
+                        names.push(cx.text(id).to_string());
+                    }
+                    if in_class && names.first().is_some_and(|f| f == "self" || f == "cls") {
+                        names.remove(0);
+                    }
+                    return Some((name, names));
+                }
+                "lambda" => return None,
+                _ => p = n.parent(),
+            }
+        }
+        None
     }
 
     fn key(&self, node: Node, cx: &Cx) -> KeyExpr {

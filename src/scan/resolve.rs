@@ -3,11 +3,11 @@
 //! file's own constants, then through its imports in the files they name (parsed on demand,
 //! constants only, once each). What cannot be resolved is reported, never guessed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::extract::{FileFacts, Import, KeyExpr, RawRef};
-use super::{Reference, Skipped, Unresolved, Via};
+use super::extract::{FileFacts, Import, KeyExpr};
+use super::{CodeDecl, Reference, Skipped, Unresolved, Via};
 use crate::lang::Language;
 use crate::rules::RuleSet;
 use crate::walk::WalkOptions;
@@ -15,6 +15,7 @@ use crate::walk::WalkOptions;
 pub struct Resolved {
     pub references: Vec<Reference>,
     pub unresolved: Vec<Unresolved>,
+    pub declarations: Vec<CodeDecl>,
     pub skipped: Vec<Skipped>,
 }
 
@@ -134,33 +135,57 @@ pub fn resolve(
     }
     let mut references = Vec::new();
     let mut unresolved = Vec::new();
+    let mut declarations = Vec::new();
+    // Declarations first: `declared_only` reads are kept only for keys declared in code.
+    for f in &facts {
+        let Some(lang) = f.language else { continue };
+        // Tests declare throwaway flags of their own; those are not the registry.
+        if f.test {
+            continue;
+        }
+        for d in &f.decls {
+            let rule = &rules.rules[d.rule];
+            match key_of(f, lang, &d.key, index, &mut cache).0 {
+                Ok(key) => declarations.push(CodeDecl {
+                    key,
+                    path: f.path.clone(),
+                    span: d.span,
+                    language: lang,
+                    provider: rule.provider.clone(),
+                    rule: rule.id.clone(),
+                    fields: d.fields.clone(),
+                }),
+                Err(reason) => unresolved.push(unresolved_of(
+                    f,
+                    lang,
+                    rule,
+                    &d.expr,
+                    d.span,
+                    format!("declaration: {reason}"),
+                )),
+            }
+        }
+    }
+    let declared: HashSet<&str> = declarations.iter().map(|d| d.key.as_str()).collect();
     for f in &facts {
         let Some(lang) = f.language else { continue };
         for r in &f.refs {
             let rule = &rules.rules[r.rule];
-            let (value, via) = match &r.key {
-                KeyExpr::Literal(k) => (Ok(k.clone()), Via::Literal),
-                KeyExpr::Dynamic(why) => (Err(format!("the key is {why}")), Via::Literal),
-                KeyExpr::Path(p) => (
-                    lookup(f, lang, p, index, &mut cache).ok_or_else(|| {
-                        format!(
-                            "`{}` is not a string constant flagdebt can resolve",
-                            p.join(".")
-                        )
-                    }),
-                    Via::Constant,
-                ),
-            };
+            let (value, via) = key_of(f, lang, &r.key, index, &mut cache);
+            let via = if rule.wrapper { Via::Wrapper } else { via };
             match value {
                 Ok(v) => {
                     let (flag, via, env_var) = if rule.is_env {
-                        match rules.env.map(&v) {
+                        match rules.env.map_with(&v, rule.key_transform) {
                             Some(k) => (k, Via::Env, Some(v)),
                             None => continue, // a constant naming a non-flag variable
                         }
                     } else {
                         (v, via, None)
                     };
+                    if rule.declared_only && !declared.contains(flag.as_str()) {
+                        continue; // `settings.DATABASE_URL`: not a declared flag
+                    }
                     references.push(Reference {
                         flag,
                         path: f.path.clone(),
@@ -171,6 +196,7 @@ pub fn resolve(
                         via,
                         default: r.default.clone(),
                         test: f.test,
+                        generated: f.generated,
                         env_var,
                         expr: matches!(r.key, KeyExpr::Path(_)).then(|| r.expr.clone()),
                         consumer: None,
@@ -179,14 +205,40 @@ pub fn resolve(
                 // An env read through a name flagdebt cannot resolve (`ENV[name]`,
                 // `process.env[key]`) is not visibly a flag read, like `os.environ.get(name)`.
                 Err(_) if rule.is_env && matches!(r.key, KeyExpr::Path(_)) => {}
-                Err(reason) => unresolved.push(unresolved_of(f, lang, rule, r, reason)),
+                Err(reason) => {
+                    unresolved.push(unresolved_of(f, lang, rule, &r.expr, r.span, reason))
+                }
             }
         }
     }
     Resolved {
         references,
         unresolved,
+        declarations,
         skipped: cache.skipped,
+    }
+}
+
+/// A key expression's value and how it was found.
+fn key_of(
+    f: &FileFacts,
+    lang: Language,
+    key: &KeyExpr,
+    index: &BTreeMap<String, (Language, PathBuf)>,
+    cache: &mut ConstCache,
+) -> (Result<String, String>, Via) {
+    match key {
+        KeyExpr::Literal(k) => (Ok(k.clone()), Via::Literal),
+        KeyExpr::Dynamic(why) => (Err(format!("the key is {why}")), Via::Literal),
+        KeyExpr::Path(p) => (
+            lookup(f, lang, p, index, cache).ok_or_else(|| {
+                format!(
+                    "`{}` is not a string constant flagdebt can resolve",
+                    p.join(".")
+                )
+            }),
+            Via::Constant,
+        ),
     }
 }
 
@@ -194,16 +246,17 @@ fn unresolved_of(
     f: &FileFacts,
     lang: Language,
     rule: &crate::rules::Rule,
-    r: &RawRef,
+    expr: &str,
+    span: crate::finding::Span,
     reason: String,
 ) -> Unresolved {
     Unresolved {
         path: f.path.clone(),
-        span: r.span,
+        span,
         language: lang,
         provider: rule.provider.clone(),
         rule: rule.id.clone(),
-        expr: r.expr.clone(),
+        expr: expr.to_string(),
         reason,
         test: f.test,
     }

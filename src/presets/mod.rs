@@ -1,0 +1,265 @@
+//! Presets: a widespread convention packaged as rule packs (`rules/presets/*.yml`, embedded)
+//! plus the registry source it implies, switched on automatically when the repository shows the
+//! convention (a file, a folder, an import path in `go.mod`). The config can force a preset on
+//! (`presets: [kubernetes]`) or off (`presets: [-gitlab]`). Detection is one walk over names,
+//! reading only the few files a marker names (`go.mod`, `features.py`, ...), with the scan's
+//! excludes: a vendored project's convention is not this repository's.
+
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use globset::{Glob, GlobMatcher};
+use ignore::WalkBuilder;
+
+use crate::walk::{relative, Excludes, WalkOptions};
+
+/// What shows that a repository follows a convention.
+#[derive(Debug, Clone, Copy)]
+pub enum Marker {
+    /// A file whose path matches the glob (`**/*.flagd.json`).
+    File(&'static str),
+    /// A folder whose path matches the glob (`**/config/feature_flags`).
+    Dir(&'static str),
+    /// A file whose path matches the glob and whose text contains the string.
+    Contains(&'static str, &'static str),
+}
+
+impl Marker {
+    fn describe(&self) -> String {
+        match self {
+            Marker::File(g) => format!("a file `{g}`"),
+            Marker::Dir(g) => format!("a folder `{g}`"),
+            Marker::Contains(g, t) => format!("`{g}` containing `{t}`"),
+        }
+    }
+}
+
+/// One built-in preset.
+#[derive(Debug)]
+pub struct Preset {
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// Rule packs, `(file name, text)`.
+    pub packs: &'static [(&'static str, &'static str)],
+    /// Where its flags are declared.
+    pub registry: &'static str,
+    pub markers: &'static [Marker],
+    /// Whether it reads through wrapper functions (a parameter flowing into an SDK key).
+    pub wrappers: bool,
+}
+
+pub static ALL: &[Preset] = &[
+    Preset {
+        name: "kubernetes",
+        summary: "Kubernetes-style feature gates (k8s.io/component-base/featuregate)",
+        packs: &[(
+            "presets/kubernetes.yml",
+            include_str!("../../rules/presets/kubernetes.yml"),
+        )],
+        registry: "code: `Name featuregate.Feature = \"Name\"` constants (`// owner:` above) and the FeatureSpec / VersionedSpecs maps",
+        markers: &[Marker::Contains("**/go.mod", "k8s.io/component-base")],
+        wrappers: false,
+    },
+    Preset {
+        name: "gitlab",
+        summary: "GitLab conventions: Rails `Feature.enabled?`, Gitaly `featureflag.NewFeatureFlag`, Runner `FF_*` flags",
+        packs: &[("presets/gitlab.yml", include_str!("../../rules/presets/gitlab.yml"))],
+        registry: "config/feature_flags/**/*.yml definitions; code: `featureflag.NewFeatureFlag(...)` and `[]FeatureFlag{...}` lists",
+        markers: &[
+            Marker::Dir("**/config/feature_flags"),
+            Marker::Contains("**/go.mod", "gitlab.com/gitlab-org/"),
+        ],
+        wrappers: false,
+    },
+    Preset {
+        name: "openfeature-flagd",
+        summary: "OpenFeature with flagd: flagd flag files as the registry, reads through any OpenFeature SDK and through wrapper functions",
+        packs: &[],
+        registry: "`*.flagd.json` files, and JSON files with the flagd `$schema`",
+        markers: &[
+            Marker::File("**/*.flagd.json"),
+            Marker::Contains("**/*.json", "flagd.dev/schema"),
+        ],
+        wrappers: true,
+    },
+    Preset {
+        name: "feature-manager",
+        summary: "A feature manager (`features.add(\"organizations:x\", ...)` / `features.has(...)`) and a settings module of env flags",
+        packs: &[(
+            "presets/feature-manager.yml",
+            include_str!("../../rules/presets/feature-manager.yml"),
+        )],
+        registry: "code: `features.add(\"scope:name\", ...)` calls; `X = parse_boolean(os.environ.get(\"APP_X\", ...))` settings",
+        markers: &[
+            Marker::Contains("**/features.py", "features.add("),
+            Marker::Contains("**/features/*.py", "features.add("),
+            Marker::Contains("**/settings.py", "parse_boolean("),
+            Marker::Contains("**/settings/*.py", "parse_boolean("),
+        ],
+        wrappers: false,
+    },
+];
+
+/// Whether a preset is on for a repository, and why.
+#[derive(Debug, Clone)]
+pub struct Detection {
+    pub preset: &'static Preset,
+    pub active: bool,
+    pub reason: String,
+}
+
+pub fn by_name(name: &str) -> Option<&'static Preset> {
+    ALL.iter().find(|p| p.name == name)
+}
+
+/// The config's `presets:` list: `name` forces a preset on, `-name` off.
+fn forced(cfg: &[String]) -> Result<Vec<(&'static str, bool)>> {
+    let mut out = Vec::new();
+    for entry in cfg {
+        let (name, on) = match entry.strip_prefix('-') {
+            Some(n) => (n, false),
+            None => (entry.as_str(), true),
+        };
+        let Some(p) = by_name(name) else {
+            let names: Vec<&str> = ALL.iter().map(|p| p.name).collect();
+            bail!(
+                "config: `presets` names an unknown preset `{name}` (one of {})",
+                names.join(", ")
+            );
+        };
+        out.push((p.name, on));
+    }
+    Ok(out)
+}
+
+/// Detect every preset under `roots` (folders; a file root is skipped), then apply the
+/// config's forced choices.
+pub fn detect(roots: &[&Path], opts: &WalkOptions, cfg: &[String]) -> Result<Vec<Detection>> {
+    let forced = forced(cfg)?;
+    let mut found: Vec<Option<String>> = vec![None; ALL.len()];
+    for root in roots.iter().filter(|r| r.is_dir()) {
+        scan_markers(root, opts, &mut found);
+    }
+    Ok(ALL
+        .iter()
+        .zip(found)
+        .map(|(p, hit)| {
+            let force = forced.iter().rev().find(|(n, _)| *n == p.name).map(|f| f.1);
+            let (active, reason) = match (force, hit) {
+                (Some(true), _) => (true, "switched on by the config".to_string()),
+                (Some(false), _) => (false, "switched off by the config".to_string()),
+                (None, Some(why)) => (true, why),
+                (None, None) => (
+                    false,
+                    format!(
+                        "not detected (looked for {})",
+                        p.markers
+                            .iter()
+                            .map(Marker::describe)
+                            .collect::<Vec<_>>()
+                            .join(", or ")
+                    ),
+                ),
+            };
+            Detection {
+                preset: p,
+                active,
+                reason,
+            }
+        })
+        .collect())
+}
+
+/// Largest file read to look for a marker's text.
+const MAX_MARKER_BYTES: u64 = 1024 * 1024;
+
+fn scan_markers(root: &Path, opts: &WalkOptions, found: &mut [Option<String>]) {
+    let compile = |g: &str| Glob::new(g).ok().map(|g| g.compile_matcher());
+    let markers: Vec<(usize, Marker, Option<GlobMatcher>)> = ALL
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.markers.iter().map(move |m| (i, *m)))
+        .map(|(i, m)| {
+            let glob = match m {
+                Marker::File(g) | Marker::Dir(g) | Marker::Contains(g, _) => g,
+            };
+            (i, m, compile(glob))
+        })
+        .collect();
+    let excludes = Excludes::new(&opts.exclude);
+    let walker = WalkBuilder::new(root)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry({
+            let root = root.to_path_buf();
+            move |e| !excludes.excluded(&relative(&root, e.path()))
+        })
+        .build();
+    // Walk order is by name within a folder, so the reason names the same file every run.
+    for entry in walker.flatten() {
+        if found.iter().all(Option::is_some) {
+            break;
+        }
+        let Some(ft) = entry.file_type() else {
+            continue;
+        };
+        let rel = relative(root, entry.path());
+        for (i, m, glob) in &markers {
+            if found[*i].is_some() || !glob.as_ref().is_some_and(|g| g.is_match(&rel)) {
+                continue;
+            }
+            let hit = match m {
+                Marker::File(_) if ft.is_file() => Some(format!("found `{rel}`")),
+                Marker::Dir(_) if ft.is_dir() => Some(format!("found the folder `{rel}/`")),
+                Marker::Contains(_, text) if ft.is_file() => {
+                    contains(entry.path(), text).then(|| format!("`{rel}` contains `{text}`"))
+                }
+                _ => None,
+            };
+            if hit.is_some() {
+                found[*i] = hit;
+            }
+        }
+    }
+}
+
+fn contains(path: &Path, text: &str) -> bool {
+    if std::fs::metadata(path).map_or(true, |m| m.len() > MAX_MARKER_BYTES) {
+        return false;
+    }
+    std::fs::read(path).is_ok_and(|b| memchr::memmem::find(&b, text.as_bytes()).is_some())
+}
+
+/// The rule packs of the active presets.
+pub fn packs(active: &[Detection]) -> Vec<(&'static str, &'static str)> {
+    active
+        .iter()
+        .filter(|d| d.active)
+        .flat_map(|d| d.preset.packs.iter().copied())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pack_compiles() {
+        for p in ALL {
+            crate::rules::RuleSet::load_with(
+                p.packs,
+                &[],
+                &[],
+                crate::rules::EnvSettings::default(),
+            )
+            .unwrap_or_else(|e| panic!("preset {}: {e:#}", p.name));
+        }
+    }
+
+    #[test]
+    fn config_names_are_checked() {
+        assert!(forced(&["kubernetes".into(), "-gitlab".into()]).is_ok());
+        let err = forced(&["kubernete".into()]).unwrap_err().to_string();
+        assert!(err.contains("kubernete"), "{err}");
+    }
+}
