@@ -66,7 +66,8 @@ fn in_comment(before: &str, comments: &[&str]) -> bool {
     comments.iter().any(|c| {
         before.match_indices(c).any(|(i, _)| {
             let head = &before[..i];
-            head.matches('"').count() % 2 == 0 && head.matches('\'').count() % 2 == 0
+            head.matches('"').count().is_multiple_of(2)
+                && head.matches('\'').count().is_multiple_of(2)
         })
     })
 }
