@@ -60,6 +60,18 @@ pub struct Finding {
     pub message: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Other places the finding is about (the registry entry of a flag read here, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+/// A second place a finding points at, with what it says there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Related {
+    pub path: String,
+    #[serde(flatten)]
+    pub span: Span,
+    pub message: String,
 }
 
 impl Finding {

@@ -123,6 +123,7 @@ pub fn apply(findings: Vec<Finding>, sups: &[Suppression]) -> Vec<Finding> {
             span,
             message,
             notes: Vec::new(),
+            related: Vec::new(),
         };
         if s.reason.is_empty() {
             out.push(meta(

@@ -62,6 +62,12 @@ fn run(cx: &Context) -> Vec<Finding> {
                     if let Some(c) = &r.consumer {
                         f.notes.push(format!("consumer class: {c}"));
                     }
+                    f.related.extend(super::registry_entry(
+                        inv,
+                        row,
+                        "default",
+                        format!("registry default: {reg}"),
+                    ));
                     out.push(f);
                 }
             }

@@ -58,6 +58,12 @@ fn run(cx: &Context) -> Vec<Finding> {
                 f.notes.push(format!(
                     "the safe fallback is {safe} (registry default or \"feature enabled\")"
                 ));
+                f.related.extend(super::registry_entry(
+                    inv,
+                    row,
+                    "default",
+                    format!("kill switch declared here, safe default {safe}"),
+                ));
                 out.push(f);
             }
         }

@@ -86,8 +86,28 @@ impl Check {
             span,
             message,
             notes: Vec::new(),
+            related: Vec::new(),
         }
     }
+}
+
+/// The registry entry of a flag as a related place: the `field` line of its first
+/// declaration that has one (e.g. `default`).
+pub fn registry_entry(
+    inv: &crate::inventory::Inventory,
+    row: &crate::inventory::FlagRow,
+    field: &str,
+    message: String,
+) -> Option<crate::finding::Related> {
+    let d = inv
+        .decls_of(row)
+        .find(|d| d.field_lines.contains_key(field))
+        .or_else(|| inv.decls_of(row).next())?;
+    Some(crate::finding::Related {
+        path: d.path.clone(),
+        span: decl_span(d, Some(field)),
+        message,
+    })
 }
 
 /// Every check, in code order.

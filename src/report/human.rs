@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use ariadne::{Color, Config, Label, Report as Diag, ReportKind, Source};
+use ariadne::{Color, Config, Label, Report as Diag, ReportKind};
 
 use super::Report;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Related, Severity};
 
 /// Character offset of a 1-based (line, column) in `text`.
 fn offset(text: &str, line: usize, col: usize) -> usize {
@@ -23,71 +23,96 @@ fn offset(text: &str, line: usize, col: usize) -> usize {
 
 pub fn render_findings(r: &Report) -> String {
     let mut out = Vec::new();
-    let mut sources: HashMap<&str, Option<Source<String>>> = HashMap::new();
+    let mut texts: HashMap<String, Option<String>> = HashMap::new();
+    let mut read = |path: &str| -> Option<String> {
+        texts
+            .entry(path.to_string())
+            .or_insert_with(|| {
+                let p = if r.root_path.is_file() {
+                    r.root_path.clone()
+                } else {
+                    r.root_path.join(path)
+                };
+                std::fs::read_to_string(p).ok()
+            })
+            .clone()
+    };
     for f in r.findings {
-        let src = sources.entry(&f.path).or_insert_with(|| {
-            std::fs::read_to_string(r.root_path.join(&f.path))
-                .ok()
-                .or_else(|| {
-                    (r.root_path.is_file())
-                        .then(|| std::fs::read_to_string(&r.root_path).ok())
-                        .flatten()
-                })
-                .map(Source::from)
-        });
-        render_one(f, src.as_ref(), r.color, &mut out);
+        let Some(main) = read(&f.path) else {
+            let _ = writeln!(
+                StringSink(&mut out),
+                "{}[{}]: {}\n  --> {}:{}:{}\n",
+                f.severity,
+                f.code,
+                f.message,
+                f.path,
+                f.span.line,
+                f.span.column
+            );
+            continue;
+        };
+        let related: Vec<(&Related, String)> = f
+            .related
+            .iter()
+            .filter_map(|x| Some((x, read(&x.path)?)))
+            .collect();
+        render_one(f, &main, &related, r.color, &mut out);
     }
     let mut s = String::from_utf8_lossy(&out).into_owned();
     s.push_str(&summary(r));
     s
 }
 
-fn render_one(f: &Finding, src: Option<&Source<String>>, color: bool, out: &mut Vec<u8>) {
+/// A span as a character range of `text` (never empty).
+fn range(text: &str, span: &crate::finding::Span) -> std::ops::Range<usize> {
+    let start = offset(text, span.line, span.column);
+    let end = offset(text, span.end_line.max(span.line), span.end_column.max(1));
+    start..end.max(start + 1)
+}
+
+fn render_one(
+    f: &Finding,
+    main: &str,
+    related: &[(&Related, String)],
+    color: bool,
+    out: &mut Vec<u8>,
+) {
     let (kind, c) = match f.severity {
         Severity::Error => (ReportKind::Error, Color::Red),
         Severity::Warning => (ReportKind::Warning, Color::Yellow),
         Severity::Info => (ReportKind::Advice, Color::Blue),
     };
-    let Some(src) = src else {
-        let _ = writeln!(
-            StringSink(out),
-            "{}[{}]: {}\n  --> {}:{}:{}\n",
-            f.severity,
-            f.code,
-            f.message,
-            f.path,
-            f.span.line,
-            f.span.column
-        );
-        return;
-    };
-    let text = src.text();
-    let start = offset(text, f.span.line, f.span.column);
-    let mut end = offset(
-        text,
-        f.span.end_line.max(f.span.line),
-        f.span.end_column.max(1),
-    );
-    if end <= start {
-        end = start + 1;
-    }
-    let id = f.path.as_str();
-    let mut diag = Diag::build(kind, (id, start..end))
+    let id = f.path.clone();
+    let at = range(main, &f.span);
+    let mut diag = Diag::build(kind, (id.clone(), at.clone()))
         .with_config(Config::default().with_color(color))
         .with_code(&f.code)
         .with_message(&f.message)
         .with_label(
-            Label::new((id, start..end))
+            Label::new((id.clone(), at))
                 .with_color(c)
                 .with_message(match &f.flag {
                     Some(flag) => format!("flag `{flag}`"),
                     None => "here".to_string(),
                 }),
         );
+    for (x, text) in related {
+        diag = diag.with_label(
+            Label::new((x.path.clone(), range(text, &x.span)))
+                .with_color(Color::Cyan)
+                .with_message(&x.message),
+        );
+    }
     for n in &f.notes {
         diag = diag.with_note(n);
     }
-    let _ = diag.finish().write((id, src), &mut *out);
+    let mut srcs: Vec<(String, String)> = vec![(id, main.to_string())];
+    for (x, text) in related {
+        if !srcs.iter().any(|(p, _)| *p == x.path) {
+            srcs.push((x.path.clone(), text.clone()));
+        }
+    }
+    let _ = diag.finish().write(ariadne::sources(srcs), &mut *out);
 }
 
 struct StringSink<'a>(&'a mut Vec<u8>);

@@ -83,7 +83,7 @@ pub fn render(r: &Report) -> String {
                 region["endLine"] = json!(f.span.end_line);
                 region["endColumn"] = json!(f.span.end_column);
             }
-            json!({
+            let mut result = json!({
                 "ruleId": f.code,
                 "ruleIndex": used.iter().position(|c| *c == f.code).unwrap_or(0),
                 "level": level(f.severity),
@@ -95,7 +95,25 @@ pub fn render(r: &Report) -> String {
                     }
                 }],
                 "partialFingerprints": {"flagdebtFingerprint/v1": fp},
-            })
+            });
+            if !f.related.is_empty() {
+                result["relatedLocations"] = f
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| {
+                        json!({
+                            "id": i,
+                            "message": {"text": sentence(&x.message)},
+                            "physicalLocation": {
+                                "artifactLocation": artifact(&r.display_path(&x.path)),
+                                "region": {"startLine": x.span.line, "startColumn": x.span.column},
+                            },
+                        })
+                    })
+                    .collect();
+            }
+            result
         })
         .collect();
     let doc = json!({
