@@ -7,9 +7,14 @@
 //! - `expect-finding-next-line: ...`: the same, for the next line (for lines whose own comment
 //!   cannot carry a marker, like a suppression comment, whose reason would change).
 //!
+//! - `expect-finding-at: PATH:LINE: code[flag], ...`: findings at another file's line, for
+//!   files that have no comment syntax (JSON, e.g. `heroku config --json` output).
+//!
 //! A line without a marker must produce nothing. Each test runs
 //! `flagdebt scan --format json --today 2026-11-21 --select <code> fixtures/checks/<code>` and
-//! compares the exact multiset of (code, flag, path, line), and the exit code.
+//! compares the exact multiset of (code, flag, path, line), and the exit code. A fixture
+//! folder may also hold `flagdebt.test.yml` (passed as `--config`) and `state.json` (a provider
+//! snapshot as `flagdebt pull` writes it, passed as `--state`).
 
 mod common;
 
@@ -23,17 +28,23 @@ const TODAY: &str = "2026-11-21";
 /// Every check code and its default severity; `every_check_has_a_fixture` keeps this in step
 /// with `flagdebt explain --list`.
 const CHECKS: &[(&str, &str)] = &[
+    ("archived-flag-referenced", "error"),
     ("default-mismatch", "warning"),
+    ("dormant-env-override", "warning"),
     ("dynamic-flag-key", "warning"),
+    ("environment-drift", "warning"),
     ("expired-flag", "error"),
     ("invalid-registry", "error"),
     ("kill-switch-unsafe-default", "error"),
     ("missing-owner", "error"),
     ("missing-removal-date", "error"),
+    ("provider-conflict", "warning"),
     ("raw-env-flag", "error"),
+    ("stale-flag", "warning"),
     ("undeclared-flag", "error"),
     ("unexplained-suppression", "warning"),
     ("unknown-dependency", "error"),
+    ("unregistered-provider-flag", "warning"),
     ("unused-flag", "warning"),
     ("unused-suppression", "warning"),
 ];
@@ -101,6 +112,16 @@ fn expected(dir: &Path) -> Vec<Row> {
             let rest = &l[at + MARKER.len()..];
             if let Some(list) = rest.strip_prefix("-next-line:") {
                 parse_items(list, &rel, i + 2, &mut out);
+            } else if let Some(at) = rest.strip_prefix("-at:") {
+                let mut parts = at.splitn(3, ':');
+                let (Some(path), Some(Ok(line)), Some(list)) = (
+                    parts.next(),
+                    parts.next().map(|n| n.trim().parse::<usize>()),
+                    parts.next(),
+                ) else {
+                    panic!("{rel}:{}: malformed marker (PATH:LINE: items): {l}", i + 1);
+                };
+                parse_items(list, path.trim(), line, &mut out);
             } else if let Some(list) = rest.strip_prefix(':') {
                 parse_items(list, &rel, i + 1, &mut out);
             } else {
@@ -119,14 +140,21 @@ struct Scan {
 }
 
 fn scan(code: &str) -> Scan {
-    let out = flagdebt()
-        .current_dir(repo())
-        .args([
-            "scan", "--format", "json", "--today", TODAY, "--select", code,
-        ])
-        .arg(format!("fixtures/checks/{code}"))
-        .output()
-        .unwrap();
+    let dir = format!("fixtures/checks/{code}");
+    let mut cmd = flagdebt();
+    cmd.current_dir(repo()).args([
+        "scan", "--format", "json", "--today", TODAY, "--select", code,
+    ]);
+    let config = format!("{dir}/flagdebt.test.yml");
+    if repo().join(&config).is_file() {
+        cmd.args(["--config", &config]);
+    }
+    let state = format!("{dir}/state.json");
+    if repo().join(&state).is_file() {
+        snapshot_as_pull_writes_it(&state);
+        cmd.args(["--state", &state]);
+    }
+    let out = cmd.arg(&dir).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{code}: no JSON on stdout ({e}); stderr: {stderr}"));
@@ -151,6 +179,19 @@ fn scan(code: &str) -> Scan {
             .collect(),
         code: out.status.code().unwrap_or(-1),
     }
+}
+
+/// A fixture snapshot must be what `flagdebt pull` writes: version 1, every field, in order.
+fn snapshot_as_pull_writes_it(rel: &str) {
+    use flagdebt::provider::snapshot;
+    let text = std::fs::read_to_string(repo().join(rel)).unwrap();
+    let state = snapshot::from_str(&text, rel).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(state.version, 1, "{rel}: snapshot version");
+    let written = snapshot::to_string(&state).unwrap();
+    assert!(
+        written == text,
+        "{rel} is not byte for byte what `flagdebt pull` would write; it would write:\n{written}"
+    );
 }
 
 /// A readable diff of two sorted multisets.
@@ -337,4 +378,34 @@ fn unexplained_suppression() {
 #[test]
 fn unused_suppression() {
     check("unused-suppression");
+}
+
+#[test]
+fn stale_flag() {
+    check("stale-flag");
+}
+
+#[test]
+fn archived_flag_referenced() {
+    check("archived-flag-referenced");
+}
+
+#[test]
+fn environment_drift() {
+    check("environment-drift");
+}
+
+#[test]
+fn unregistered_provider_flag() {
+    check("unregistered-provider-flag");
+}
+
+#[test]
+fn dormant_env_override() {
+    check("dormant-env-override");
+}
+
+#[test]
+fn provider_conflict() {
+    check("provider-conflict");
 }
