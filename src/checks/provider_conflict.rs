@@ -39,7 +39,10 @@ fn run(cx: &Context) -> Vec<Finding> {
         let Some(owner) = d.owner.as_deref() else {
             continue;
         };
-        for (snap, pf) in inv.provider_of(row) {
+        for (snap, pf) in inv
+            .provider_of(row)
+            .filter(|(_, pf)| !pf.archived && !pf.deleted)
+        {
             let theirs: Vec<&String> = pf.owners.iter().chain(&pf.group_owners).collect();
             if theirs.is_empty() || theirs.iter().any(|t| same_owner(owner, t)) {
                 continue;
