@@ -162,8 +162,18 @@ impl Config {
         let mut cfg: Config = if text.trim().is_empty() {
             Config::default()
         } else {
-            serde_saphyr::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), one_line(&e.to_string())))?
+            // The registry's budgets (size, depth, alias expansion) guard the config too.
+            serde_saphyr::from_str_with_options(&text, {
+                let mut o = crate::registry::yaml::options();
+                o.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+                o
+            })
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "{}",
+                    yaml_error(&path.display().to_string(), &e.to_string())
+                )
+            })?
         };
         cfg.path = Some(path.to_path_buf());
         Ok(cfg)
@@ -234,6 +244,29 @@ impl Config {
         }
         Ok(out)
     }
+}
+
+/// A YAML error as one `path:line:column: message` line (serde-saphyr's own text adds a
+/// source excerpt, which a one-line CLI error leaves out).
+pub fn yaml_error(path: &str, err: &str) -> String {
+    let first = err.split(" --> ").next().unwrap_or(err);
+    let first = one_line(first);
+    let first = first.trim_start_matches("error: ");
+    let first = first.replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+    let first = first.as_str();
+    let located = first.strip_prefix("line ").and_then(|rest| {
+        let (line, rest) = rest.split_once(" column ")?;
+        let (col, msg) = rest.split_once(": ")?;
+        Some(format!("{path}:{}:{}: {msg}", line.trim(), col.trim()))
+    });
+    let trailing = || {
+        let (msg, at) = first.rsplit_once(" at line ")?;
+        let (line, col) = at.split_once(", column ")?;
+        Some(format!("{path}:{}:{}: {msg}", line.trim(), col.trim()))
+    };
+    located
+        .or_else(trailing)
+        .unwrap_or_else(|| format!("{path}: {first}"))
 }
 
 /// Errors from YAML parsers can span several lines; a CLI error is one line.
