@@ -3,7 +3,7 @@
 //! files are deserialized into [`RuleSpec`]s, then compiled once into [`RuleSet`], which the
 //! scanner indexes by callee name; a bad rule fails at load, naming its file.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -181,6 +181,15 @@ pub struct LangRules {
 }
 
 impl LangRules {
+    /// The first matcher of a call `receiver.name` (receiver None for a bare call; both as
+    /// seen after import aliasing): the one place a call is matched against the rules.
+    pub fn find_call(&self, name: &str, receiver: Option<&str>) -> Option<&Matcher> {
+        self.calls
+            .get(name)?
+            .iter()
+            .find(|m| m.receiver.matches(receiver))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.calls.is_empty() && self.subscripts.is_empty() && self.members.is_empty()
     }
@@ -314,7 +323,13 @@ impl RuleSet {
     /// The literals the prefilter looks for in a file of this language: callee names, subscript
     /// and member receivers' last segment, and the env flag prefixes.
     pub fn literals(&self, lang: Language) -> BTreeSet<String> {
-        let mut out = BTreeSet::new();
+        self.literal_kinds(lang).into_keys().collect()
+    }
+
+    /// [`RuleSet::literals`], each with what it is. A literal that is both a callee name and a
+    /// plain word (a prefix, a receiver) is a [`Literal::Word`]: the looser check.
+    pub fn literal_kinds(&self, lang: Language) -> BTreeMap<String, Literal> {
+        let mut out = BTreeMap::new();
         let Some(lr) = self.by_lang.get(&lang) else {
             return out;
         };
@@ -322,7 +337,7 @@ impl RuleSet {
             if matchers.iter().all(|m| self.rules[m.rule].is_env) {
                 continue; // env reads are found through the prefixes below
             }
-            out.insert(name.clone());
+            out.insert(name.clone(), Literal::Call);
         }
         let has_env = lr
             .calls
@@ -332,7 +347,9 @@ impl RuleSet {
             .chain(&lr.members)
             .any(|m| self.rules[m.rule].is_env);
         if has_env {
-            out.extend(self.env.prefixes.iter().cloned());
+            for p in &self.env.prefixes {
+                out.insert(p.clone(), Literal::Word);
+            }
         }
         for m in lr.subscripts.iter().chain(&lr.members) {
             if self.rules[m.rule].is_env {
@@ -341,12 +358,21 @@ impl RuleSet {
             if let Receiver::Glob(g) = &m.receiver {
                 let last = g.rsplit('.').next().unwrap_or(g).trim_matches('*');
                 if !last.is_empty() {
-                    out.insert(last.to_string());
+                    out.insert(last.to_string(), Literal::Word);
                 }
             }
         }
         out
     }
+}
+
+/// What a prefilter literal stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Literal {
+    /// A callee name: a hit is a call (`name(`, or `name` alone where calls need no parentheses).
+    Call,
+    /// An env flag prefix or the last segment of a subscript/member receiver: a hit is a word.
+    Word,
 }
 
 fn split_call(pat: &str) -> (Receiver, String) {

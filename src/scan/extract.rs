@@ -284,11 +284,7 @@ pub fn match_call<V: Copy>(
         Some((r, n)) => (Some(r), n),
         None => (None, callee.as_str()),
     };
-    let m = lr
-        .calls
-        .get(name)?
-        .iter()
-        .find(|m| m.receiver.matches(recv))?;
+    let m = lr.find_call(name, recv)?;
     let rule = &rules.rules[m.rule];
     let key_arg = pick(args, &rule.key)?;
     let default = rule
