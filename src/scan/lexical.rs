@@ -914,10 +914,14 @@ pub fn receiver_before(lang: Language, b: &[u8], name_start: usize) -> Written<'
     Written::Plain(crate::rules::normalize_receiver(&text), &b[end..first_end])
 }
 
+/// Whether a receiver chain may start right after `c`: an operator, an opening bracket, a
+/// separator; or `@` (a Python or TypeScript decorator, a matrix product: the chain after it is
+/// the receiver either way; Ruby's `@name` was read as part of the name).
 fn chain_may_follow(c: u8) -> bool {
     matches!(
         c,
         b'(' | b'['
+            | b'@'
             | b'{'
             | b','
             | b';'
@@ -1180,7 +1184,10 @@ mod tests {
             recv(JavaScript, "this.#flags.isOn('x')", "isOn"),
             Written::Complex
         );
-        assert_eq!(recv(Python, "@flags.is_on('x')", "is_on"), Written::Complex);
+        assert_eq!(
+            recv(Python, "@testing.variation('x')", "variation"),
+            plain("testing", "testing")
+        );
     }
 
     #[test]

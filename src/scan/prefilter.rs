@@ -187,10 +187,20 @@ impl<'r> LangFilter<'r> {
         let check = self.checks[pat];
         if check.parens {
             let rest = &bytes[start + self.literals[pat].len()..];
-            let next = rest.iter().find(|b| !matches!(b, b' ' | b'\t'));
-            // `name(`, or a TypeScript generic call `name<T>(`.
-            if !matches!(next, Some(b'(' | b'<')) {
+            let Some(i) = rest.iter().position(|b| !matches!(b, b' ' | b'\t')) else {
                 return false;
+            };
+            match rest[i] {
+                // `name(`: but `name()` has no key argument, and every call rule takes one.
+                b'(' => {
+                    let after = rest[i + 1..].iter().find(|b| !b.is_ascii_whitespace());
+                    if after == Some(&b')') {
+                        return false;
+                    }
+                }
+                // A TypeScript generic call `name<T>(`.
+                b'<' => {}
+                _ => return false,
             }
         }
         if check.call && !self.receiver_may_match(bytes, pat, start, st) {
@@ -258,6 +268,9 @@ mod tests {
         ));
         assert!(!p.is_candidate(Language::Python, b"get_boolean_value = 3"));
         assert!(!p.is_candidate(Language::Python, b"my_get_boolean_value('a')"));
+        // No argument, no key: `member.StringValue()` is not an OpenFeature read.
+        assert!(!p.is_candidate(Language::Go, b"v := member.StringValue( )"));
+        assert!(p.is_candidate(Language::Go, b"v := c.StringValue(ctx, \"k\", \"\", ec)"));
         // Ruby calls need no parentheses.
         assert!(p.is_candidate(Language::Ruby, b"unleash.is_enabled? :x"));
         // TypeScript generic calls.
@@ -327,5 +340,46 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn reads_in_interpolations_are_found_and_calls_in_comments_and_strings_are_not() {
+        let p = pre();
+        let py = |s: &str| p.is_candidate(Language::Python, s.as_bytes());
+        assert!(py("log(f\"v2: {flags.is_on('x')}\")"));
+        assert!(!py("# flags.is_on('x')\n"));
+        assert!(!py("def f():\n    \"\"\"Use flags.is_on('x').\"\"\"\n"));
+        assert!(!py("t = 'flags.is_on(\"x\")'"));
+        assert!(!py("log(f\"call flags.is_on('x') {n}\")"));
+        // An env prefix counts in a string (the variable name is one), not in a comment.
+        assert!(py("os.environ.get('FLAG_X')"));
+        assert!(!py("# os.environ.get('FLAG_X')"));
+        let ts = |s: &str| p.is_candidate(Language::TypeScript, s.as_bytes());
+        assert!(ts("const s = `on: ${flags.isOn('x')}`;"));
+        assert!(!ts("const s = `flags.isOn('x')`; // flags.isOn('y')"));
+        assert!(!ts("/** flags.isOn('x') */"));
+    }
+
+    #[test]
+    fn receivers_no_rule_accepts_are_skipped() {
+        let p = pre();
+        let py = |s: &str| p.is_candidate(Language::Python, s.as_bytes());
+        assert!(py("self.flags.is_on('x')"));
+        assert!(!py("switch.is_on('x')"));
+        assert!(!py("config.variation('x', ctx, False)"));
+        assert!(py("ld_client.variation('x', ctx, False)"));
+        // Not a plain chain: only the parse can tell.
+        assert!(py("get_flags().is_on('x')"));
+        // A bare call matches no rule, unless an import may alias it.
+        assert!(!py("is_on('x')"));
+        assert!(py("from app.flags import is_on\nis_on('x')"));
+        assert!(py("from app import feature_flags as ff\nff.is_on('x')"));
+        let java = |s: &str| p.is_candidate(Language::Java, s.as_bytes());
+        assert!(java(
+            "import static com.acme.Flags.isOn;\nclass A { boolean b = isOn(\"x\"); }"
+        ));
+        assert!(!java("class A { boolean b = isOn(\"x\"); }"));
+        assert!(!p.is_candidate(Language::Go, b"if cfg.Enabled(x) {}"));
+        assert!(p.is_candidate(Language::Go, b"if featureFlags.Enabled(\"x\") {}"));
     }
 }
