@@ -943,23 +943,33 @@ fn chain_may_follow(c: u8) -> bool {
     )
 }
 
-/// The words of a file's import statements (`import`, `from ... import`, `use`), which may
-/// bind a local name to another path: a receiver (or bare call) whose first name is one of
-/// them is left to the parse. Found lexically and generously: a few extra words only cost a
-/// parse.
-pub struct ImportWords<'a> {
-    words: std::collections::HashSet<&'a [u8]>,
+/// The names a file's import statements (`import`, `from ... import`, `use`) bind, each with
+/// the path it may stand for: an import alias can make a receiver (or a bare call) match a
+/// rule its written form does not (`from app import flags as ff` then `ff.is_on(...)`). Python
+/// imports are read into bindings, mirroring the extractor's aliases; elsewhere every word of
+/// an import statement counts as bound to "unknown", and the parse decides. Found lexically and
+/// generously (an `import` in a comment counts too): a spurious binding only costs a parse.
+pub struct Imports<'a> {
+    bound: std::collections::HashMap<&'a [u8], Vec<Binding>>,
 }
 
-impl<'a> ImportWords<'a> {
-    pub fn new(lang: Language, b: &'a [u8]) -> ImportWords<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Binding {
+    /// The name stands for this dotted path (itself, for `import os`).
+    Path(String),
+    /// Not read: anything.
+    Unknown,
+}
+
+impl<'a> Imports<'a> {
+    pub fn new(lang: Language, b: &'a [u8]) -> Imports<'a> {
         let keywords: &[&[u8]] = match lang {
             Language::Python => &[b"import", b"from"],
             Language::Rust => &[b"use"],
             Language::Ruby => &[],
             _ => &[b"import"],
         };
-        let mut words = std::collections::HashSet::new();
+        let mut bound: std::collections::HashMap<&'a [u8], Vec<Binding>> = Default::default();
         for kw in keywords {
             for at in memchr::memmem::find_iter(b, kw) {
                 if at > 0 && is_ident(b[at - 1])
@@ -967,19 +977,132 @@ impl<'a> ImportWords<'a> {
                 {
                     continue;
                 }
-                let end = statement_end(b, at + kw.len());
-                for w in b[at..end].split(|c| !is_ident(*c)) {
-                    if !w.is_empty() {
-                        words.insert(w);
+                if lang == Language::Python && *kw == b"import" && after_from(b, at) {
+                    continue; // read with its `from`
+                }
+                let stmt = &b[at..statement_end(b, at + kw.len())];
+                let read = match lang {
+                    Language::Python => python_bindings(stmt),
+                    _ => None,
+                };
+                match read {
+                    Some(pairs) => {
+                        for (local, path) in pairs {
+                            bound.entry(local).or_default().push(Binding::Path(path));
+                        }
+                    }
+                    None => {
+                        for w in stmt.split(|c| !is_ident(*c)) {
+                            if !w.is_empty() {
+                                bound.entry(w).or_default().push(Binding::Unknown);
+                            }
+                        }
                     }
                 }
             }
         }
-        ImportWords { words }
+        Imports { bound }
     }
 
-    pub fn contains(&self, word: &[u8]) -> bool {
-        self.words.contains(word)
+    /// What `word` may stand for, when an import binds it.
+    pub fn bindings(&self, word: &[u8]) -> Option<&[Binding]> {
+        self.bound.get(word).map(Vec::as_slice)
+    }
+}
+
+/// Whether the line of `at` starts with `from` (`from m import x`).
+fn after_from(b: &[u8], at: usize) -> bool {
+    let line = b[..at]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    let text = trim_ascii(&b[line..at]);
+    text.starts_with(b"from") && text.get(4).is_some_and(|c| c.is_ascii_whitespace())
+}
+
+/// A Python import statement's bindings as the extractor reads them: `import a.b as c` binds
+/// `c` to `a.b`; `import a.b` binds `a` to itself; `from m import x as y` binds `y` to `m.x`.
+/// None when the text is not such a statement (or has a comment inside).
+fn python_bindings(stmt: &[u8]) -> Option<Vec<(&[u8], String)>> {
+    let mut toks: Vec<&[u8]> = Vec::new();
+    let mut i = 0;
+    while i < stmt.len() {
+        let c = stmt[i];
+        if c.is_ascii_whitespace() || c == b'\\' {
+            i += 1;
+        } else if is_ident(c) || c == b'.' {
+            let s = i;
+            while i < stmt.len() && (is_ident(stmt[i]) || stmt[i] == b'.') {
+                i += 1;
+            }
+            toks.push(&stmt[s..i]);
+        } else if matches!(c, b',' | b'(' | b')' | b'*' | b';') {
+            toks.push(&stmt[i..i + 1]);
+            i += 1;
+        } else {
+            return None;
+        }
+    }
+    if toks.last() == Some(&&b";"[..]) {
+        toks.pop();
+    }
+    let text = |t: &[u8]| String::from_utf8_lossy(t).into_owned();
+    let mut out = Vec::new();
+    match toks.first().copied() {
+        Some(b"import") => {
+            let mut k = 1;
+            loop {
+                let name = *toks.get(k)?;
+                k += 1;
+                if toks.get(k) == Some(&&b"as"[..]) {
+                    out.push((*toks.get(k + 1)?, text(name)));
+                    k += 2;
+                } else {
+                    let first = name.split(|&c| c == b'.').next()?;
+                    out.push((first, text(first)));
+                }
+                match toks.get(k) {
+                    None => return Some(out),
+                    Some(&b",") => k += 1,
+                    _ => return None,
+                }
+            }
+        }
+        Some(b"from") => {
+            let module = text(toks.get(1)?);
+            if toks.get(2) != Some(&&b"import"[..]) {
+                return None;
+            }
+            let mut k = 3;
+            let paren = toks.get(k) == Some(&&b"("[..]);
+            if paren {
+                k += 1;
+            }
+            loop {
+                match toks.get(k) {
+                    Some(&b"*") => return (toks.len() == k + 1).then_some(out),
+                    Some(&b")") if paren => return (toks.len() == k + 1).then_some(out),
+                    None => return (!paren).then_some(out),
+                    _ => {}
+                }
+                let item = *toks.get(k)?;
+                k += 1;
+                let local = if toks.get(k) == Some(&&b"as"[..]) {
+                    k += 2;
+                    *toks.get(k - 1)?
+                } else {
+                    item
+                };
+                out.push((local, format!("{module}.{}", text(item))));
+                match toks.get(k) {
+                    Some(&b",") => k += 1,
+                    Some(&b")") if paren => {}
+                    None if !paren => return Some(out),
+                    _ => return None,
+                }
+            }
+        }
+        _ => None,
     }
 }
 
@@ -1191,17 +1314,24 @@ mod tests {
     }
 
     #[test]
-    fn import_words() {
-        let py = "import os\nfrom app.flags import (\n  client as ff,\n)\nx = 1\n";
-        let w = ImportWords::new(Python, py.as_bytes());
-        assert!(w.contains(b"ff") && w.contains(b"client") && w.contains(b"os"));
-        assert!(!w.contains(b"x"));
+    fn import_bindings() {
+        let path = |p: &str| Binding::Path(p.to_string());
+        let py = "import os\nimport a.b as ab\nfrom app.flags import (\n  client as ff,\n  other,\n)\nx = 1\n";
+        let w = Imports::new(Python, py.as_bytes());
+        assert_eq!(w.bindings(b"ff"), Some(&[path("app.flags.client")][..]));
+        assert_eq!(w.bindings(b"other"), Some(&[path("app.flags.other")][..]));
+        assert_eq!(w.bindings(b"ab"), Some(&[path("a.b")][..]));
+        assert_eq!(w.bindings(b"os"), Some(&[path("os")][..]));
+        assert_eq!(w.bindings(b"x"), None);
+        // Not an import statement: every word is bound to "unknown".
+        let w = Imports::new(Python, b"def f():\n    yield from gen  # x\n");
+        assert_eq!(w.bindings(b"gen"), Some(&[Binding::Unknown][..]));
         let js = "import {\n  isOn as on,\n} from './flags'\nconst y = 2";
-        let w = ImportWords::new(TypeScript, js.as_bytes());
-        assert!(w.contains(b"on") && !w.contains(b"y"));
+        let w = Imports::new(TypeScript, js.as_bytes());
+        assert!(w.bindings(b"on").is_some() && w.bindings(b"y").is_none());
         let rs = "use crate::{flags::Flags as F, x};\nfn main() {}";
-        let w = ImportWords::new(Rust, rs.as_bytes());
-        assert!(w.contains(b"F") && !w.contains(b"main"));
+        let w = Imports::new(Rust, rs.as_bytes());
+        assert!(w.bindings(b"F").is_some() && w.bindings(b"main").is_none());
     }
 }
 

@@ -12,7 +12,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::lang::Language;
 use crate::rules::{LangRules, Literal, RuleSet};
-use crate::scan::lexical::{receiver_before, ImportWords, Lexer, Verdict, Written};
+use crate::scan::lexical::{receiver_before, Binding, Imports, Lexer, Verdict, Written};
 
 /// How a hit of one literal is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +91,7 @@ fn check_of(lang: Language, kind: Literal) -> Check {
 /// Per-file state of the checks, built on first need.
 struct FileState<'a> {
     lexer: Option<Lexer<'a>>,
-    imports: Option<ImportWords<'a>>,
+    imports: Option<Imports<'a>>,
 }
 
 impl<'r> LangFilter<'r> {
@@ -234,10 +234,29 @@ impl<'r> LangFilter<'r> {
             return true;
         }
         // An import may alias the first name (`from app import flags as ff`, `use x as y`,
-        // `import static ...Flags.isOn`): the parse knows.
-        st.imports
-            .get_or_insert_with(|| ImportWords::new(self.lang, bytes))
-            .contains(first)
+        // `import static ...Flags.isOn`): try what it may stand for, as the extractor's
+        // `canonical` would.
+        let imports = st
+            .imports
+            .get_or_insert_with(|| Imports::new(self.lang, bytes));
+        let Some(bindings) = imports.bindings(first) else {
+            return false;
+        };
+        let callee = match &receiver {
+            Some(r) => format!("{r}.{name}"),
+            None => name.clone(),
+        };
+        let first = String::from_utf8_lossy(first);
+        bindings.iter().any(|b| match b {
+            Binding::Unknown => true,
+            Binding::Path(target) => {
+                let callee = format!("{target}{}", &callee[first.len()..]);
+                match callee.rsplit_once('.') {
+                    Some((r, n)) => lr.find_call(n, Some(r)).is_some(),
+                    None => lr.find_call(&callee, None).is_some(),
+                }
+            }
+        })
     }
 }
 
@@ -374,6 +393,10 @@ mod tests {
         assert!(!py("is_on('x')"));
         assert!(py("from app.flags import is_on\nis_on('x')"));
         assert!(py("from app import feature_flags as ff\nff.is_on('x')"));
+        // ... but not an import that cannot make it match.
+        assert!(!py(
+            "from sqlalchemy import testing\n@testing.variation('a', [1])\ndef t(): pass"
+        ));
         let java = |s: &str| p.is_candidate(Language::Java, s.as_bytes());
         assert!(java(
             "import static com.acme.Flags.isOn;\nclass A { boolean b = isOn(\"x\"); }"
