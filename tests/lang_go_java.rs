@@ -392,11 +392,7 @@ fn go_constants_and_dynamic_keys() {
     }
     // A package `var` can be reassigned at run time: its value is no constant.
     let sorting = the_unresolved(&out, consumer, "flagkeys.Sorting");
-    assert!(
-        sorting.reason.contains("not a string constant"),
-        "{}",
-        sorting.reason
-    );
+    assert!(sorting.reason.contains("not a string constant"), "{}", sorting.reason);
     let aliased = the_ref(&out, consumer, "aliased_os");
     assert_eq!(aliased.rule, "env-go");
     assert_eq!(aliased.via, Via::Env);
