@@ -255,7 +255,12 @@ fn visit_file(
             reason,
         }));
     };
-    let len = match std::fs::metadata(path) {
+    // One open, one fstat, one read: no second lookup of the path.
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return skip(io_reason(&e)),
+    };
+    let len = match file.metadata() {
         Ok(m) => m.len(),
         Err(e) => return skip(io_reason(&e)),
     };
@@ -266,10 +271,11 @@ fn visit_file(
             human_size(len)
         ));
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return skip(io_reason(&e)),
-    };
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    if let Err(e) = std::io::Read::read_to_end(&mut file, &mut bytes) {
+        return skip(io_reason(&e));
+    }
+    drop(file);
     let _ = tx.send(Item::File(
         rel.clone(),
         lang,

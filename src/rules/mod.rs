@@ -245,6 +245,28 @@ pub struct LangRules {
 }
 
 impl LangRules {
+    /// The first matcher of a call `receiver.name` (receiver None for a bare call; both as
+    /// seen after import aliasing): the one place a call is matched against the rules.
+    pub fn find_call(&self, name: &str, receiver: Option<&str>) -> Option<&Matcher> {
+        self.calls
+            .get(name)?
+            .iter()
+            .find(|m| m.receiver.matches(receiver))
+    }
+
+    /// Every call matcher for `name` whose receiver pattern accepts `receiver`, in rule order.
+    pub fn matching_calls<'a>(
+        &'a self,
+        name: &str,
+        receiver: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Matcher> + 'a {
+        self.calls
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter(move |m| m.receiver.matches(receiver))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.calls.is_empty()
             && self.subscripts.is_empty()
@@ -415,7 +437,13 @@ impl RuleSet {
     /// The literals the prefilter looks for in a file of this language: callee names, subscript
     /// and member receivers' last segment, and the env flag prefixes.
     pub fn literals(&self, lang: Language) -> BTreeSet<String> {
-        let mut out = BTreeSet::new();
+        self.literal_kinds(lang).into_keys().collect()
+    }
+
+    /// [`RuleSet::literals`], each with what it is. A literal that is both a callee name and a
+    /// plain word (a prefix, a receiver) is a [`Literal::Word`]: the looser check.
+    pub fn literal_kinds(&self, lang: Language) -> BTreeMap<String, Literal> {
+        let mut out = BTreeMap::new();
         let Some(lr) = self.by_lang.get(&lang) else {
             return out;
         };
@@ -423,7 +451,7 @@ impl RuleSet {
             if matchers.iter().all(|m| self.rules[m.rule].is_env) {
                 continue; // env reads are found through the prefixes below
             }
-            out.insert(name.clone());
+            out.insert(name.clone(), Literal::Call);
         }
         let has_env = lr
             .calls
@@ -433,15 +461,17 @@ impl RuleSet {
             .chain(&lr.members)
             .any(|m| self.rules[m.rule].is_env);
         if has_env {
-            out.extend(self.env.prefixes.iter().cloned());
+            for p in &self.env.prefixes {
+                out.insert(p.clone(), Literal::Word);
+            }
         }
         // Declaration shapes: a composite literal's type name, a constant's type name.
-        out.extend(lr.composites.keys().cloned());
+        out.extend(lr.composites.keys().map(|k| (k.clone(), Literal::Word)));
         for m in &lr.constants {
             if let Receiver::Glob(g) = &m.receiver {
                 let last = g.rsplit('.').next().unwrap_or(g).trim_matches('*');
                 if !last.is_empty() {
-                    out.insert(last.to_string());
+                    out.insert(last.to_string(), Literal::Word);
                 }
             }
         }
@@ -452,12 +482,21 @@ impl RuleSet {
             if let Receiver::Glob(g) = &m.receiver {
                 let last = g.rsplit('.').next().unwrap_or(g).trim_matches('*');
                 if !last.is_empty() {
-                    out.insert(last.to_string());
+                    out.insert(last.to_string(), Literal::Word);
                 }
             }
         }
         out
     }
+}
+
+/// What a prefilter literal stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Literal {
+    /// A callee name: a hit is a call (`name(`, or `name` alone where calls need no parentheses).
+    Call,
+    /// An env flag prefix or the last segment of a subscript/member receiver: a hit is a word.
+    Word,
 }
 
 fn split_call(pat: &str) -> (Receiver, String) {

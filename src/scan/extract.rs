@@ -630,12 +630,7 @@ pub fn match_call<V: Copy>(
         Some((r, n)) => (Some(r), n),
         None => (None, callee.as_str()),
     };
-    for m in lr
-        .calls
-        .get(name)?
-        .iter()
-        .filter(|m| m.receiver.matches(recv))
-    {
+    for m in lr.matching_calls(name, recv) {
         let rule = &rules.rules[m.rule];
         if rule.kind != crate::rules::RuleKind::Reference {
             continue; // declarations are read by the tree-sitter path only

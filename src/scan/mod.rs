@@ -6,6 +6,7 @@ pub mod extract;
 mod go;
 mod java;
 mod js;
+pub mod lexical;
 pub mod prefilter;
 mod python;
 pub mod resolve;

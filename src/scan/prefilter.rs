@@ -1,27 +1,46 @@
-//! The prefilter: one Aho-Corasick automaton over every rule literal of every language (callee
-//! names, env flag prefixes, receiver names), then a lexical check at each hit (a call name
-//! must start a word and be followed by `(` where the language needs parentheses; a prefix must
-//! start a word). A file with no verified hit is never parsed.
+//! The prefilter: per language, one Aho-Corasick automaton over the rule literals (callee
+//! names, env flag prefixes, receiver names), then lexical checks at each hit, in order of
+//! cost. A call name must start a word and be followed by `(` where the language needs
+//! parentheses; the receiver written before it (read backwards, [`receiver_before`]) must be
+//! one a rule for that name accepts, unless it is not a plain chain of names or its first name
+//! is bound by an import (an alias only the parse can follow); and it must be in code, not in a
+//! comment or a string ([`Lexer`]). A prefix or receiver word must start a word and not be in
+//! a comment (an env flag name is usually inside a string). A file with no hit left is never
+//! parsed.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::lang::Language;
-use crate::rules::RuleSet;
+use crate::rules::{LangRules, Literal, RuleSet};
+use crate::scan::lexical::{receiver_before, Binding, Imports, Lexer, Verdict, Written};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum Hit {
-    #[default]
-    Unused,
-    /// The literal must start a word.
-    Word,
-    /// The literal must start a word and be followed by `(` (after optional blanks).
-    Call,
+/// How a hit of one literal is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Check {
+    /// A callee name (else a plain word: an env prefix, a receiver's last segment).
+    call: bool,
+    /// Followed by `(` (after optional blanks): callee names where calls need parentheses.
+    parens: bool,
 }
 
-pub struct Prefilter {
-    ac: Option<AhoCorasick>,
-    /// Per pattern, per language index: how a hit is verified.
-    info: Vec<[Hit; 8]>,
+/// The literals of one language. One automaton per language keeps each small enough for the
+/// SIMD (Teddy) search, and a file is only searched for its own language's literals.
+struct LangFilter<'r> {
+    lang: Language,
+    lr: Option<&'r LangRules>,
+    ac: AhoCorasick,
+    /// Whether `ac` reports overlapping matches (see [`LangFilter::new`]).
+    overlapping: bool,
+    literals: Vec<String>,
+    checks: Vec<Check>,
+    /// Per pattern: the other patterns that are proper prefixes of it, longest first. A
+    /// leftmost-longest search reports only the longest literal starting at a position.
+    prefixes: Vec<Vec<usize>>,
+}
+
+pub struct Prefilter<'r> {
+    langs: [Option<LangFilter<'r>>; 8],
+    /// Every literal of every language, sorted, deduplicated.
     literals: Vec<String>,
 }
 
@@ -29,41 +48,22 @@ fn lang_index(lang: Language) -> usize {
     Language::ALL.iter().position(|l| *l == lang).unwrap_or(0)
 }
 
-impl Prefilter {
-    pub fn new(rules: &RuleSet) -> Prefilter {
-        let mut literals: Vec<String> = Vec::new();
-        let mut info: Vec<[Hit; 8]> = Vec::new();
-        for lang in Language::ALL {
-            let Some(lr) = rules.by_lang.get(&lang) else {
-                continue;
-            };
-            for lit in rules.literals(lang) {
-                let hit = if lr.calls.contains_key(&lit) && lang.calls_need_parens() {
-                    Hit::Call
-                } else {
-                    Hit::Word
-                };
-                let idx = match literals.iter().position(|l| *l == lit) {
-                    Some(i) => i,
-                    None => {
-                        literals.push(lit);
-                        info.push([Hit::Unused; 8]);
-                        literals.len() - 1
-                    }
-                };
-                let slot = &mut info[idx][lang_index(lang)];
-                // A literal that is a call name in one rule and a plain word in another keeps
-                // the looser check.
-                if *slot != Hit::Word {
-                    *slot = hit;
-                }
-            }
+impl<'r> Prefilter<'r> {
+    pub fn new(rules: &'r RuleSet) -> Prefilter<'r> {
+        let mut all = std::collections::BTreeSet::new();
+        let langs = Language::ALL.map(|lang| {
+            let lits = rules.literal_kinds(lang);
+            all.extend(lits.keys().cloned());
+            let (literals, checks): (Vec<String>, Vec<Check>) = lits
+                .into_iter()
+                .map(|(lit, kind)| (lit, check_of(lang, kind)))
+                .unzip();
+            LangFilter::new(lang, rules.by_lang.get(&lang), literals, checks, false)
+        });
+        Prefilter {
+            langs,
+            literals: all.into_iter().collect(),
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&literals)
-            .ok();
-        Prefilter { ac, info, literals }
     }
 
     /// Every literal, for `flagdebt rules --literals` and the benchmark.
@@ -73,31 +73,190 @@ impl Prefilter {
 
     /// Whether a file of `lang` with these bytes may contain a flag read.
     pub fn is_candidate(&self, lang: Language, bytes: &[u8]) -> bool {
-        let Some(ac) = &self.ac else { return false };
-        let li = lang_index(lang);
-        for m in ac.find_overlapping_iter(bytes) {
-            let hit = self.info[m.pattern().as_usize()][li];
-            if hit == Hit::Unused {
-                continue;
-            }
-            let start = m.start();
-            if start > 0 && is_ident(bytes[start - 1]) {
-                continue;
-            }
-            match hit {
-                Hit::Word => return true,
-                Hit::Call => {
-                    let rest = &bytes[m.end()..];
-                    let next = rest.iter().find(|b| !matches!(b, b' ' | b'\t'));
-                    // `name(`, or a TypeScript generic call `name<T>(`.
-                    if matches!(next, Some(b'(' | b'<')) {
-                        return true;
+        match &self.langs[lang_index(lang)] {
+            Some(f) => f.is_candidate(bytes),
+            None => false,
+        }
+    }
+}
+
+fn check_of(lang: Language, kind: Literal) -> Check {
+    let call = kind == Literal::Call;
+    Check {
+        call,
+        parens: call && lang.calls_need_parens(),
+    }
+}
+
+/// Per-file state of the checks, built on first need.
+struct FileState<'a> {
+    lexer: Option<Lexer<'a>>,
+    imports: Option<Imports<'a>>,
+}
+
+impl<'r> LangFilter<'r> {
+    fn new(
+        lang: Language,
+        lr: Option<&'r LangRules>,
+        literals: Vec<String>,
+        checks: Vec<Check>,
+        force_overlapping: bool,
+    ) -> Option<LangFilter<'r>> {
+        if literals.is_empty() {
+            return None;
+        }
+        // A leftmost-longest search (SIMD-accelerated, unlike an overlapping one) reports the
+        // longest literal at the leftmost position and resumes after it. Two kinds of hits go
+        // unreported: shorter literals at the same start (checked through `prefixes`), and
+        // literals starting strictly inside a reported one. Those are preceded by an interior
+        // byte of the reported literal: when every literal's interior bytes are identifier
+        // characters, such a hit never starts a word, so it could never pass the checks below.
+        // A rule whose literal has another interior byte falls back to an overlapping search.
+        let overlapping = force_overlapping
+            || !literals.iter().all(|l| {
+                let b = l.as_bytes();
+                b.len() < 2 || b[..b.len() - 1].iter().all(|&c| is_ident(c))
+            });
+        let prefixes = literals
+            .iter()
+            .map(|l| {
+                let mut p: Vec<usize> = (0..literals.len())
+                    .filter(|&j| literals[j].len() < l.len() && l.starts_with(&literals[j]))
+                    .collect();
+                p.sort_by_key(|&j| std::cmp::Reverse(literals[j].len()));
+                p
+            })
+            .collect();
+        let kind = if overlapping {
+            MatchKind::Standard
+        } else {
+            MatchKind::LeftmostLongest
+        };
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(kind)
+            .build(&literals)
+            .ok()?;
+        Some(LangFilter {
+            lang,
+            lr,
+            ac,
+            overlapping,
+            literals,
+            checks,
+            prefixes,
+        })
+    }
+
+    fn is_candidate(&self, bytes: &[u8]) -> bool {
+        let mut st = FileState {
+            lexer: None,
+            imports: None,
+        };
+        if self.overlapping {
+            // Overlapping matches come in order of their end; the lexer wants starts in order.
+            let mut hits: Vec<(usize, usize)> = self
+                .ac
+                .find_overlapping_iter(bytes)
+                .map(|m| (m.start(), m.pattern().as_usize()))
+                .collect();
+            hits.sort_unstable();
+            return hits
+                .into_iter()
+                .any(|(start, p)| self.verify(bytes, p, start, &mut st));
+        }
+        self.ac.find_iter(bytes).any(|m| {
+            let p = m.pattern().as_usize();
+            self.verify(bytes, p, m.start(), &mut st)
+                || self.prefixes[p]
+                    .iter()
+                    .any(|&q| self.verify(bytes, q, m.start(), &mut st))
+        })
+    }
+
+    /// Whether literal `pat` found at `start` is a hit: the checks, cheapest first.
+    fn verify<'a>(
+        &self,
+        bytes: &'a [u8],
+        pat: usize,
+        start: usize,
+        st: &mut FileState<'a>,
+    ) -> bool {
+        if start > 0 && is_ident(bytes[start - 1]) {
+            return false;
+        }
+        let check = self.checks[pat];
+        if check.parens {
+            let rest = &bytes[start + self.literals[pat].len()..];
+            let Some(i) = rest.iter().position(|b| !matches!(b, b' ' | b'\t')) else {
+                return false;
+            };
+            match rest[i] {
+                // `name(`: but `name()` has no key argument, and every call rule takes one.
+                b'(' => {
+                    let after = rest[i + 1..].iter().find(|b| !b.is_ascii_whitespace());
+                    if after == Some(&b')') {
+                        return false;
                     }
                 }
-                Hit::Unused => {}
+                // A TypeScript generic call `name<T>(`.
+                b'<' => {}
+                _ => return false,
             }
         }
-        false
+        if check.call && !self.receiver_may_match(bytes, pat, start, st) {
+            return false;
+        }
+        let lexer = st.lexer.get_or_insert_with(|| Lexer::new(self.lang, bytes));
+        match lexer.verdict(start) {
+            Verdict::Code => true,
+            Verdict::Str => !check.call,
+            Verdict::Comment => false,
+        }
+    }
+
+    /// Whether the call to literal `pat` at `start` may match a rule, judging by the receiver
+    /// written before it.
+    fn receiver_may_match<'a>(
+        &self,
+        bytes: &'a [u8],
+        pat: usize,
+        start: usize,
+        st: &mut FileState<'a>,
+    ) -> bool {
+        let Some(lr) = self.lr else { return true };
+        let name = &self.literals[pat];
+        let (receiver, first) = match receiver_before(self.lang, bytes, start) {
+            Written::Complex => return true,
+            Written::Bare => (None, name.as_bytes()),
+            Written::Plain(text, first) => (Some(text), first),
+        };
+        if lr.find_call(name, receiver.as_deref()).is_some() {
+            return true;
+        }
+        // An import may alias the first name (`from app import flags as ff`, `use x as y`,
+        // `import static ...Flags.isOn`): try what it may stand for, as the extractor's
+        // `canonical` would.
+        let imports = st
+            .imports
+            .get_or_insert_with(|| Imports::new(self.lang, bytes));
+        let Some(bindings) = imports.bindings(first) else {
+            return false;
+        };
+        let callee = match &receiver {
+            Some(r) => format!("{r}.{name}"),
+            None => name.clone(),
+        };
+        let first = String::from_utf8_lossy(first);
+        bindings.iter().any(|b| match b {
+            Binding::Unknown => true,
+            Binding::Path(target) => {
+                let callee = format!("{target}{}", &callee[first.len()..]);
+                match callee.rsplit_once('.') {
+                    Some((r, n)) => lr.find_call(n, Some(r)).is_some(),
+                    None => lr.find_call(&callee, None).is_some(),
+                }
+            }
+        })
     }
 }
 
@@ -110,8 +269,13 @@ mod tests {
     use super::*;
     use crate::rules::EnvSettings;
 
-    fn pre() -> Prefilter {
-        Prefilter::new(&RuleSet::load(&[], &[], EnvSettings::default()).unwrap())
+    fn rules() -> &'static RuleSet {
+        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| RuleSet::load(&[], &[], EnvSettings::default()).unwrap())
+    }
+
+    fn pre() -> Prefilter<'static> {
+        Prefilter::new(rules())
     }
 
     #[test]
@@ -123,6 +287,9 @@ mod tests {
         ));
         assert!(!p.is_candidate(Language::Python, b"get_boolean_value = 3"));
         assert!(!p.is_candidate(Language::Python, b"my_get_boolean_value('a')"));
+        // No argument, no key: `member.StringValue()` is not an OpenFeature read.
+        assert!(!p.is_candidate(Language::Go, b"v := member.StringValue( )"));
+        assert!(p.is_candidate(Language::Go, b"v := c.StringValue(ctx, \"k\", \"\", ec)"));
         // Ruby calls need no parentheses.
         assert!(p.is_candidate(Language::Ruby, b"unleash.is_enabled? :x"));
         // TypeScript generic calls.
@@ -135,5 +302,107 @@ mod tests {
         assert!(p.is_candidate(Language::Python, b"os.environ.get(\"FLAG_NEW\")"));
         assert!(!p.is_candidate(Language::Python, b"os.environ.get(\"MYFLAG_NEW\")"));
         assert!(!p.is_candidate(Language::Python, b"os.environ.get(\"DATABASE_URL\")"));
+    }
+
+    #[test]
+    fn a_shorter_literal_at_the_same_start_still_counts() {
+        // Leftmost-longest reports `FLAG_X` (a call name, not followed by `(`); the env prefix
+        // `FLAG_` at the same start is a word and must still make the file a candidate.
+        let word = check_of(Language::Python, Literal::Word);
+        let call = check_of(Language::Python, Literal::Call);
+        let f = LangFilter::new(
+            Language::Python,
+            None,
+            vec!["FLAG_".into(), "FLAG_X".into()],
+            vec![word, call],
+            false,
+        )
+        .unwrap();
+        assert!(!f.overlapping);
+        assert!(f.is_candidate(b"v = FLAG_X + 1"));
+    }
+
+    #[test]
+    fn leftmost_longest_agrees_with_overlapping_search() {
+        // Every built-in literal set, on text made of literal fragments, separators and
+        // identifier characters: the two searches must pick the same candidates.
+        let rules = rules();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let seps = ["(", " (", ".", " ", "_", "a", "?", "<T>(", "\n", "\"", "Z"];
+        for lang in Language::ALL {
+            let lits: Vec<(String, Literal)> = rules.literal_kinds(lang).into_iter().collect();
+            let names: Vec<String> = lits.iter().map(|(l, _)| l.clone()).collect();
+            let checks: Vec<Check> = lits.iter().map(|(_, k)| check_of(lang, *k)).collect();
+            let lr = rules.by_lang.get(&lang);
+            let fast = LangFilter::new(lang, lr, names.clone(), checks.clone(), false).unwrap();
+            let slow = LangFilter::new(lang, lr, names.clone(), checks, true).unwrap();
+            assert!(!fast.overlapping && slow.overlapping);
+            for _ in 0..3000 {
+                let mut text = String::new();
+                for _ in 0..1 + next(4) {
+                    let lit = &names[next(names.len())];
+                    // Sometimes only a piece of a literal, so that literals overlap.
+                    let from = if next(3) == 0 { next(lit.len()) } else { 0 };
+                    text.push_str(&lit[from..]);
+                    text.push_str(seps[next(seps.len())]);
+                }
+                assert_eq!(
+                    fast.is_candidate(text.as_bytes()),
+                    slow.is_candidate(text.as_bytes()),
+                    "{lang:?}: {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn reads_in_interpolations_are_found_and_calls_in_comments_and_strings_are_not() {
+        let p = pre();
+        let py = |s: &str| p.is_candidate(Language::Python, s.as_bytes());
+        assert!(py("log(f\"v2: {flags.is_on('x')}\")"));
+        assert!(!py("# flags.is_on('x')\n"));
+        assert!(!py("def f():\n    \"\"\"Use flags.is_on('x').\"\"\"\n"));
+        assert!(!py("t = 'flags.is_on(\"x\")'"));
+        assert!(!py("log(f\"call flags.is_on('x') {n}\")"));
+        // An env prefix counts in a string (the variable name is one), not in a comment.
+        assert!(py("os.environ.get('FLAG_X')"));
+        assert!(!py("# os.environ.get('FLAG_X')"));
+        let ts = |s: &str| p.is_candidate(Language::TypeScript, s.as_bytes());
+        assert!(ts("const s = `on: ${flags.isOn('x')}`;"));
+        assert!(!ts("const s = `flags.isOn('x')`; // flags.isOn('y')"));
+        assert!(!ts("/** flags.isOn('x') */"));
+    }
+
+    #[test]
+    fn receivers_no_rule_accepts_are_skipped() {
+        let p = pre();
+        let py = |s: &str| p.is_candidate(Language::Python, s.as_bytes());
+        assert!(py("self.flags.is_on('x')"));
+        assert!(!py("switch.is_on('x')"));
+        assert!(!py("config.variation('x', ctx, False)"));
+        assert!(py("ld_client.variation('x', ctx, False)"));
+        // Not a plain chain: only the parse can tell.
+        assert!(py("get_flags().is_on('x')"));
+        // A bare call matches no rule, unless an import may alias it.
+        assert!(!py("is_on('x')"));
+        assert!(py("from app.flags import is_on\nis_on('x')"));
+        assert!(py("from app import feature_flags as ff\nff.is_on('x')"));
+        // ... but not an import that cannot make it match.
+        assert!(!py(
+            "from sqlalchemy import testing\n@testing.variation('a', [1])\ndef t(): pass"
+        ));
+        let java = |s: &str| p.is_candidate(Language::Java, s.as_bytes());
+        assert!(java(
+            "import static com.acme.Flags.isOn;\nclass A { boolean b = isOn(\"x\"); }"
+        ));
+        assert!(!java("class A { boolean b = isOn(\"x\"); }"));
+        assert!(!p.is_candidate(Language::Go, b"if cfg.Enabled(x) {}"));
+        assert!(p.is_candidate(Language::Go, b"if featureFlags.Enabled(\"x\") {}"));
     }
 }
