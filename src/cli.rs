@@ -198,7 +198,12 @@ pub struct Scanned {
     pub out: ScanOutput,
 }
 
-pub fn scan_paths(paths: &[PathBuf], cfg: &Config, rules: &RuleSet) -> Result<Scanned> {
+pub fn scan_paths(
+    paths: &[PathBuf],
+    cfg: &Config,
+    rules: &RuleSet,
+    progress: bool,
+) -> Result<Scanned> {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -209,7 +214,8 @@ pub fn scan_paths(paths: &[PathBuf], cfg: &Config, rules: &RuleSet) -> Result<Sc
             anyhow::bail!("{}: no such file or folder", p.display());
         }
     }
-    let opts = cfg.walk_options();
+    let mut opts = cfg.walk_options();
+    opts.progress = progress;
     if paths.len() == 1 {
         let out = scan::scan(&paths[0], &opts, rules);
         return Ok(Scanned {
@@ -284,7 +290,8 @@ pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Anal
     let cfg = load_config(cli)?;
     let presets = detect_presets(&cfg, paths)?;
     let rules = load_rules(&cfg, &presets)?;
-    let scanned = scan_paths(paths, &cfg, &rules)?;
+    let progress = !cli.quiet && std::io::stderr().is_terminal();
+    let scanned = scan_paths(paths, &cfg, &rules, progress)?;
     let (mut registry, mut has_registry) = load_registry(&cfg, &scanned)?;
     if !scanned.out.declarations.is_empty() {
         registry.extend(crate::registry::code::from_scan(&scanned.out.declarations));

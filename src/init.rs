@@ -68,7 +68,7 @@ pub struct Survey {
 pub fn survey(root: &Path) -> Result<Survey> {
     let cfg = Config::default();
     let rules = RuleSet::load(&[], &[], EnvSettings::default())?;
-    let scanned = crate::cli::scan_paths(&[root.to_path_buf()], &cfg, &rules)?;
+    let scanned = crate::cli::scan_paths(&[root.to_path_buf()], &cfg, &rules, false)?;
     let out = &scanned.out;
     let mut s = Survey {
         files: out.stats.files,

@@ -26,6 +26,8 @@ pub struct WalkOptions {
     pub max_file_size: u64,
     /// Worker threads (0: one per core).
     pub threads: usize,
+    /// Show a progress line on stderr when the walk runs long (set only on a terminal).
+    pub progress: bool,
     /// Globs of generated files (besides those whose header says `Code generated ... DO NOT
     /// EDIT.`).
     pub generated: Vec<String>,
@@ -37,6 +39,7 @@ impl Default for WalkOptions {
             exclude: vec!["vendor".into(), "node_modules".into(), "third_party".into()],
             max_file_size: 2 * 1024 * 1024,
             threads: 0,
+            progress: false,
             generated: Vec::new(),
         }
     }
@@ -165,7 +168,11 @@ pub fn walk(root: &Path, opts: &WalkOptions, pre: &Prefilter, rules: &RuleSet) -
                 suppressions: Vec::new(),
                 stats: Stats::default(),
             };
+            let progress = opts.progress.then(Progress::new);
             for item in rx {
+                if let Some(p) = &progress {
+                    p.tick(w.stats.files, w.stats.parsed);
+                }
                 match item {
                     Item::File(rel, lang, path, bytes) => {
                         w.stats.files += 1;
@@ -178,6 +185,9 @@ pub fn walk(root: &Path, opts: &WalkOptions, pre: &Prefilter, rules: &RuleSet) -
                     Item::Suppressions(s) => w.suppressions.extend(s),
                     Item::Parsed => w.stats.parsed += 1,
                 }
+            }
+            if let Some(p) = progress {
+                p.done();
             }
             w
         });
@@ -324,5 +334,43 @@ pub fn human_size(n: u64) -> String {
         format!("{:.1} KB", n as f64 / 1024.0)
     } else {
         format!("{n} bytes")
+    }
+}
+
+/// A progress line on stderr for long walks: silent for the first second, then the count of
+/// files read and parsed, redrawn at most four times a second, erased at the end.
+struct Progress {
+    start: std::time::Instant,
+    last: std::cell::Cell<Option<std::time::Instant>>,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        Progress {
+            start: std::time::Instant::now(),
+            last: std::cell::Cell::new(None),
+        }
+    }
+
+    fn tick(&self, files: usize, parsed: usize) {
+        let now = std::time::Instant::now();
+        if now.duration_since(self.start).as_millis() < 1000 {
+            return;
+        }
+        if self
+            .last
+            .get()
+            .is_some_and(|l| now.duration_since(l).as_millis() < 250)
+        {
+            return;
+        }
+        self.last.set(Some(now));
+        eprint!("\r\x1b[Kflagdebt: {files} files read, {parsed} parsed");
+    }
+
+    fn done(&self) {
+        if self.last.get().is_some() {
+            eprint!("\r\x1b[K");
+        }
     }
 }
