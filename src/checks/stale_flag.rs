@@ -10,7 +10,9 @@
 //! - at GA and locked to its default in its declaration (a Kubernetes gate with
 //!   `PreRelease: featuregate.GA, LockToDefault: true`): it can no longer be switched;
 //! - declared deprecated (`PreRelease: featuregate.Deprecated`, GitLab Runner's
-//!   `Deprecated: true`, `stage: deprecated` in a registry).
+//!   `Deprecated: true`, `stage: deprecated` in a registry);
+//! - at GA for `thresholds.stale_days` days or more (seed 002): `stage: ga` with the date it
+//!   got there in `ga_since: YYYY-MM-DD` (flagdebt's registry convention).
 //!
 //! Permanent flags (kill switches, permissions, ops toggles) are never stale for being fully
 //! on or off.
@@ -60,10 +62,14 @@ fn run(cx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     for row in cx.inventory.flags.values() {
         let mut reasons = Vec::new();
-        let decl: Vec<DeclReason> = [locked_at_ga(cx, row), deprecated(cx, row)]
-            .into_iter()
-            .flatten()
-            .collect();
+        let decl: Vec<DeclReason> = [
+            locked_at_ga(cx, row),
+            deprecated(cx, row),
+            ga_for_days(cx, row),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         reasons.extend(decl.iter().map(|d| d.text.clone()));
         for (snap, pf) in cx.inventory.provider_of(row) {
             if pf.archived || pf.deleted {
@@ -220,5 +226,20 @@ fn deprecated(cx: &Context, row: &FlagRow) -> Option<DeclReason> {
         path: d.path.clone(),
         span: super::decl_span(d, Some(field)),
         note,
+    })
+}
+
+/// At GA for the stale threshold or longer (`stage: ga`, `ga_since: YYYY-MM-DD`).
+fn ga_for_days(cx: &Context, row: &FlagRow) -> Option<DeclReason> {
+    let (d, since) = cx.inventory.decls_of(row).find_map(|d| {
+        let since = Date::parse(d.extra.get("ga_since")?.as_str()?)?;
+        (d.stage == Some(Stage::Ga)).then_some((d, since))
+    })?;
+    let days = since.days_until(cx.today);
+    (days >= i64::from(cx.config.thresholds.stale_days)).then(|| DeclReason {
+        text: format!("at GA since {since}, {days} days: the rollout is over"),
+        path: d.path.clone(),
+        span: super::decl_span(d, Some("ga_since")),
+        note: None,
     })
 }
