@@ -307,7 +307,21 @@ fn visit_file(
         Ok(t) => t,
         Err(e) => return skip(format!("not valid UTF-8 (at byte {})", e.valid_up_to())),
     };
+    let bom = text.starts_with('\u{feff}');
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // A large file whose reads are all simple is read without a parse (no syntax-error note
+    // then: it was not parsed). Not with a BOM: the resolver reads constants from the raw text.
+    let fast = if bom {
+        None
+    } else {
+        pre.fast.extract(lang, &rel, text)
+    };
+    if let Some(mut facts) = fast {
+        facts.test = is_test_path(&rel);
+        facts.generated = generated.is_generated(&rel, text);
+        let _ = tx.send(Item::Facts(facts));
+        return;
+    }
     let _ = tx.send(Item::Parsed);
     match crate::scan::extract_file(lang, &rel, text, rules, true) {
         Some(mut facts) => {

@@ -91,6 +91,9 @@ pub struct FileFacts {
     pub package: Option<String>,
     /// The first syntax error, if the parser had to recover.
     pub syntax_error: Option<(usize, usize)>,
+    /// Read by the fast path ([`crate::scan::fastpath`]): only `refs` are filled in; its
+    /// constants, imports and re-exports were not read.
+    pub fast: bool,
 }
 
 /// One call argument: positional or keyword. The value is a tree-sitter node, or another

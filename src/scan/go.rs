@@ -202,7 +202,7 @@ fn arguments(args: Node) -> Vec<Arg> {
 }
 
 /// A Go number literal: decimal, hex, octal and binary integers, floats.
-fn int_or_float(text: &str) -> Option<Value> {
+pub(super) fn int_or_float(text: &str) -> Option<Value> {
     let t = text.replace('_', "");
     let (neg, body) = match t.strip_prefix('-') {
         Some(b) => (true, b),

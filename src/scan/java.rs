@@ -150,7 +150,7 @@ fn arguments(args: Node) -> Vec<Arg> {
 }
 
 /// A Java number literal: `10`, `10L`, `0x10`, `0b1`, `017`, `1.0d`, `2.5f`, `1_000`.
-fn java_number(text: &str) -> Option<Value> {
+pub(super) fn java_number(text: &str) -> Option<Value> {
     let t = text.replace('_', "");
     let lower = t.to_ascii_lowercase();
     let int_body = lower.trim_end_matches('l');

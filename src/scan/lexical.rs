@@ -109,6 +109,10 @@ pub struct Lexer<'a> {
     heredocs: Vec<Vec<u8>>,
     backtracks: u32,
     gave_up: bool,
+    /// Decisions taken on a heuristic (see [`Lexer::guesses`]).
+    guesses: u32,
+    /// String interpolations `(open, close)`, `close` usize::MAX while open.
+    interps: Vec<(usize, usize)>,
 }
 
 impl<'a> Lexer<'a> {
@@ -122,7 +126,22 @@ impl<'a> Lexer<'a> {
             heredocs: Vec::new(),
             backtracks: 0,
             gave_up: false,
+            guesses: 0,
+            interps: Vec::new(),
         }
+    }
+
+    /// How many decisions so far were heuristic (a backtrack out of a string, a regex literal
+    /// or a division, a quote or `//` called code in JavaScript, giving up): where this is 0,
+    /// every verdict so far follows from the language's lexical grammar alone, so a "code"
+    /// verdict is as sure as the others. The fast path ([`crate::scan::fastpath`]) needs that.
+    pub fn guesses(&self) -> u32 {
+        self.guesses + u32::from(self.gave_up)
+    }
+
+    /// Whether `at` (already lexed, see [`Lexer::verdict`]) is inside a string interpolation.
+    pub fn in_interpolation(&self, at: usize) -> bool {
+        self.interps.iter().any(|&(o, c)| o <= at && at < c)
     }
 
     /// Where `at` is. Offsets must not decrease from one call to the next.
@@ -189,6 +208,9 @@ impl<'a> Lexer<'a> {
             }
             b'}' => match self.stack.last().copied() {
                 Some(Mode::Interp(0)) => {
+                    if let Some(i) = self.interps.iter().rposition(|x| x.1 == usize::MAX) {
+                        self.interps[i].1 = p + 1;
+                    }
                     self.stack.pop();
                     if let Some(Mode::Str(s)) = self.stack.last_mut() {
                         s.seg = p + 1;
@@ -290,6 +312,7 @@ impl<'a> Lexer<'a> {
             }
         }
         self.backtracks += 1;
+        self.guesses += 1;
         if self.backtracks > MAX_BACKTRACKS {
             self.gave_up = true;
         }
@@ -316,6 +339,7 @@ impl<'a> Lexer<'a> {
                 if fam != Family::Js || !(prev == b':' || is_ident(prev)) {
                     self.line_comment(p);
                 } else {
+                    self.guesses += 1;
                     self.pos = p + 2;
                 }
                 return;
@@ -327,6 +351,7 @@ impl<'a> Lexer<'a> {
             }
         }
         if matches!(fam, Family::Js | Family::Ruby) && self.regex_can_start(p) {
+            self.guesses += 1;
             if let Some(end) = self.regex_end(p) {
                 self.regions.push((p, end, Verdict::Str));
                 self.pos = end;
@@ -452,6 +477,7 @@ impl<'a> Lexer<'a> {
                 } else if self.js_string_can_start(p) {
                     s(Close::Quote(q), true, Interp::None, true, p + 1)
                 } else {
+                    self.guesses += 1;
                     return;
                 }
             }
@@ -614,6 +640,7 @@ impl<'a> Lexer<'a> {
                 _ => 0,
             };
             if opens > 0 {
+                self.interps.push((q, usize::MAX));
                 self.regions.push((s.seg, q, Verdict::Str));
                 self.stack.push(Mode::Interp(0));
                 self.pos = q + opens;

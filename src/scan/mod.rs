@@ -3,6 +3,7 @@
 //! skipped and why. It knows nothing of registries or providers.
 
 pub mod extract;
+pub mod fastpath;
 mod go;
 mod java;
 mod js;

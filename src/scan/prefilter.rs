@@ -42,6 +42,8 @@ pub struct Prefilter<'r> {
     langs: [Option<LangFilter<'r>>; 8],
     /// Every literal of every language, sorted, deduplicated.
     literals: Vec<String>,
+    /// Large candidates whose reads are all simple are read without a parse.
+    pub fast: crate::scan::fastpath::FastPath<'r>,
 }
 
 fn lang_index(lang: Language) -> usize {
@@ -63,6 +65,7 @@ impl<'r> Prefilter<'r> {
         Prefilter {
             langs,
             literals: all.into_iter().collect(),
+            fast: crate::scan::fastpath::FastPath::new(rules),
         }
     }
 

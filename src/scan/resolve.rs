@@ -124,7 +124,8 @@ pub fn resolve(
         skipped: Vec::new(),
     };
     // Files parsed with rules already have their constants.
-    for f in &facts {
+    // Fast-path files were not parsed: their constants are read on demand like any other's.
+    for f in facts.iter().filter(|f| !f.fast) {
         cache.parsed.insert(
             f.path.clone(),
             Some(Exports {

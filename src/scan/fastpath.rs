@@ -1,0 +1,915 @@
+//! The fast path: a large candidate file whose every flag read is lexically simple gets its
+//! references from the text, without a parse. Tree-sitter costs ~4.5 MB/s per core; a few big
+//! test files with a read every dozen lines dominate a scan's time, and their reads are
+//! nearly all `client.name("literal", literal)`.
+//!
+//! Exactness comes first: the references must be the ones the parser path gives, byte for
+//! byte. So the fast path reads only what it can read for sure, and hands the whole file to
+//! the parser at the first thing it is unsure of ("bail"). For every occurrence of a word
+//! that can start a rule match -- a callee name of any rule, an env call name (`getenv`), the
+//! last segment of a subscript/member receiver (`environ`, `env`) -- it decides, in this order:
+//! - not a whole word, or in a comment or a string (the [`Lexer`], only when it made no
+//!   heuristic decision in the file: [`Lexer::guesses`] is 0): no read, as for the parser;
+//! - a call `recv.name(args)` with a plain receiver chain and `(` right after the name: its
+//!   arguments are split by a balanced scan (strings, `()[]{}`), then matched with
+//!   [`extract::match_call`], the function every parser's matching goes through. A rule that
+//!   picks an argument that is not a plain literal (a string without escapes, prefixes or
+//!   interpolation, `true`/`None`/..., a decimal number), or a receiver an import may alias:
+//!   bail. No rule: no read;
+//! - a subscript `recv["LIT"]` or member `recv.NAME` read on a receiver chain ending in the
+//!   word: matched like `Cx::subscript` / `Cx::member`;
+//! - anything else that might be a read (`name (`, `name<T>(`, `name?.(`, an env receiver used
+//!   as a value, e.g. destructured): bail.
+//!
+//! Env flag prefixes (`FLAG_`) need no look here: every env read has an env call name or an
+//! env receiver word of its own.
+//!
+//! Files read this way are not parsed, so they report no syntax errors. Only Python, Go,
+//! Java, JavaScript and TypeScript, and only when the language's rules are all reference rules
+//! with positional/keyword keys (no declarations, composites, `inner`, `receiver` keys). Ruby
+//! (calls without parentheses), Rust (macros) and TSX/JSX (text that looks like code) always go
+//! to the parser.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde_json::Value;
+
+use crate::finding::Span;
+use crate::lang::Language;
+use crate::rules::{ArgSpec, LangRules, Receiver, RuleKind, RuleSet};
+use crate::scan::extract::{self, Arg, FileFacts, KeyExpr, RawRef};
+use crate::scan::lexical::{is_ident, receiver_before, Binding, Imports, Lexer, Verdict, Written};
+
+/// Files smaller than this are always parsed. Tree-sitter parses ~4.5 MB/s per core, so a
+/// 32 KB file costs ~7 ms: below that, the parse is cheap next to the walk of a tree, and the
+/// bail-out risk (scanning the file twice) is not worth taking. The generated trees' slow
+/// files are 60-300 KB; most flag-reading files of real code are smaller and keep their parse
+/// (and their syntax-error notes).
+pub const MIN_BYTES: usize = 32 * 1024;
+
+/// Set to disable the fast path (tests and benchmarks compare both ways).
+pub const DISABLE_ENV: &str = "FLAGDEBT_NO_FASTPATH";
+
+/// What a word occurrence may start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Word {
+    /// A callee name.
+    Call,
+    /// The last segment of a subscript or member receiver.
+    Receiver,
+}
+
+struct FastLang<'r> {
+    lr: &'r LangRules,
+    ac: AhoCorasick,
+    words: Vec<(String, Word)>,
+}
+
+/// Built once per rule set, like the prefilter.
+pub struct FastPath<'r> {
+    rules: &'r RuleSet,
+    langs: Vec<(Language, FastLang<'r>)>,
+    disabled: bool,
+}
+
+impl<'r> FastPath<'r> {
+    pub fn new(rules: &'r RuleSet) -> FastPath<'r> {
+        let disabled = std::env::var_os(DISABLE_ENV).is_some_and(|v| !v.is_empty() && v != "0");
+        let mut langs = Vec::new();
+        for lang in [
+            Language::Python,
+            Language::Go,
+            Language::Java,
+            Language::JavaScript,
+            Language::TypeScript,
+        ] {
+            if let Some(f) = FastLang::new(rules, lang) {
+                langs.push((lang, f));
+            }
+        }
+        FastPath {
+            rules,
+            langs,
+            disabled,
+        }
+    }
+
+    /// The file's facts read without a parse, or None: parse it.
+    pub fn extract(&self, lang: Language, rel: &str, text: &str) -> Option<FileFacts> {
+        if self.disabled || text.len() < MIN_BYTES {
+            return None;
+        }
+        let (_, fl) = self.langs.iter().find(|(l, _)| *l == lang)?;
+        let refs = Scan {
+            lang,
+            rules: self.rules,
+            lr: fl.lr,
+            b: text.as_bytes(),
+            text,
+            imports: None,
+        }
+        .run(fl)?;
+        Some(FileFacts {
+            path: rel.to_string(),
+            language: Some(lang),
+            refs,
+            fast: true,
+            ..Default::default()
+        })
+    }
+}
+
+fn simple_spec(s: &ArgSpec) -> bool {
+    !s.receiver
+        && !s.entry_key
+        && !s.binding
+        && s.comment.is_none()
+        && s.inner.is_none()
+        && s.values.is_empty()
+}
+
+impl<'r> FastLang<'r> {
+    fn new(rules: &'r RuleSet, lang: Language) -> Option<FastLang<'r>> {
+        let lr = rules.lang(lang)?;
+        if !lr.composites.is_empty() || !lr.constants.is_empty() {
+            return None;
+        }
+        let all = lr
+            .calls
+            .values()
+            .flatten()
+            .chain(&lr.subscripts)
+            .chain(&lr.members);
+        for m in all {
+            let r = &rules.rules[m.rule];
+            if r.kind != RuleKind::Reference
+                || !simple_spec(&r.key)
+                || r.default.as_ref().is_some_and(|d| !simple_spec(d))
+            {
+                return None;
+            }
+        }
+        let mut words: Vec<(String, Word)> =
+            lr.calls.keys().map(|k| (k.clone(), Word::Call)).collect();
+        for m in lr.subscripts.iter().chain(&lr.members) {
+            let Receiver::Glob(g) = &m.receiver else {
+                return None;
+            };
+            let last = g.rsplit('.').next().unwrap_or(g);
+            if last.is_empty() || !last.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') {
+                return None; // a glob: its occurrences are not whole words
+            }
+            words.push((last.to_string(), Word::Receiver));
+        }
+        words.sort();
+        words.dedup();
+        // A name both a callee and a receiver word is looked at as both (two entries).
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(words.iter().map(|(w, _)| w))
+            .ok()?;
+        Some(FastLang { lr, ac, words })
+    }
+}
+
+/// One file's scan.
+struct Scan<'a, 'r> {
+    lang: Language,
+    rules: &'r RuleSet,
+    lr: &'r LangRules,
+    b: &'a [u8],
+    text: &'a str,
+    imports: Option<Imports<'a>>,
+}
+
+/// One argument of a call: its text range, keyword (Python) or None.
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    start: usize,
+    end: usize,
+}
+
+impl<'a, 'r> Scan<'a, 'r> {
+    fn run(mut self, fl: &FastLang) -> Option<Vec<RawRef>> {
+        let b = self.b;
+        let js = matches!(self.lang, Language::JavaScript | Language::TypeScript);
+        if js {
+            // JSX text looks like code to a lexer; `process` imports alias `process.env`.
+            let f = |s: &str| memchr::memmem::find(b, s.as_bytes()).is_some();
+            if f("</") || f("/>") || f("process'") || f("process\"") || f("process`") {
+                return None;
+            }
+        }
+        let mut hits: Vec<(usize, usize)> = fl
+            .ac
+            .find_overlapping_iter(b)
+            .map(|m| (m.start(), m.pattern().as_usize()))
+            .collect();
+        hits.sort_unstable();
+        let mut lexer = Lexer::new(self.lang, b);
+        let mut refs: Vec<RawRef> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (start, p) in hits {
+            let (word, kind) = &fl.words[p];
+            let end = start + word.len();
+            if start > 0 && is_ident(b[start - 1]) || end < b.len() && is_ident(b[end]) {
+                continue;
+            }
+            match lexer.verdict(start) {
+                Verdict::Comment | Verdict::Str => continue,
+                Verdict::Code => {}
+            }
+            if lexer.in_interpolation(start) {
+                return None;
+            }
+            let found = match kind {
+                Word::Call => self.call(start, end)?,
+                Word::Receiver => self.receiver_read(start, end)?,
+            };
+            if let Some(r) = found {
+                if seen.insert((r.span, r.rule)) {
+                    refs.push(r);
+                }
+            }
+        }
+        if lexer.guesses() > 0 {
+            return None;
+        }
+        Some(refs)
+    }
+
+    /// A callee name at `start..end` in code. Outer None: bail; inner None: no read.
+    fn call(&mut self, start: usize, end: usize) -> Option<Option<RawRef>> {
+        let b = self.b;
+        let next = b.get(end).copied().unwrap_or(0);
+        if next != b'(' {
+            let after = b[end..]
+                .iter()
+                .copied()
+                .find(|c| !c.is_ascii_whitespace())
+                .unwrap_or(0);
+            // `name (`, `name\n(`, `name<T>(`, `name?.(`, `name!(`, a comment before `(`:
+            // only the parse can tell.
+            if matches!(
+                after,
+                b'(' | b'<' | b'?' | b'!' | b'/' | b'#' | b'\\' | b'`'
+            ) {
+                return None;
+            }
+            return Some(None);
+        }
+        let name = &self.text[start..end];
+        let (receiver, chain_start, first) = match receiver_before(self.lang, b, start) {
+            Written::Complex => return None,
+            Written::Bare => (None, start, name.as_bytes()),
+            Written::Plain(text, first) => {
+                let cs = first.as_ptr() as usize - b.as_ptr() as usize;
+                (Some(text), cs, first)
+            }
+        };
+        if !self.chain_start_ok(chain_start, start) || self.aliased(first) {
+            return None;
+        }
+        let (args, close) = self.arguments(end)?;
+        let lang = self.lang;
+        let unsure = std::cell::Cell::new(false);
+        let text = self.text;
+        let m = extract::match_call(
+            self.rules,
+            self.lr,
+            &Default::default(),
+            receiver.as_deref(),
+            name,
+            &args,
+            |t: Tok| match plain_string(lang, &text[t.start..t.end]) {
+                Some(s) => (KeyExpr::Literal(s), text[t.start..t.end].to_string()),
+                None => {
+                    unsure.set(true);
+                    (KeyExpr::Dynamic(String::new()), String::new())
+                }
+            },
+            |t: Tok| {
+                let v = plain_literal(lang, &text[t.start..t.end]);
+                if v.is_none() {
+                    unsure.set(true);
+                }
+                v
+            },
+        );
+        if unsure.get() {
+            return None;
+        }
+        Some(m.map(|mut r| {
+            r.span = self.span(chain_start, close + 1);
+            r
+        }))
+    }
+
+    /// A subscript or member receiver's last segment at `start..end` in code.
+    fn receiver_read(&mut self, start: usize, end: usize) -> Option<Option<RawRef>> {
+        let b = self.b;
+        let chain_start = self.chain_back(start)?;
+        if !self.chain_start_ok(chain_start, start) {
+            return None;
+        }
+        let recv_text = &self.text[chain_start..end];
+        let first_end = recv_text.find('.').map_or(end, |i| chain_start + i);
+        if self.aliased(&b[chain_start..first_end]) {
+            return None;
+        }
+        let recv = Some(recv_text);
+        let sub = self.lr.subscripts.iter().find(|m| m.receiver.matches(recv));
+        let mem = self.lr.members.iter().find(|m| m.receiver.matches(recv));
+        if sub.is_none() && mem.is_none() {
+            return Some(None); // no rule reads from this receiver
+        }
+        match b.get(end).copied().unwrap_or(0) {
+            b'[' => {
+                let Some(m) = sub else { return Some(None) };
+                // The index: one plain string, then `]`.
+                let q = end + 1;
+                let close = string_end(b, q)?;
+                if b.get(close) != Some(&b']') {
+                    return None;
+                }
+                let expr = &self.text[q..close];
+                let key = KeyExpr::Literal(plain_string(self.lang, expr)?);
+                if !extract::keep(self.rules, m.rule, &key, expr) {
+                    return Some(None);
+                }
+                Some(Some(RawRef {
+                    rule: m.rule,
+                    key,
+                    expr: expr.to_string(),
+                    span: self.span(chain_start, close + 1),
+                    default: None,
+                }))
+            }
+            b'.' => {
+                let Some(m) = mem else { return Some(None) };
+                let p = end + 1;
+                let mut e = p;
+                while e < b.len() && is_ident(b[e]) {
+                    e += 1;
+                }
+                if e == p || b[p].is_ascii_digit() || !b[p..e].is_ascii() {
+                    return None;
+                }
+                let prop = &self.text[p..e];
+                let key = KeyExpr::Literal(prop.to_string());
+                if !extract::keep(self.rules, m.rule, &key, prop) {
+                    return Some(None);
+                }
+                Some(Some(RawRef {
+                    rule: m.rule,
+                    key,
+                    expr: prop.to_string(),
+                    span: self.span(chain_start, e),
+                    default: None,
+                }))
+            }
+            // The receiver used as a value (`const { FLAG_X } = process.env`,
+            // `dict(os.environ)`), or white space before `[`/`.`: only the parse can tell.
+            _ => None,
+        }
+    }
+
+    /// The start of the plain chain of names ending at the word at `start` (`a.b.word`), or
+    /// None when it is not one (`f().x`, `a?.b`, `a [0]`).
+    fn chain_back(&self, start: usize) -> Option<usize> {
+        let b = self.b;
+        let mut s = start;
+        while s > 0 && b[s - 1] == b'.' {
+            let dot = s - 1;
+            if dot > 0 && matches!(b[dot - 1], b'?' | b'.') {
+                return None;
+            }
+            let mut j = dot;
+            while j > 0 && is_ident(b[j - 1]) {
+                j -= 1;
+            }
+            if j == dot || b[j].is_ascii_digit() {
+                return None;
+            }
+            s = j;
+        }
+        Some(s)
+    }
+
+    /// What comes before a call's (or read's) first name must make that name start the node:
+    /// white space or an operator, no `new` (a constructor call), no Java annotation, no raw
+    /// white space inside the chain.
+    fn chain_start_ok(&self, chain_start: usize, name_start: usize) -> bool {
+        let b = self.b;
+        if b[chain_start..name_start]
+            .iter()
+            .any(|c| c.is_ascii_whitespace() || *c == b':')
+        {
+            return false;
+        }
+        if chain_start == 0 {
+            return true;
+        }
+        let prev = b[chain_start - 1];
+        if !(prev.is_ascii_whitespace()
+            || matches!(
+                prev,
+                b'(' | b'['
+                    | b'{'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b'!'
+                    | b'&'
+                    | b'|'
+                    | b'+'
+                    | b'-'
+                    | b'*'
+                    | b'%'
+                    | b'<'
+                    | b'>'
+                    | b'?'
+                    | b':'
+                    | b'^'
+                    | b'~'
+                    | b'@'
+            ))
+        {
+            return false;
+        }
+        if prev == b'@' && self.lang == Language::Java {
+            return false; // an annotation, not a method invocation
+        }
+        if prev == b'>' && self.lang == Language::Java {
+            return false; // `x.<T>name(`
+        }
+        // The word before: `new a.B(...)` is a constructor call.
+        let mut i = chain_start;
+        while i > 0 && b[i - 1].is_ascii_whitespace() {
+            i -= 1;
+        }
+        let mut j = i;
+        while j > 0 && is_ident(b[j - 1]) {
+            j -= 1;
+        }
+        &b[j..i] != b"new"
+    }
+
+    /// Whether an import may make `first` stand for something else, as the extractor's
+    /// aliases would (Python `from os import environ`, Go `myos "os"`, Java `import static`,
+    /// JavaScript `import { a as b }`).
+    fn aliased(&mut self, first: &[u8]) -> bool {
+        let (lang, b) = (self.lang, self.b);
+        let imports = self.imports.get_or_insert_with(|| Imports::new(lang, b));
+        let Some(bindings) = imports.bindings(first) else {
+            return false;
+        };
+        match lang {
+            // `import os` binds `os` to itself; anything else may alias.
+            Language::Python => !bindings
+                .iter()
+                .all(|x| matches!(x, Binding::Path(p) if p.as_bytes() == first)),
+            // Only a renamed import `name "path"` aliases.
+            Language::Go => {
+                let mut pat = first.to_vec();
+                pat.push(b' ');
+                memchr::memmem::find_iter(b, &pat).any(|i| {
+                    (i == 0 || !is_ident(b[i - 1]))
+                        && b[i + pat.len()..]
+                            .iter()
+                            .find(|c| !matches!(c, b' ' | b'\t'))
+                            .is_some_and(|c| *c == b'"' || *c == b'`')
+                }) || memchr::memmem::find(b, &[first, b"\t"].concat()).is_some()
+            }
+            // Only static imports alias.
+            Language::Java => memchr::memmem::find(b, b"static").is_some(),
+            // Only `{ a as b }` imports alias (and `process`, refused earlier).
+            _ => memchr::memmem::find(b, b" as ").is_some(),
+        }
+    }
+
+    /// The arguments of a call whose `(` is at `open`: top-level ranges, with Python keyword
+    /// names, and the position of the closing `)`. None when the scan is unsure.
+    fn arguments(&self, open: usize) -> Option<(Vec<Arg<'a, Tok>>, usize)> {
+        let b = self.b;
+        let py = self.lang == Language::Python;
+        let mut depth = 0usize;
+        let mut i = open + 1;
+        let mut seg = i;
+        let mut out: Vec<Arg<'a, Tok>> = Vec::new();
+        let limit = (open + 16 * 1024).min(b.len());
+        loop {
+            if i >= limit {
+                return None;
+            }
+            let c = b[i];
+            match c {
+                b'"' | b'\'' => {
+                    i = string_end(b, i)?;
+                    continue;
+                }
+                b'`' | b'#' | b'/' | b'\\' => return None,
+                b'<' if !py && depth == 0 => return None, // generics: `Map<K, V>`
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' if depth > 0 => depth -= 1,
+                b')' if depth == 0 => {
+                    self.push_arg(&mut out, seg, i, true)?;
+                    return Some((out, i));
+                }
+                b']' | b'}' => return None,
+                b',' if depth == 0 => {
+                    self.push_arg(&mut out, seg, i, false)?;
+                    seg = i + 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+
+    fn push_arg(
+        &self,
+        out: &mut Vec<Arg<'a, Tok>>,
+        from: usize,
+        to: usize,
+        last: bool,
+    ) -> Option<()> {
+        let (b, text) = (self.b, self.text);
+        let (mut s, mut e) = (from, to);
+        while s < e && b[s].is_ascii_whitespace() {
+            s += 1;
+        }
+        while e > s && b[e - 1].is_ascii_whitespace() {
+            e -= 1;
+        }
+        if s == e {
+            // `f()`, or a trailing comma; an empty argument elsewhere is a syntax error.
+            return (last && (out.is_empty() || b[from - 1] == b',')).then_some(());
+        }
+        let t = &text[s..e];
+        if t.starts_with('*') || t.starts_with("...") || t.ends_with("...") {
+            return None; // a splat or spread: positions after it are unknown
+        }
+        if self.lang == Language::Python {
+            if has_word(t, "lambda") || has_word(t, "for") {
+                return None; // lambda parameters' commas, a generator argument
+            }
+            // `name=value` (not `==`).
+            let n = t
+                .bytes()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                .count();
+            if n > 0 && !t.as_bytes()[0].is_ascii_digit() {
+                let rest = t[n..].trim_start();
+                if let Some(v) = rest.strip_prefix('=') {
+                    if v.starts_with('=') {
+                        // a comparison: positional
+                    } else {
+                        let vs = e - v.trim_start().len();
+                        out.push(Arg {
+                            keyword: Some(&text[s..s + n]),
+                            value: Tok { start: vs, end: e },
+                        });
+                        return Some(());
+                    }
+                }
+            }
+        }
+        out.push(Arg {
+            keyword: None,
+            value: Tok { start: s, end: e },
+        });
+        Some(())
+    }
+
+    /// A span from byte `start` to byte `end`: 1-based lines, character columns.
+    fn span(&self, start: usize, end: usize) -> Span {
+        let (line, column) = position(self.text, start);
+        let (end_line, end_column) = position(self.text, end);
+        Span {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+}
+
+fn position(text: &str, at: usize) -> (usize, usize) {
+    let b = text.as_bytes();
+    let line = memchr::memchr_iter(b'\n', &b[..at]).count() + 1;
+    let ls = memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
+    (line, extract::char_column(text, at, at - ls))
+}
+
+fn has_word(t: &str, w: &str) -> bool {
+    t.match_indices(w).any(|(i, _)| {
+        let b = t.as_bytes();
+        (i == 0 || !is_ident(b[i - 1])) && b.get(i + w.len()).is_none_or(|c| !is_ident(*c))
+    })
+}
+
+/// The end (just past the closing quote) of a one-line string opening at `q`, or None.
+fn string_end(b: &[u8], q: usize) -> Option<usize> {
+    let quote = *b.get(q)?;
+    if !matches!(quote, b'"' | b'\'') {
+        return None;
+    }
+    let mut i = q + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'\n' => return None,
+            c if c == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// A plain string literal's value: one quote kind the language allows for strings, no
+/// escapes, no prefix (the token starts with the quote), not a triple-quoted string.
+fn plain_string(lang: Language, tok: &str) -> Option<String> {
+    let b = tok.as_bytes();
+    let q = *b.first()?;
+    let ok_quote = match lang {
+        Language::Python | Language::JavaScript | Language::TypeScript => q == b'"' || q == b'\'',
+        _ => q == b'"',
+    };
+    if !ok_quote || b.len() < 2 || b[b.len() - 1] != q {
+        return None;
+    }
+    let body = &tok[1..tok.len() - 1];
+    if body
+        .bytes()
+        .any(|c| c == q || c == b'\\' || c == b'\n' || c == b'\r')
+    {
+        return None;
+    }
+    Some(body.to_string())
+}
+
+/// A plain literal's JSON value, as the language's adapter reads it.
+fn plain_literal(lang: Language, tok: &str) -> Option<Value> {
+    if let Some(s) = plain_string(lang, tok) {
+        return Some(Value::String(s));
+    }
+    let kw = match lang {
+        Language::Python => match tok {
+            "True" => Some(Value::Bool(true)),
+            "False" => Some(Value::Bool(false)),
+            "None" => Some(Value::Null),
+            _ => None,
+        },
+        Language::Go => match tok {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            "nil" => Some(Value::Null),
+            _ => None,
+        },
+        Language::Java => match tok {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            "null" => Some(Value::Null),
+            _ => None,
+        },
+        _ => match tok {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            "null" | "undefined" => Some(Value::Null),
+            _ => None,
+        },
+    };
+    if kw.is_some() {
+        return kw;
+    }
+    // A decimal number: digits, optionally `.digits`; no leading zero (octal in Go/Java),
+    // short enough for an i64.
+    let (int, frac) = match tok.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (tok, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    if !digits(int) || frac.is_some_and(|f| !digits(f)) || int.len() > 15 {
+        return None;
+    }
+    if int.len() > 1 && int.starts_with('0') {
+        return None;
+    }
+    match lang {
+        Language::Go => super::go::int_or_float(tok),
+        Language::Java => super::java::java_number(tok),
+        _ => extract::number(tok),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::EnvSettings;
+
+    fn rules() -> &'static RuleSet {
+        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| RuleSet::load(&[], &[], EnvSettings::default()).unwrap())
+    }
+
+    /// `reads` (one per line) among filler lines until the file is larger than the
+    /// threshold: a read every ~12 lines, the shape of the generated trees' big test files.
+    fn big(head: &str, filler: &[&str], reads: &[&str], tail: &str) -> String {
+        let mut s = head.to_string();
+        let mut i = 0;
+        while s.len() < MIN_BYTES + 4096 {
+            for f in filler {
+                s.push_str(&f.replace("{i}", &i.to_string()));
+                s.push('\n');
+            }
+            s.push_str(&reads[i % reads.len()].replace("{i}", &i.to_string()));
+            s.push('\n');
+            i += 1;
+        }
+        s.push_str(tail);
+        s
+    }
+
+    fn show(refs: &[RawRef]) -> Vec<String> {
+        let mut v: Vec<String> = refs
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}:{}-{}:{} {} {:?} {:?} {:?}",
+                    r.span.line,
+                    r.span.column,
+                    r.span.end_line,
+                    r.span.end_column,
+                    rules().rules[r.rule].id,
+                    r.key,
+                    r.expr,
+                    r.default
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// The fast path reads `text` (or declines, as `fast` says), and its references are the
+    /// parser's.
+    fn check(lang: Language, text: &str, fast: bool) {
+        let fp = FastPath::new(rules());
+        let parsed = crate::scan::extract_file(lang, "f", text, rules(), true).unwrap();
+        assert!(
+            parsed.syntax_error.is_none(),
+            "{lang:?}: the test file must be valid"
+        );
+        assert!(
+            parsed.refs.len() > 50,
+            "{lang:?}: {} refs",
+            parsed.refs.len()
+        );
+        match fp.extract(lang, "f", text) {
+            Some(f) => {
+                assert!(fast, "{lang:?}: the fast path read a file it must decline");
+                assert_eq!(show(&f.refs), show(&parsed.refs), "{lang:?}");
+            }
+            None => assert!(!fast, "{lang:?}: the fast path declined a simple file"),
+        }
+    }
+
+    /// Each language: a big file of simple reads is read without a parse, with the parser's
+    /// references; one read that is not simple sends the whole file to the parser.
+    fn both(lang: Language, head: &str, filler: &[&str], reads: &[&str], tail: &str, bad: &str) {
+        check(lang, &big(head, filler, reads, tail), true);
+        let mut with_bad: Vec<&str> = reads.to_vec();
+        with_bad.push(bad);
+        check(lang, &big(head, filler, &with_bad, tail), false);
+    }
+
+    #[test]
+    fn python() {
+        both(
+            Language::Python,
+            "import os\n\n\ndef test_all():\n",
+            &[
+                "    x{i} = compute(a, [1, 2], {'k': (3, 4)})  # flags.is_on('no')",
+                "    s{i} = \"ld_client.variation('no', ctx, False)\"",
+                "    v{i} = self.data.get('permission', 100)",
+            ],
+            &[
+                "    a = ld_client.variation(\"k{i}\", context, False)",
+                "    if not flags.is_off('off_{i}', default=True):\n        pass",
+                "    b = of_client.get_string_value(flag_key=\"s{i}\", default_value=\"ctl\")",
+                "    c = os.environ.get(\"FLAG_ENV_{i}\", \"false\")",
+                "    d = os.environ[\"FF_SUB_{i}\"]",
+                "    e = os.environ.get(\"DATABASE_URL\")",
+                "    f = unleash_client.is_enabled(\"u_{i}\")",
+                "    g = self.flags.is_on(\"n_{i}\", 1.5) and flags.is_on(\"m_{i}\", 7)",
+                "    h = [flags.is_on(\"multi_{i}\",\n        None), 'é', flags.is_on(\"after_é_{i}\")]",
+            ],
+            "    return None\n",
+            "    z = flags.is_on(FLAG_CONST)",
+        );
+        // An f-string interpolation, an alias, a keyword splat, a comment in the call.
+        for bad in [
+            "    z = f\"{flags.is_on('x')}\"",
+            "    from os import environ\n    z = environ.get('FLAG_Q')",
+            "    z = flags.is_on('x', **kw)",
+            "    z = flags.is_on('x',  # why\n        True)",
+            "    z = flags.is_on(r'x')",
+            "    z = flags.is_on('x' 'y')",
+            "    z = flags.is_on ('x')",
+        ] {
+            let text = big(
+                "import os\n\n\ndef test_all():\n",
+                &["    pass"],
+                &["    a = flags.is_on('k{i}')", bad],
+                "",
+            );
+            assert!(
+                FastPath::new(rules())
+                    .extract(Language::Python, "f", &text)
+                    .is_none(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn go() {
+        both(
+            Language::Go,
+            "package x\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nfunc TestAll(t *testing.T) {\n",
+            &[
+                "\tx{i} := compute(a, []int{1, 2}, map[string]int{\"k\": 3}) // flags.IsOn(\"no\")",
+                "\ts{i} := `client.BooleanValue(ctx, \"no\", false, ec)`",
+                "\tr{i} := '\"'",
+            ],
+            &[
+                "\ta{i}, _ := client.BooleanValue(ctx, \"k{i}\", false, ec)",
+                "\tif flags.IsOn(\"on_{i}\") {\n\t}",
+                "\tb{i} := ldClient.BoolVariation(\"ld_{i}\", user, true)",
+                "\tc{i} := os.Getenv(\"FLAG_ENV_{i}\")",
+                "\td{i} := os.Getenv(\"HOME\")",
+                "\te{i}, _ := client.StringValue(ctx,\n\t\t\"s{i}\", \"ctl\", ec)",
+            ],
+            "}\n",
+            "\tz := flags.IsOn(keys.Checkout)",
+        );
+    }
+
+    #[test]
+    fn java() {
+        both(
+            Language::Java,
+            "package com.acme;\n\nimport java.util.List;\n\nclass AllTest {\n  void all() {\n",
+            &[
+                "    int x{i} = compute(a, new int[] {1, 2}); // flags.isOn(\"no\")",
+                "    String s{i} = \"client.getBooleanValue(\\\"no\\\", false)\";",
+                "    char c{i} = '\"';",
+            ],
+            &[
+                "    boolean a{i} = client.getBooleanValue(\"k{i}\", false);",
+                "    if (flags.isOn(\"on_{i}\")) { }",
+                "    boolean b{i} = ldClient.boolVariation(\"ld_{i}\", ctx, true);",
+                "    if (\"true\".equals(System.getenv(\"FLAG_ENV_{i}\"))) { }",
+                "    boolean d{i} = unleash.isEnabled(\"u_{i}\");",
+                "    long n{i} = client.getIntegerValue(\"n_{i}\", 42);",
+            ],
+            "  }\n}\n",
+            "    boolean z = flags.isOn(Keys.CHECKOUT);",
+        );
+    }
+
+    #[test]
+    fn javascript_and_typescript() {
+        for lang in [Language::JavaScript, Language::TypeScript] {
+            both(
+                lang,
+                "const flags = require('./flags');\n\nfunction all() {\n",
+                &[
+                    "  const x{i} = compute(a, [1, 2], { k: (3 + 4) }); // flags.isOn('no')",
+                    "  const s{i} = 'client.getBooleanValue(\"no\", false)';",
+                    "  const t{i} = `plain ${a} template`;",
+                ],
+                &[
+                    "  const a{i} = client.getBooleanValue('k{i}', false);",
+                    "  if (flags.isOn(\"on_{i}\", undefined)) { }",
+                    "  const b{i} = process.env.FLAG_ENV_{i} === 'true';",
+                    "  const c{i} = process.env[\"FF_SUB_{i}\"];",
+                    "  const d{i} = process.env.NODE_ENV;",
+                    "  const e{i} = await ldClient.variation('ld_{i}', ctx, null);",
+                ],
+                "}\n",
+                "  const { FLAG_DESTRUCTURED } = process.env;",
+            );
+        }
+    }
+
+    #[test]
+    fn small_files_and_other_languages_are_parsed() {
+        let fp = FastPath::new(rules());
+        assert!(fp
+            .extract(Language::Python, "f", "flags.is_on('x')\n")
+            .is_none());
+        let rb = big("", &["x = 1"], &["ENV[\"FLAG_X{i}\"]"], "");
+        assert!(fp.extract(Language::Ruby, "f", &rb).is_none());
+    }
+}
