@@ -15,7 +15,7 @@ use crate::inventory::Inventory;
 use crate::presets::Detection;
 use crate::report::{self, Format, Report};
 use crate::rules::RuleSet;
-use crate::scan::{self, ScanOutput, Skipped};
+use crate::scan::{self, ScanOutput};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -234,34 +234,8 @@ pub fn scan_paths(
                 format!("{}/{s}", prefix.trim_end_matches('/'))
             }
         };
-        let mut out = scan::scan(p, &opts, rules);
-        out.references
-            .iter_mut()
-            .for_each(|r| r.path = pre(&r.path));
-        out.unresolved
-            .iter_mut()
-            .for_each(|r| r.path = pre(&r.path));
-        out.declarations
-            .iter_mut()
-            .for_each(|d| d.path = pre(&d.path));
-        all.declarations.extend(out.declarations);
-        let fix = |v: &mut Vec<Skipped>| v.iter_mut().for_each(|s| s.path = pre(&s.path));
-        fix(&mut out.skipped);
-        fix(&mut out.parse_errors);
-        all.references.extend(out.references);
-        all.unresolved.extend(out.unresolved);
-        all.skipped.extend(out.skipped);
-        all.parse_errors.extend(out.parse_errors);
-        all.stats.files += out.stats.files;
-        all.stats.parsed += out.stats.parsed;
-        all.stats.bytes += out.stats.bytes;
+        all.absorb(scan::scan(p, &opts, rules), pre);
     }
-    all.references
-        .sort_by(|a, b| (&a.path, a.span, &a.flag).cmp(&(&b.path, b.span, &b.flag)));
-    all.unresolved
-        .sort_by(|a, b| (&a.path, a.span).cmp(&(&b.path, b.span)));
-    all.skipped.sort();
-    all.parse_errors.sort();
     Ok(Scanned {
         root: ".".into(),
         root_path: PathBuf::from("."),

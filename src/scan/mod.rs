@@ -131,6 +131,44 @@ pub struct ScanOutput {
     pub stats: Stats,
 }
 
+impl ScanOutput {
+    /// The one order every list is kept in (path, position, then key), without duplicates.
+    pub fn sort(&mut self) {
+        self.declarations
+            .sort_by(|a, b| (&a.path, a.span.line, a.span.column, &a.key).cmp(&(&b.path, b.span.line, b.span.column, &b.key)));
+        self.declarations.dedup();
+        self.references.sort_by(|a, b| {
+            (&a.path, a.span.line, a.span.column, &a.flag, &a.rule).cmp(&(&b.path, b.span.line, b.span.column, &b.flag, &b.rule))
+        });
+        self.references.dedup();
+        self.unresolved.sort_by(|a, b| (&a.path, a.span, &a.rule).cmp(&(&b.path, b.span, &b.rule)));
+        self.unresolved.dedup();
+        self.skipped.sort();
+        self.skipped.dedup();
+        self.parse_errors.sort();
+        self.suppressions.sort();
+    }
+
+    /// Add another root's output, each path rewritten by `prefix` (several roots in one run).
+    pub fn absorb(&mut self, mut other: ScanOutput, prefix: impl Fn(&str) -> String) {
+        other.references.iter_mut().for_each(|r| r.path = prefix(&r.path));
+        other.declarations.iter_mut().for_each(|d| d.path = prefix(&d.path));
+        other.unresolved.iter_mut().for_each(|u| u.path = prefix(&u.path));
+        other.skipped.iter_mut().chain(&mut other.parse_errors).for_each(|s| s.path = prefix(&s.path));
+        other.suppressions.iter_mut().for_each(|s| s.path = prefix(&s.path));
+        self.references.extend(other.references);
+        self.declarations.extend(other.declarations);
+        self.unresolved.extend(other.unresolved);
+        self.skipped.extend(other.skipped);
+        self.parse_errors.extend(other.parse_errors);
+        self.suppressions.extend(other.suppressions);
+        self.stats.files += other.stats.files;
+        self.stats.parsed += other.stats.parsed;
+        self.stats.bytes += other.stats.bytes;
+        self.sort();
+    }
+}
+
 /// Scan one root. Paths in the output are relative to `root`.
 pub fn scan(root: &std::path::Path, opts: &WalkOptions, rules: &RuleSet) -> ScanOutput {
     let pre = prefilter::Prefilter::new(rules);
@@ -150,33 +188,8 @@ pub fn scan(root: &std::path::Path, opts: &WalkOptions, rules: &RuleSet) -> Scan
     out.references = resolved.references;
     out.unresolved = resolved.unresolved;
     out.declarations = resolved.declarations;
-    out.declarations.sort_by(|a, b| {
-        (&a.path, a.span.line, a.span.column, &a.key).cmp(&(
-            &b.path,
-            b.span.line,
-            b.span.column,
-            &b.key,
-        ))
-    });
-    out.declarations.dedup();
     out.skipped.extend(resolved.skipped);
-    out.references.sort_by(|a, b| {
-        (&a.path, a.span.line, a.span.column, &a.flag, &a.rule).cmp(&(
-            &b.path,
-            b.span.line,
-            b.span.column,
-            &b.flag,
-            &b.rule,
-        ))
-    });
-    out.references.dedup();
-    out.unresolved
-        .sort_by(|a, b| (&a.path, a.span, &a.rule).cmp(&(&b.path, b.span, &b.rule)));
-    out.unresolved.dedup();
-    out.skipped.sort();
-    out.skipped.dedup();
-    out.parse_errors.sort();
-    out.suppressions.sort();
+    out.sort();
     out
 }
 
