@@ -81,14 +81,6 @@ impl Language {
         })
     }
 
-    /// Line-comment prefixes, used to find `flagdebt: ignore[...]` suppressions.
-    pub fn line_comment(self) -> &'static str {
-        match self {
-            Language::Python | Language::Ruby => "#",
-            _ => "//",
-        }
-    }
-
     /// Tokens that open a comment, for `flagdebt: ignore[...]`.
     pub fn comment_tokens(self) -> &'static [&'static str] {
         match self {

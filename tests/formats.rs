@@ -204,13 +204,21 @@ fn baseline_survives_moves_and_catches_new_findings() {
 #[test]
 fn several_roots_keep_their_suppressions_and_prefix_paths() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "a/x.py", "import os\nos.environ.get(\"FLAG_A\")\n");
+    write(
+        dir.path(),
+        "a/x.py",
+        "import os\nos.environ.get(\"FLAG_A\")\n",
+    );
     write(
         dir.path(),
         "b/y.py",
         "import os\nos.environ.get(\"FLAG_B\")  # flagdebt: ignore[raw-env-flag] bootstrap only\n",
     );
-    let out = flagdebt().args(["scan", "--format", "json", "a", "b"]).current_dir(dir.path()).output().unwrap();
+    let out = flagdebt()
+        .args(["scan", "--format", "json", "a", "b"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let got: Vec<(&str, &str)> = v["findings"]
         .as_array()
@@ -218,7 +226,16 @@ fn several_roots_keep_their_suppressions_and_prefix_paths() {
         .iter()
         .map(|f| (f["code"].as_str().unwrap(), f["path"].as_str().unwrap()))
         .collect();
-    assert_eq!(got, [("raw-env-flag", "a/x.py")], "the suppression in the second root applies");
-    let refs: Vec<&str> = v["references"].as_array().unwrap().iter().map(|r| r["path"].as_str().unwrap()).collect();
+    assert_eq!(
+        got,
+        [("raw-env-flag", "a/x.py")],
+        "the suppression in the second root applies"
+    );
+    let refs: Vec<&str> = v["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
     assert_eq!(refs, ["a/x.py", "b/y.py"]);
 }

@@ -13,6 +13,13 @@ use crate::finding::Span;
 use crate::lang::Language;
 use crate::rules::{normalize_receiver, ArgSpec, LangRules, Matcher, RuleKind, RuleSet};
 
+impl KeyExpr {
+    /// A key of a syntax kind no adapter reads statically (`a conditional expression`).
+    pub fn other(kind: &str) -> KeyExpr {
+        KeyExpr::Dynamic(format!("a {}", kind.replace('_', " ")))
+    }
+}
+
 /// A key expression as extraction sees it, before resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyExpr {
@@ -112,6 +119,13 @@ pub trait Adapter {
     fn key(&self, node: Node, cx: &Cx) -> KeyExpr;
     /// A literal value (for call-site defaults), or None when not a literal.
     fn literal(&self, node: Node, cx: &Cx) -> Option<Value>;
+    /// The key of a wrapper expression (parentheses, `as const`, `!`): its first named child's.
+    fn inner_key(&self, node: Node, cx: &Cx) -> KeyExpr {
+        match node.named_child(0) {
+            Some(inner) => self.key(inner, cx),
+            None => KeyExpr::Dynamic("an expression".into()),
+        }
+    }
     /// When `node` is a call: its receiver and arguments (for `inner` picks).
     fn call_parts<'t>(
         &self,

@@ -142,11 +142,8 @@ impl Adapter for Go {
             }
             "binary_expression" => KeyExpr::Dynamic("a concatenation".into()),
             "call_expression" => KeyExpr::Dynamic("a call's result".into()),
-            "parenthesized_expression" => match node.named_child(0) {
-                Some(inner) => self.key(inner, cx),
-                None => KeyExpr::Dynamic("an expression".into()),
-            },
-            k => KeyExpr::Dynamic(format!("a {}", k.replace('_', " "))),
+            "parenthesized_expression" => self.inner_key(node, cx),
+            k => KeyExpr::other(k),
         }
     }
 

@@ -190,11 +190,8 @@ impl Adapter for Js {
             "as_expression"
             | "satisfies_expression"
             | "non_null_expression"
-            | "parenthesized_expression" => match node.named_child(0) {
-                Some(inner) => self.key(inner, cx),
-                None => KeyExpr::Dynamic("an expression".into()),
-            },
-            k => KeyExpr::Dynamic(format!("a {}", k.replace('_', " "))),
+            | "parenthesized_expression" => self.inner_key(node, cx),
+            k => KeyExpr::other(k),
         }
     }
 

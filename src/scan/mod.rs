@@ -134,14 +134,27 @@ pub struct ScanOutput {
 impl ScanOutput {
     /// The one order every list is kept in (path, position, then key), without duplicates.
     pub fn sort(&mut self) {
-        self.declarations
-            .sort_by(|a, b| (&a.path, a.span.line, a.span.column, &a.key).cmp(&(&b.path, b.span.line, b.span.column, &b.key)));
+        self.declarations.sort_by(|a, b| {
+            (&a.path, a.span.line, a.span.column, &a.key).cmp(&(
+                &b.path,
+                b.span.line,
+                b.span.column,
+                &b.key,
+            ))
+        });
         self.declarations.dedup();
         self.references.sort_by(|a, b| {
-            (&a.path, a.span.line, a.span.column, &a.flag, &a.rule).cmp(&(&b.path, b.span.line, b.span.column, &b.flag, &b.rule))
+            (&a.path, a.span.line, a.span.column, &a.flag, &a.rule).cmp(&(
+                &b.path,
+                b.span.line,
+                b.span.column,
+                &b.flag,
+                &b.rule,
+            ))
         });
         self.references.dedup();
-        self.unresolved.sort_by(|a, b| (&a.path, a.span, &a.rule).cmp(&(&b.path, b.span, &b.rule)));
+        self.unresolved
+            .sort_by(|a, b| (&a.path, a.span, &a.rule).cmp(&(&b.path, b.span, &b.rule)));
         self.unresolved.dedup();
         self.skipped.sort();
         self.skipped.dedup();
@@ -151,11 +164,27 @@ impl ScanOutput {
 
     /// Add another root's output, each path rewritten by `prefix` (several roots in one run).
     pub fn absorb(&mut self, mut other: ScanOutput, prefix: impl Fn(&str) -> String) {
-        other.references.iter_mut().for_each(|r| r.path = prefix(&r.path));
-        other.declarations.iter_mut().for_each(|d| d.path = prefix(&d.path));
-        other.unresolved.iter_mut().for_each(|u| u.path = prefix(&u.path));
-        other.skipped.iter_mut().chain(&mut other.parse_errors).for_each(|s| s.path = prefix(&s.path));
-        other.suppressions.iter_mut().for_each(|s| s.path = prefix(&s.path));
+        other
+            .references
+            .iter_mut()
+            .for_each(|r| r.path = prefix(&r.path));
+        other
+            .declarations
+            .iter_mut()
+            .for_each(|d| d.path = prefix(&d.path));
+        other
+            .unresolved
+            .iter_mut()
+            .for_each(|u| u.path = prefix(&u.path));
+        other
+            .skipped
+            .iter_mut()
+            .chain(&mut other.parse_errors)
+            .for_each(|s| s.path = prefix(&s.path));
+        other
+            .suppressions
+            .iter_mut()
+            .for_each(|s| s.path = prefix(&s.path));
         self.references.extend(other.references);
         self.declarations.extend(other.declarations);
         self.unresolved.extend(other.unresolved);

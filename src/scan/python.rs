@@ -194,11 +194,8 @@ impl Adapter for Python {
             },
             "binary_operator" => KeyExpr::Dynamic("a concatenation".into()),
             "call" => KeyExpr::Dynamic("a call's result".into()),
-            "parenthesized_expression" => match node.named_child(0) {
-                Some(inner) => self.key(inner, cx),
-                None => KeyExpr::Dynamic("an expression".into()),
-            },
-            k => KeyExpr::Dynamic(format!("a {}", k.replace('_', " "))),
+            "parenthesized_expression" => self.inner_key(node, cx),
+            k => KeyExpr::other(k),
         }
     }
 

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use super::extract::{FileFacts, Import, KeyExpr};
 use super::{CodeDecl, Reference, Skipped, Unresolved, Via};
@@ -24,21 +25,21 @@ struct ConstCache<'a> {
     index: &'a BTreeMap<String, (Language, PathBuf)>,
     rules: &'a RuleSet,
     opts: &'a WalkOptions,
-    parsed: HashMap<String, Option<Exports>>,
+    /// Shared, so a lookup does not copy a file's constant table.
+    parsed: HashMap<String, Option<Rc<Exports>>>,
     skipped: Vec<Skipped>,
 }
 
 /// What a file offers to others: its constants and its re-exports.
-#[derive(Clone)]
 struct Exports {
     constants: HashMap<String, String>,
     reexports: Vec<Import>,
 }
 
 impl ConstCache<'_> {
-    fn exports(&mut self, rel: &str) -> Option<Exports> {
+    fn exports(&mut self, rel: &str) -> Option<Rc<Exports>> {
         if !self.parsed.contains_key(rel) {
-            let loaded = self.load(rel);
+            let loaded = self.load(rel).map(Rc::new);
             self.parsed.insert(rel.to_string(), loaded);
         }
         self.parsed.get(rel).and_then(|c| c.clone())
@@ -128,10 +129,10 @@ pub fn resolve(
     for f in facts.iter().filter(|f| !f.fast) {
         cache.parsed.insert(
             f.path.clone(),
-            Some(Exports {
+            Some(Rc::new(Exports {
                 constants: f.constants.clone(),
                 reexports: f.reexports.clone(),
-            }),
+            })),
         );
     }
     let mut references = Vec::new();

@@ -81,13 +81,8 @@ impl Adapter for Ruby {
                     None => KeyExpr::Dynamic("a call's result".into()),
                 }
             }
-            "parenthesized_statements" if node.named_child_count() == 1 => {
-                match node.named_child(0) {
-                    Some(inner) => self.key(inner, cx),
-                    None => KeyExpr::Dynamic("an expression".into()),
-                }
-            }
-            k => KeyExpr::Dynamic(format!("a {}", k.replace('_', " "))),
+            "parenthesized_statements" if node.named_child_count() == 1 => self.inner_key(node, cx),
+            k => KeyExpr::other(k),
         }
     }
 
