@@ -16,6 +16,7 @@ use crate::presets::Detection;
 use crate::report::{self, Format, Report};
 use crate::rules::RuleSet;
 use crate::scan::{self, ScanOutput};
+use crate::walk::Listing;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -182,28 +183,15 @@ fn load_rules(cfg: &Config, presets: &[Detection]) -> Result<RuleSet> {
     Ok(rules)
 }
 
-/// Which presets are on for these scan paths.
-fn detect_presets(cfg: &Config, paths: &[PathBuf]) -> Result<Vec<Detection>> {
-    let here = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &here[..] } else { paths };
-    let roots: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    crate::presets::detect(&roots, &cfg.walk_options(), &cfg.presets)
+/// Which presets are on for these listed roots.
+fn detect_presets(cfg: &Config, listings: &[Listing]) -> Result<Vec<Detection>> {
+    let roots: Vec<&Listing> = listings.iter().collect();
+    crate::presets::detect(&roots, &cfg.presets)
 }
 
-/// What one run scanned: one or more roots, merged. With one root, paths are relative to it;
-/// with several, each path keeps its root as written as a prefix.
-pub struct Scanned {
-    pub root: String,
-    pub root_path: PathBuf,
-    pub out: ScanOutput,
-}
-
-pub fn scan_paths(
-    paths: &[PathBuf],
-    cfg: &Config,
-    rules: &RuleSet,
-    progress: bool,
-) -> Result<Scanned> {
+/// The scan roots as given (`.` when none), each listed once: the listing is what preset
+/// detection, the scan and registry discovery all read, so the tree is walked once a run.
+pub fn list_roots(paths: &[PathBuf], cfg: &Config) -> Result<Vec<Listing>> {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -214,18 +202,37 @@ pub fn scan_paths(
             anyhow::bail!("{}: no such file or folder", p.display());
         }
     }
+    let opts = cfg.walk_options();
+    Ok(paths.iter().map(|p| crate::walk::list(p, &opts)).collect())
+}
+
+/// What one run scanned: one or more roots, merged. With one root, paths are relative to it;
+/// with several, each path keeps its root as written as a prefix.
+pub struct Scanned {
+    pub root: String,
+    pub root_path: PathBuf,
+    pub out: ScanOutput,
+}
+
+pub fn scan_listings(
+    listings: &[Listing],
+    cfg: &Config,
+    rules: &RuleSet,
+    progress: bool,
+) -> Result<Scanned> {
     let mut opts = cfg.walk_options();
     opts.progress = progress;
-    if paths.len() == 1 {
-        let out = scan::scan(&paths[0], &opts, rules);
+    if let [one] = listings {
+        let out = scan::scan_listing(one, &opts, rules);
         return Ok(Scanned {
-            root: display_path(&paths[0]),
-            root_path: paths[0].clone(),
+            root: display_path(&one.root),
+            root_path: one.root.clone(),
             out,
         });
     }
     let mut all = ScanOutput::default();
-    for p in &paths {
+    for l in listings {
+        let p = &l.root;
         let prefix = display_path(p);
         let pre = |s: &str| {
             if p.is_file() {
@@ -234,7 +241,7 @@ pub fn scan_paths(
                 format!("{}/{s}", prefix.trim_end_matches('/'))
             }
         };
-        all.absorb(scan::scan(p, &opts, rules), pre);
+        all.absorb(scan::scan_listing(l, &opts, rules), pre);
     }
     Ok(Scanned {
         root: ".".into(),
@@ -262,11 +269,12 @@ pub struct Analysis {
 
 pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Analysis> {
     let cfg = load_config(cli)?;
-    let presets = detect_presets(&cfg, paths)?;
+    let listings = list_roots(paths, &cfg)?;
+    let presets = detect_presets(&cfg, &listings)?;
     let rules = load_rules(&cfg, &presets)?;
     let progress = !cli.quiet && std::io::stderr().is_terminal();
-    let scanned = scan_paths(paths, &cfg, &rules, progress)?;
-    let (mut registry, mut has_registry) = load_registry(&cfg, &scanned)?;
+    let scanned = scan_listings(&listings, &cfg, &rules, progress)?;
+    let (mut registry, mut has_registry) = load_registry(&cfg, &scanned, &listings)?;
     if !scanned.out.declarations.is_empty() {
         registry.extend(crate::registry::code::from_scan(&scanned.out.declarations));
         has_registry = true;
@@ -348,7 +356,11 @@ fn load_provider_state(
 /// Registries named in the config (relative to it), or discovered under the config's folder
 /// (or the scan root when there is no config). Paths are rebased onto the scan root so every
 /// finding's path reads the same way. A malformed registry is an error (exit 2).
-fn load_registry(cfg: &Config, scanned: &Scanned) -> Result<(crate::registry::Registry, bool)> {
+fn load_registry(
+    cfg: &Config,
+    scanned: &Scanned,
+    listings: &[Listing],
+) -> Result<(crate::registry::Registry, bool)> {
     let scan_root = if scanned.root_path.is_file() {
         scanned
             .root_path
@@ -363,14 +375,25 @@ fn load_registry(cfg: &Config, scanned: &Scanned) -> Result<(crate::registry::Re
         .map(Path::to_path_buf)
         .unwrap_or_else(|| scan_root.clone());
     let files: Vec<String> = if cfg.registries.is_empty() {
-        crate::registry::discover(&reg_root)
+        // The scan's own listing when it is of the registry root; else a listing of its own,
+        // with the same excludes.
+        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        match listings {
+            [one] if reg_root.is_dir() && same(&one.root, &reg_root) => {
+                crate::registry::discover_in(one)
+            }
+            _ => crate::registry::discover_in(&crate::walk::list(&reg_root, &cfg.walk_options())),
+        }
     } else {
         let mut files = Vec::new();
         for r in &cfg.registries {
             let p = reg_root.join(r);
             if p.is_dir() {
                 files.extend(
-                    crate::registry::discover(&p)
+                    crate::registry::discover_in(&crate::walk::list(&p, &cfg.walk_options()))
                         .into_iter()
                         .map(|f| format!("{}/{f}", r.trim_end_matches('/'))),
                 );
@@ -625,7 +648,7 @@ fn cmd_explain(code: Option<&str>, list: bool) -> Result<i32> {
 
 fn cmd_presets(cli: &Cli, paths: &[PathBuf]) -> Result<i32> {
     let cfg = load_config(cli)?;
-    let found = detect_presets(&cfg, paths)?;
+    let found = detect_presets(&cfg, &list_roots(paths, &cfg)?)?;
     let mut s = String::new();
     for d in &found {
         s.push_str(&format!(
@@ -643,7 +666,7 @@ fn cmd_presets(cli: &Cli, paths: &[PathBuf]) -> Result<i32> {
 
 fn cmd_rules(cli: &Cli, literals: bool) -> Result<i32> {
     let cfg = load_config(cli)?;
-    let presets = detect_presets(&cfg, &[])?;
+    let presets = detect_presets(&cfg, &list_roots(&[], &cfg)?)?;
     let rules = load_rules(&cfg, &presets)?;
     let mut s = String::new();
     if literals {

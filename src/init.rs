@@ -68,7 +68,8 @@ pub struct Survey {
 pub fn survey(root: &Path) -> Result<Survey> {
     let cfg = Config::default();
     let rules = RuleSet::load(&[], &[], EnvSettings::default())?;
-    let scanned = crate::cli::scan_paths(&[root.to_path_buf()], &cfg, &rules, false)?;
+    let listings = crate::cli::list_roots(&[root.to_path_buf()], &cfg)?;
+    let scanned = crate::cli::scan_listings(&listings, &cfg, &rules, false)?;
     let out = &scanned.out;
     let mut s = Survey {
         files: out.stats.files,
@@ -108,7 +109,7 @@ pub fn survey(root: &Path) -> Result<Survey> {
             s.env_prefixes.push(p.clone());
         }
     }
-    s.registries = crate::registry::discover(root);
+    s.registries = crate::registry::discover_in(&listings[0]);
     let (registry, errors) = crate::registry::load_all(root, &s.registries);
     s.registry_errors = errors.iter().map(|e| e.to_string()).collect();
     s.declared = registry.declarations.len();

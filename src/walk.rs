@@ -143,21 +143,127 @@ pub fn relative(root: &Path, path: &Path) -> String {
     }
 }
 
-pub fn walk(root: &Path, opts: &WalkOptions, pre: &Prefilter, rules: &RuleSet) -> Walked {
+/// One walk of a scan root: every file and folder that the scan, preset detection and
+/// registry discovery look at, so a run reads the tree's folders once. `.gitignore`/`.ignore`
+/// are honoured (also outside a git repository), excludes prune folders, symlinks are followed
+/// (loops are reported), and hidden entries are left out except `.openfeature/`, where the
+/// OpenFeature CLI keeps its manifest.
+pub struct Listing {
+    pub root: PathBuf,
+    /// Files, sorted by path (component-wise, so a folder's files come before its sibling
+    /// `a.txt` after `a/`, as a walk by name would give them).
+    pub files: Vec<Listed>,
+    /// Folders below the root, `/`-separated, sorted the same way.
+    pub dirs: Vec<String>,
+    /// Entries the walk could not read (symlink loops, permissions), reported as skipped.
+    pub errors: Vec<Skipped>,
+}
+
+pub struct Listed {
+    /// `/`-separated, relative to the root.
+    pub rel: String,
+    pub path: PathBuf,
+}
+
+/// Hidden folders listed anyway: they hold registry files, not code.
+const HIDDEN_LISTED: &[&str] = &[".openfeature"];
+
+fn is_hidden_component(c: &str) -> bool {
+    c.starts_with('.') && c != "." && c != ".."
+}
+
+/// Whether a relative path lies in a hidden folder listed only for registries
+/// (`.openfeature/`): not scanned, not a preset marker.
+pub fn is_hidden(rel: &str) -> bool {
+    rel.split('/').any(is_hidden_component)
+}
+
+fn path_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
+}
+
+/// List `root` (a folder or one file) in parallel.
+pub fn list(root: &Path, opts: &WalkOptions) -> Listing {
     let excludes = Excludes::new(&opts.exclude);
-    let generated = Generated::new(&opts.generated);
-    let generated = &generated;
-    let (tx, rx) = mpsc::channel::<Item>();
     let root_buf = root.to_path_buf();
     let walker = WalkBuilder::new(root)
         .follow_links(true)
+        .hidden(false)
         .require_git(false)
         .threads(opts.threads)
         .filter_entry({
             let root = root_buf.clone();
-            move |e| !excludes.excluded(&relative(&root, e.path()))
+            move |e| {
+                if e.depth() == 0 {
+                    return true;
+                }
+                let name = e.file_name().to_string_lossy();
+                if is_hidden_component(&name) && !HIDDEN_LISTED.contains(&name.as_ref()) {
+                    return false;
+                }
+                !excludes.excluded(&relative(&root, e.path()))
+            }
         })
         .build_parallel();
+    enum Seen {
+        File(Listed),
+        Dir(String),
+        Error(Skipped),
+    }
+    let (tx, rx) = mpsc::channel::<Seen>();
+    walker.run(|| {
+        let tx = tx.clone();
+        let root = root_buf.clone();
+        Box::new(move |entry| {
+            let seen = match entry {
+                Ok(e) => match e.file_type() {
+                    Some(t) if t.is_file() => Some(Seen::File(Listed {
+                        rel: relative(&root, e.path()),
+                        path: e.into_path(),
+                    })),
+                    Some(t) if t.is_dir() && e.depth() > 0 => {
+                        Some(Seen::Dir(relative(&root, e.path())))
+                    }
+                    _ => None,
+                },
+                Err(err) => {
+                    let (path, reason) = describe_walk_error(&root, &err);
+                    Some(Seen::Error(Skipped { path, reason }))
+                }
+            };
+            if let Some(s) = seen {
+                let _ = tx.send(s);
+            }
+            WalkState::Continue
+        })
+    });
+    drop(tx);
+    let mut listing = Listing {
+        root: root_buf,
+        files: Vec::new(),
+        dirs: Vec::new(),
+        errors: Vec::new(),
+    };
+    for s in rx {
+        match s {
+            Seen::File(f) => listing.files.push(f),
+            Seen::Dir(d) => listing.dirs.push(d),
+            Seen::Error(e) => listing.errors.push(e),
+        }
+    }
+    listing.files.sort_by(|a, b| path_order(&a.rel, &b.rel));
+    listing.dirs.sort_by(|a, b| path_order(a, b));
+    listing
+}
+
+/// Read, prefilter and extract the listing's source files, in parallel.
+pub fn walk(listing: &Listing, opts: &WalkOptions, pre: &Prefilter, rules: &RuleSet) -> Walked {
+    let generated = Generated::new(&opts.generated);
+    let generated = &generated;
+    let (tx, rx) = mpsc::channel::<Item>();
+    for e in &listing.errors {
+        let _ = tx.send(Item::Skipped(e.clone()));
+    }
     std::thread::scope(|s| {
         let collector = s.spawn(move || {
             let mut w = Walked {
@@ -191,24 +297,25 @@ pub fn walk(root: &Path, opts: &WalkOptions, pre: &Prefilter, rules: &RuleSet) -
             }
             w
         });
-        walker.run(|| {
-            let tx = tx.clone();
-            let root = root_buf.clone();
-            Box::new(move |entry| {
-                match entry {
-                    Ok(e) => {
-                        if e.file_type().is_some_and(|t| t.is_file()) {
-                            visit_file(&root, e.path(), opts, pre, rules, generated, &tx);
-                        }
-                    }
-                    Err(err) => {
-                        let (path, reason) = describe_walk_error(&root, &err);
-                        let _ = tx.send(Item::Skipped(Skipped { path, reason }));
-                    }
-                }
-                WalkState::Continue
-            })
+        let visit_all = || {
+            use rayon::prelude::*;
+            listing
+                .files
+                .par_iter()
+                .filter(|f| !is_hidden(&f.rel))
+                .for_each_with(tx.clone(), |tx, f| {
+                    visit_file(&f.rel, &f.path, opts, pre, rules, generated, tx)
+                });
+        };
+        let pool = (opts.threads != 0).then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(opts.threads)
+                .build()
         });
+        match pool {
+            Some(Ok(pool)) => pool.install(visit_all),
+            _ => visit_all(),
+        }
         drop(tx);
         collector.join().unwrap_or_else(|_| Walked {
             facts: Vec::new(),
@@ -247,7 +354,7 @@ fn io_reason(e: &std::io::Error) -> String {
 }
 
 fn visit_file(
-    root: &Path,
+    rel: &str,
     path: &Path,
     opts: &WalkOptions,
     pre: &Prefilter,
@@ -258,7 +365,7 @@ fn visit_file(
     let Some(lang) = Language::from_path(path) else {
         return;
     };
-    let rel = relative(root, path);
+    let rel = rel.to_string();
     let skip = |reason: String| {
         let _ = tx.send(Item::Skipped(Skipped {
             path: rel.clone(),

@@ -380,3 +380,53 @@ fn hostile_config_deep_nesting_and_duplicate_keys() {
     );
     assert!(names_line(&e, ".flagdebt.yml", 3), "{e}");
 }
+
+/// One listing of the tree serves the scan and registry discovery: `.openfeature/` holds a
+/// registry but no code to scan, and the config's excludes leave a registry out as they leave
+/// out code.
+#[test]
+fn registries_and_code_come_from_the_same_listing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        ".openfeature/flags.json",
+        r#"{"$schema": "https://raw.githubusercontent.com/open-feature/cli/main/schema/v0/flag-manifest.json",
+  "flags": {"of-flag": {"flagType": "boolean", "defaultValue": true}}}"#,
+    );
+    write(
+        root,
+        ".openfeature/hook.py",
+        "flags.is_on(\"hidden_read\")\n",
+    );
+    write(
+        root,
+        "app/main.py",
+        "flags.is_on(\"of-flag\")\nflags.is_on(\"missing\")\nflags.is_on(\"legacy_flag\")\n",
+    );
+    write(
+        root,
+        "legacy/feature_flags.yaml",
+        "legacy_flag:\n  owner: team-a\n",
+    );
+    write(root, "legacy/old.py", "flags.is_on(\"legacy_read\")\n");
+    write(root, ".flagdebt.yml", "exclude: [legacy]\n");
+    let r = run(root, &["scan", "--format", "json", "."]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let refs: Vec<&str> = v["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["flag"].as_str().unwrap())
+        .collect();
+    assert_eq!(refs, ["of-flag", "missing", "legacy_flag"]);
+    let undeclared: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "undeclared-flag")
+        .map(|f| f["flag"].as_str().unwrap())
+        .collect();
+    assert_eq!(undeclared, ["missing", "legacy_flag"]);
+}

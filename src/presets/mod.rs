@@ -1,17 +1,16 @@
 //! Presets: a widespread convention packaged as rule packs (`rules/presets/*.yml`, embedded)
 //! plus the registry source it implies, switched on automatically when the repository shows the
 //! convention (a file, a folder, an import path in `go.mod`). The config can force a preset on
-//! (`presets: [kubernetes]`) or off (`presets: [-gitlab]`). Detection is one walk over names,
-//! reading only the few files a marker names (`go.mod`, `features.py`, ...), with the scan's
-//! excludes: a vendored project's convention is not this repository's.
+//! (`presets: [kubernetes]`) or off (`presets: [-gitlab]`). Detection looks at the names of the
+//! scan's own listing ([`crate::walk::list`]: no second walk, and the scan's excludes: a
+//! vendored project's convention is not this repository's), reading only the few files a
+//! marker names (`go.mod`, `features.py`, ...).
 
 use std::path::Path;
 
+use crate::walk::Listing;
 use anyhow::{bail, Result};
 use globset::{Glob, GlobMatcher};
-use ignore::WalkBuilder;
-
-use crate::walk::{relative, Excludes, WalkOptions};
 
 /// What shows that a repository follows a convention.
 #[derive(Debug, Clone, Copy)]
@@ -134,11 +133,11 @@ fn forced(cfg: &[String]) -> Result<Vec<(&'static str, bool)>> {
 
 /// Detect every preset under `roots` (folders; a file root is skipped), then apply the
 /// config's forced choices.
-pub fn detect(roots: &[&Path], opts: &WalkOptions, cfg: &[String]) -> Result<Vec<Detection>> {
+pub fn detect(roots: &[&Listing], cfg: &[String]) -> Result<Vec<Detection>> {
     let forced = forced(cfg)?;
     let mut found: Vec<Option<String>> = vec![None; ALL.len()];
-    for root in roots.iter().filter(|r| r.is_dir()) {
-        scan_markers(root, opts, &mut found);
+    for root in roots.iter().filter(|r| r.root.is_dir()) {
+        scan_markers(root, &mut found);
     }
     Ok(ALL
         .iter()
@@ -173,7 +172,7 @@ pub fn detect(roots: &[&Path], opts: &WalkOptions, cfg: &[String]) -> Result<Vec
 /// Largest file read to look for a marker's text.
 const MAX_MARKER_BYTES: u64 = 1024 * 1024;
 
-fn scan_markers(root: &Path, opts: &WalkOptions, found: &mut [Option<String>]) {
+fn scan_markers(listing: &Listing, found: &mut [Option<String>]) {
     let compile = |g: &str| Glob::new(g).ok().map(|g| g.compile_matcher());
     let markers: Vec<(usize, Marker, Option<GlobMatcher>)> = ALL
         .iter()
@@ -186,33 +185,29 @@ fn scan_markers(root: &Path, opts: &WalkOptions, found: &mut [Option<String>]) {
             (i, m, compile(glob))
         })
         .collect();
-    let excludes = Excludes::new(&opts.exclude);
-    let walker = WalkBuilder::new(root)
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry({
-            let root = root.to_path_buf();
-            move |e| !excludes.excluded(&relative(&root, e.path()))
-        })
-        .build();
-    // Walk order is by name within a folder, so the reason names the same file every run.
-    for entry in walker.flatten() {
+    // Folders first, then files, each in path order, so the reason names the same entry
+    // every run. Hidden folders (`.openfeature/`) are listed for registries only.
+    let dirs = listing.dirs.iter().map(|d| (d.as_str(), None));
+    let files = listing
+        .files
+        .iter()
+        .map(|f| (f.rel.as_str(), Some(f.path.as_path())));
+    for (rel, file) in dirs.chain(files) {
         if found.iter().all(Option::is_some) {
             break;
         }
-        let Some(ft) = entry.file_type() else {
+        if crate::walk::is_hidden(rel) {
             continue;
-        };
-        let rel = relative(root, entry.path());
+        }
         for (i, m, glob) in &markers {
-            if found[*i].is_some() || !glob.as_ref().is_some_and(|g| g.is_match(&rel)) {
+            if found[*i].is_some() || !glob.as_ref().is_some_and(|g| g.is_match(rel)) {
                 continue;
             }
-            let hit = match m {
-                Marker::File(_) if ft.is_file() => Some(format!("found `{rel}`")),
-                Marker::Dir(_) if ft.is_dir() => Some(format!("found the folder `{rel}/`")),
-                Marker::Contains(_, text) if ft.is_file() => {
-                    contains(entry.path(), text).then(|| format!("`{rel}` contains `{text}`"))
+            let hit = match (m, file) {
+                (Marker::File(_), Some(_)) => Some(format!("found `{rel}`")),
+                (Marker::Dir(_), None) => Some(format!("found the folder `{rel}/`")),
+                (Marker::Contains(_, text), Some(path)) => {
+                    contains(path, text).then(|| format!("`{rel}` contains `{text}`"))
                 }
                 _ => None,
             };

@@ -6,14 +6,15 @@
 //! manifest (read from the first [`SNIFF_BYTES`]), and any `flags.json` (including
 //! `.openfeature/flags.json`) that parses as one of the two formats.
 //!
-//! The walk honours `.gitignore`/`.ignore` (also outside a git repository: a registry in an
-//! ignored folder is generated output), skips hidden entries except `.openfeature/`, and never
-//! enters `vendor/`, `node_modules/` or `third_party/`.
+//! It reads the scan's listing ([`crate::walk::list`]), which honours `.gitignore`/`.ignore`
+//! (also outside a git repository: a registry in an ignored folder is generated output), the
+//! config's excludes, and skips hidden entries except `.openfeature/`; registries are never
+//! taken from `vendor/`, `node_modules/` or `third_party/`, whatever the excludes say.
 
 use std::io::Read;
 use std::path::Path;
 
-use ignore::WalkBuilder;
+use crate::walk::{Listing, WalkOptions};
 
 use super::{json, SourceKind, MAX_FILE_BYTES};
 
@@ -25,45 +26,25 @@ pub const SNIFF_BYTES: usize = 8 * 1024;
 
 /// Registry files under `root`, as sorted `/`-separated paths relative to `root`.
 pub fn discover(root: &Path) -> Vec<String> {
-    let walker = WalkBuilder::new(root)
-        .hidden(false)
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(|entry| {
-            let name = entry.file_name().to_string_lossy();
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            if entry.depth() == 0 {
-                return true;
-            }
-            if is_dir && SKIPPED_DIRS.contains(&name.as_ref()) {
-                return false;
-            }
-            !name.starts_with('.') || name == ".openfeature"
-        })
-        .build();
+    discover_in(&crate::walk::list(root, &WalkOptions::default()))
+}
 
+/// Registry files of a listing (the scan's own, when the registry root is the scan root).
+pub fn discover_in(listing: &Listing) -> Vec<String> {
     let mut found = Vec::new();
-    for entry in walker.flatten() {
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
+    for f in &listing.files {
+        let dirs = f.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        if dirs.split('/').any(|d| SKIPPED_DIRS.contains(&d)) {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let is_registry = match kind_for_path(&rel) {
+        let is_registry = match kind_for_path(&f.rel) {
             Some(_) => true,
             None => {
-                rel.to_ascii_lowercase().ends_with(".json")
-                    && sniff_json_kind(entry.path()).is_some()
+                f.rel.to_ascii_lowercase().ends_with(".json") && sniff_json_kind(&f.path).is_some()
             }
         };
         if is_registry {
-            found.push(rel);
+            found.push(f.rel.clone());
         }
     }
     found.sort();

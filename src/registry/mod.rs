@@ -35,7 +35,9 @@ pub mod json;
 pub mod yaml;
 
 pub use crate::date::Date;
-pub use discover::{discover, kind_for_path, sniff_json_kind, SKIPPED_DIRS, SNIFF_BYTES};
+pub use discover::{
+    discover, discover_in, kind_for_path, sniff_json_kind, SKIPPED_DIRS, SNIFF_BYTES,
+};
 
 /// Registry files larger than this are refused unread (hostile-input budget). Real registries
 /// are far smaller: 8 MiB of YAML is on the order of 100k flags.

@@ -200,8 +200,14 @@ impl ScanOutput {
 
 /// Scan one root. Paths in the output are relative to `root`.
 pub fn scan(root: &std::path::Path, opts: &WalkOptions, rules: &RuleSet) -> ScanOutput {
+    scan_listing(&walk::list(root, opts), opts, rules)
+}
+
+/// Scan a root already listed (the listing is shared with preset and registry discovery).
+pub fn scan_listing(listing: &walk::Listing, opts: &WalkOptions, rules: &RuleSet) -> ScanOutput {
+    let root = listing.root.as_path();
     let pre = prefilter::Prefilter::new(rules);
-    let walked = walk::walk(root, opts, &pre, rules);
+    let walked = walk::walk(listing, opts, &pre, rules);
     let mut out = ScanOutput {
         skipped: walked.skipped,
         parse_errors: walked.parse_errors,
