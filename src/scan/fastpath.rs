@@ -24,11 +24,16 @@
 //! Env flag prefixes (`FLAG_`) need no look here: every env read has an env call name or an
 //! env receiver word of its own.
 //!
+//! Ruby reads only calls with parentheses: a rule's name without them (`flags.enabled? "x"`)
+//! or followed by a block (`{ ... }`, `do`, which the parser's call node spans) bails; the
+//! same name on a receiver no rule reads is no read, whatever follows. Keyword arguments are
+//! `name: value`; a hash rocket, a block argument, a `%` literal, a heredoc or a `?` character
+//! literal among the arguments bails.
+//!
 //! Files read this way are not parsed, so they report no syntax errors. Only Python, Go,
-//! Java, JavaScript and TypeScript, and only when the language's rules are all reference rules
-//! with positional/keyword keys (no declarations, composites, `inner`, `receiver` keys). Ruby
-//! (calls without parentheses), Rust (macros) and TSX/JSX (text that looks like code) always go
-//! to the parser.
+//! Java, JavaScript, TypeScript and Ruby, and only when the language's rules are all reference
+//! rules with positional/keyword keys (no declarations, composites, `inner`, `receiver` keys).
+//! Rust (macros) and TSX/JSX (text that looks like code) always go to the parser.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde_json::Value;
@@ -48,6 +53,10 @@ pub const MIN_BYTES: usize = 32 * 1024;
 
 /// Set to disable the fast path (tests and benchmarks compare both ways).
 pub const DISABLE_ENV: &str = "FLAGDEBT_NO_FASTPATH";
+
+/// Set to a byte count to replace [`MIN_BYTES`] (the identity check runs the fast path on
+/// every candidate file with `0`).
+pub const MIN_BYTES_ENV: &str = "FLAGDEBT_FASTPATH_MIN_BYTES";
 
 /// What a word occurrence may start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,6 +78,7 @@ pub struct FastPath<'r> {
     rules: &'r RuleSet,
     langs: Vec<(Language, FastLang<'r>)>,
     disabled: bool,
+    min_bytes: usize,
 }
 
 impl<'r> FastPath<'r> {
@@ -81,21 +91,27 @@ impl<'r> FastPath<'r> {
             Language::Java,
             Language::JavaScript,
             Language::TypeScript,
+            Language::Ruby,
         ] {
             if let Some(f) = FastLang::new(rules, lang) {
                 langs.push((lang, f));
             }
         }
+        let min_bytes = std::env::var(MIN_BYTES_ENV)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(MIN_BYTES);
         FastPath {
             rules,
             langs,
             disabled,
+            min_bytes,
         }
     }
 
     /// The file's facts read without a parse, or None: parse it.
     pub fn extract(&self, lang: Language, rel: &str, text: &str) -> Option<FileFacts> {
-        if self.disabled || text.len() < MIN_BYTES {
+        if self.disabled || text.len() < self.min_bytes {
             return None;
         }
         let (_, fl) = self.langs.iter().find(|(l, _)| *l == lang)?;
@@ -241,6 +257,10 @@ impl<'a, 'r> Scan<'a, 'r> {
     fn call(&mut self, start: usize, end: usize) -> Option<Option<RawRef>> {
         let b = self.b;
         let next = b.get(end).copied().unwrap_or(0);
+        let name = &self.text[start..end];
+        if self.lang == Language::Ruby && next != b'(' {
+            return self.ruby_without_parens(start, end, name);
+        }
         if next != b'(' {
             let after = b[end..]
                 .iter()
@@ -257,7 +277,6 @@ impl<'a, 'r> Scan<'a, 'r> {
             }
             return Some(None);
         }
-        let name = &self.text[start..end];
         let (receiver, chain_start, first) = match receiver_before(self.lang, b, start) {
             Written::Complex => return None,
             Written::Bare => (None, start, name.as_bytes()),
@@ -270,6 +289,9 @@ impl<'a, 'r> Scan<'a, 'r> {
             return None;
         }
         let (args, close) = self.arguments(end)?;
+        if self.lang == Language::Ruby && ruby_block_follows(b, close + 1) {
+            return None;
+        }
         let lang = self.lang;
         let unsure = std::cell::Cell::new(false);
         let text = self.text;
@@ -302,6 +324,60 @@ impl<'a, 'r> Scan<'a, 'r> {
             r.span = self.span(chain_start, close + 1);
             r
         }))
+    }
+
+    /// A Ruby callee name not followed by `(`. Outer None: bail; inner None: no read.
+    fn ruby_without_parens(
+        &mut self,
+        start: usize,
+        end: usize,
+        name: &str,
+    ) -> Option<Option<RawRef>> {
+        let b = self.b;
+        // `is_enabled` inside `is_enabled?(` or `save!`: another method's name.
+        if matches!(b.get(end), Some(b'?' | b'!')) {
+            return match b.get(end + 1) {
+                Some(b'(' | b' ' | b'.' | b')' | b',' | b'\n' | b';') => Some(None),
+                _ => None,
+            };
+        }
+        let receiver = match receiver_before(self.lang, b, start) {
+            Written::Complex => return None,
+            Written::Bare => None,
+            Written::Plain(text, _) => Some(text),
+        };
+        // What follows ends the call with no arguments (`flags.enabled?` at a line's end,
+        // before `&&`, `)` ...): no read, as for the parser (a call without an argument list).
+        let rest = &b[end..];
+        let ws = rest
+            .iter()
+            .position(|c| !matches!(c, b' ' | b'\t'))
+            .unwrap_or(rest.len());
+        let after = &rest[ws..];
+        let ends = match after {
+            [] => true,
+            [b'\n' | b'\r' | b')' | b']' | b'}' | b',' | b';', ..] => true,
+            [b'.', c, ..] => ws == 0 && *c != b'.',
+            [b'#', ..] => ws > 0,
+            [b'?', b' ' | b'\t', ..] => ws > 0,
+            [b'&', b'&', ..] | [b'|', b'|', ..] | [b'=' | b'!', b'=', ..] => true,
+            _ => false,
+        };
+        if ends {
+            return Some(None);
+        }
+        // A call without parentheses (`flags.enabled? "x"`): only a rule could make it a
+        // read, and only the parse can read its arguments.
+        let ruled = self
+            .lr
+            .matching_calls(name, receiver.as_deref())
+            .next()
+            .is_some();
+        if ruled {
+            None
+        } else {
+            Some(None)
+        }
     }
 
     /// A subscript or member receiver's last segment at `start..end` in code.
@@ -439,6 +515,9 @@ impl<'a, 'r> Scan<'a, 'r> {
         if prev == b'@' && self.lang == Language::Java {
             return false; // an annotation, not a method invocation
         }
+        if matches!(prev, b':' | b'$' | b'@') && self.lang == Language::Ruby {
+            return false; // `Mod::name`, a symbol, a global or instance variable
+        }
         if prev == b'>' && self.lang == Language::Java {
             return false; // `x.<T>name(`
         }
@@ -459,6 +538,9 @@ impl<'a, 'r> Scan<'a, 'r> {
     /// JavaScript `import { a as b }`).
     fn aliased(&mut self, first: &[u8]) -> bool {
         let (lang, b) = (self.lang, self.b);
+        if lang == Language::Ruby {
+            return false; // no imports
+        }
         let imports = self.imports.get_or_insert_with(|| Imports::new(lang, b));
         let Some(bindings) = imports.bindings(first) else {
             return false;
@@ -492,6 +574,7 @@ impl<'a, 'r> Scan<'a, 'r> {
     fn arguments(&self, open: usize) -> Option<(Vec<Arg<'a, Tok>>, usize)> {
         let b = self.b;
         let py = self.lang == Language::Python;
+        let rb = self.lang == Language::Ruby;
         let mut depth = 0usize;
         let mut i = open + 1;
         let mut seg = i;
@@ -509,6 +592,11 @@ impl<'a, 'r> Scan<'a, 'r> {
                 }
                 b'`' | b'#' | b'/' | b'\\' => return None,
                 b'<' if !py && depth == 0 => return None, // generics: `Map<K, V>`
+                // Ruby: a heredoc, a `%w()` literal, a hash rocket (a keyword the parser
+                // reads as a pair), a `?c` character literal (a `?` not ending a name).
+                b'<' | b'%' | b'&' if rb => return None,
+                b'=' if rb && b.get(i + 1) == Some(&b'>') => return None,
+                b'?' if rb && !(i > 0 && is_ident(b[i - 1])) => return None,
                 b'(' | b'[' | b'{' => depth += 1,
                 b')' | b']' | b'}' if depth > 0 => depth -= 1,
                 b')' if depth == 0 => {
@@ -548,6 +636,32 @@ impl<'a, 'r> Scan<'a, 'r> {
         let t = &text[s..e];
         if t.starts_with('*') || t.starts_with("...") || t.ends_with("...") {
             return None; // a splat or spread: positions after it are unknown
+        }
+        if self.lang == Language::Ruby {
+            if has_word(t, "do") {
+                return None; // a `do ... end` block among the arguments
+            }
+            // `name: value` (not `Mod::X`).
+            let n = t
+                .bytes()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                .count();
+            let tb = t.as_bytes();
+            if n > 0 && !tb[0].is_ascii_digit() && tb.get(n) == Some(&b':') {
+                if tb.get(n + 1) == Some(&b':') {
+                    // `Mod::X`: positional
+                } else {
+                    let v = t[n + 1..].trim_start();
+                    out.push(Arg {
+                        keyword: Some(&text[s..s + n]),
+                        value: Tok {
+                            start: e - v.len(),
+                            end: e,
+                        },
+                    });
+                    return Some(());
+                }
+            }
         }
         if self.lang == Language::Python {
             if has_word(t, "lambda") || has_word(t, "for") {
@@ -601,6 +715,19 @@ fn position(text: &str, at: usize) -> (usize, usize) {
     (line, extract::char_column(text, at, at - ls))
 }
 
+/// A Ruby block after a call's `)` on the same line (`{ ... }`, `do`): the parser's call node
+/// spans it.
+fn ruby_block_follows(b: &[u8], from: usize) -> bool {
+    let rest = &b[from.min(b.len())..];
+    let i = rest
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t'))
+        .unwrap_or(rest.len());
+    let rest = &rest[i..];
+    rest.first() == Some(&b'{')
+        || rest.starts_with(b"do") && rest.get(2).is_none_or(|c| !is_ident(*c))
+}
+
 fn has_word(t: &str, w: &str) -> bool {
     t.match_indices(w).any(|(i, _)| {
         let b = t.as_bytes();
@@ -632,7 +759,9 @@ fn plain_string(lang: Language, tok: &str) -> Option<String> {
     let b = tok.as_bytes();
     let q = *b.first()?;
     let ok_quote = match lang {
-        Language::Python | Language::JavaScript | Language::TypeScript => q == b'"' || q == b'\'',
+        Language::Python | Language::JavaScript | Language::TypeScript | Language::Ruby => {
+            q == b'"' || q == b'\''
+        }
         _ => q == b'"',
     };
     if !ok_quote || b.len() < 2 || b[b.len() - 1] != q {
@@ -644,6 +773,9 @@ fn plain_string(lang: Language, tok: &str) -> Option<String> {
         .any(|c| c == q || c == b'\\' || c == b'\n' || c == b'\r')
     {
         return None;
+    }
+    if lang == Language::Ruby && q == b'"' && body.contains('#') {
+        return None; // `#{...}`, `#@x` interpolate
     }
     Some(body.to_string())
 }
@@ -670,6 +802,12 @@ fn plain_literal(lang: Language, tok: &str) -> Option<Value> {
             "true" => Some(Value::Bool(true)),
             "false" => Some(Value::Bool(false)),
             "null" => Some(Value::Null),
+            _ => None,
+        },
+        Language::Ruby => match tok {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            "nil" => Some(Value::Null),
             _ => None,
         },
         _ => match tok {
@@ -758,7 +896,8 @@ mod tests {
         let parsed = crate::scan::extract_file(lang, "f", text, rules(), true).unwrap();
         assert!(
             parsed.syntax_error.is_none(),
-            "{lang:?}: the test file must be valid"
+            "{lang:?}: the test file must be valid: {:?}",
+            parsed.syntax_error
         );
         assert!(
             parsed.refs.len() > 50,
@@ -904,12 +1043,63 @@ mod tests {
     }
 
     #[test]
+    fn ruby() {
+        both(
+            Language::Ruby,
+            "require \"spec_helper\"\n\nRSpec.describe Checkout do\n  it \"reads\" do\n",
+            &[
+                "    x{i} = compute(a, [1, 2], { k: (3 + 4) }) # flags.enabled?(\"no\")",
+                "    s{i} = 'unleash.is_enabled?(\"no\")'",
+                "    v{i} = data.fetch(:permission, 100).map(&:value)",
+                "    ok{i} = items.empty? ? nil : items.first",
+                "    y{i} = flags.enabled?",
+                "    other.fetch :k",
+            ],
+            &[
+                "    a = ld_client.variation(\"k{i}\", context, false)",
+                "    if flags.enabled?('on_{i}')\n    end",
+                "    b = client.fetch_boolean_value(flag_key: \"b{i}\", default_value: false)",
+                "    c = ENV[\"FLAG_ENV_{i}\"] == \"true\"",
+                "    d = ENV.fetch(\"FEATURE_F{i}\", \"false\")",
+                "    e = ENV[\"DATABASE_URL\"]",
+                "    f = unleash.is_enabled?(\"u_{i}\") && unleash.is_enabled(\"w_{i}\", ctx, nil)",
+                "    g = @flags.enabled?(\"iv_{i}\") || self.flags.on?(\"s_{i}\")",
+            ],
+            "  end\nend\n",
+            "    z = unleash.is_enabled? \"no_parens\"",
+        );
+        // A block after the call, a hash rocket, an interpolation, a symbol key, a heredoc,
+        // a `Mod::` receiver.
+        for bad in [
+            "    z = ENV.fetch(\"FLAG_B\") { \"false\" }",
+            "    z = client.fetch_boolean_value(:flag_key => \"x\", :default_value => false)",
+            "    z = flags.enabled?(\"x_#{n}\")",
+            "    z = flags.enabled?(:sym)",
+            "    z = flags.enabled?(<<~K)\n      x\n    K",
+            "    z = Mod::flags.enabled?(\"x\")",
+        ] {
+            let text = big(
+                "describe X do\n",
+                &["  x = 1"],
+                &["  a = flags.enabled?(\"k{i}\")", bad],
+                "end\n",
+            );
+            assert!(
+                FastPath::new(rules())
+                    .extract(Language::Ruby, "f", &text)
+                    .is_none(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn small_files_and_other_languages_are_parsed() {
         let fp = FastPath::new(rules());
         assert!(fp
             .extract(Language::Python, "f", "flags.is_on('x')\n")
             .is_none());
-        let rb = big("", &["x = 1"], &["ENV[\"FLAG_X{i}\"]"], "");
-        assert!(fp.extract(Language::Ruby, "f", &rb).is_none());
+        let rs = big("", &["let x = 1;"], &["let y = flags.is_on(\"x{i}\");"], "");
+        assert!(fp.extract(Language::Rust, "f", &rs).is_none());
     }
 }
