@@ -6,9 +6,6 @@
 #   benches/fastpath_identity.sh [TREE...]   (default: .bench/tree-1M, .bench/tree-2M,
 #                                             every tree under .bench/real/ but downloads/)
 # FLAGDEBT: the binary (default target/release/flagdebt, or $CARGO_TARGET_DIR's).
-# The fast path runs on every candidate file, whatever its size (FLAGDEBT_FASTPATH_MIN_BYTES=0),
-# so that each tree checks as many files as it can; set FLAGDEBT_FASTPATH_MIN_BYTES to check
-# the threshold the binary ships with.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bench=${BENCH_DIR:-$here/../.bench}
@@ -25,8 +22,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 status=0
 for t in "$@"; do
-    FLAGDEBT_FASTPATH_MIN_BYTES=${FLAGDEBT_FASTPATH_MIN_BYTES:-0} \
-        "$bin" refs --format json "$t" > "$tmp/fast.json" || [ $? -le 1 ]
+    "$bin" refs --format json "$t" > "$tmp/fast.json" || [ $? -le 1 ]
     FLAGDEBT_NO_FASTPATH=1 "$bin" refs --format json "$t" > "$tmp/parse.json" || [ $? -le 1 ]
     python3 - "$tmp/fast.json" "$tmp/parse.json" "$t" <<'PY' || status=1
 import json, sys

@@ -1,7 +1,7 @@
-//! The fast path: a large candidate file whose every flag read is lexically simple gets its
-//! references from the text, without a parse. Tree-sitter costs ~4.5 MB/s per core; a few big
-//! test files with a read every dozen lines dominate a scan's time, and their reads are
-//! nearly all `client.name("literal", literal)`.
+//! The fast path: a candidate file whose every flag read is lexically simple gets its
+//! references from the text, without a parse. Tree-sitter costs ~4.5 MB/s per core, several
+//! times what the walk, the read and the prefilter cost together; most files that read flags
+//! read them as `client.name("literal", literal)`.
 //!
 //! Exactness comes first: the references must be the ones the parser path gives, byte for
 //! byte. So the fast path reads only what it can read for sure, and hands the whole file to
@@ -30,7 +30,10 @@
 //! `name: value`; a hash rocket, a block argument, a `%` literal, a heredoc or a `?` character
 //! literal among the arguments bails.
 //!
-//! Files read this way are not parsed, so they report no syntax errors. Only Python, Go,
+//! Syntax errors: a file whose brackets do not pair up in code ([`Lexer::balanced`]) or that
+//! holds a merge-conflict marker goes to the parser, which reports the error and reads around
+//! it. A file that balances and is still invalid is read here, and its syntax error is not
+//! reported. Only Python, Go,
 //! Java, JavaScript, TypeScript and Ruby, and only when the language's rules are all reference
 //! rules with positional/keyword keys (no declarations, composites, `inner`, `receiver` keys).
 //! Rust (macros) and TSX/JSX (text that looks like code) always go to the parser.
@@ -44,19 +47,8 @@ use crate::rules::{ArgSpec, LangRules, Receiver, RuleKind, RuleSet};
 use crate::scan::extract::{self, Arg, FileFacts, KeyExpr, RawRef};
 use crate::scan::lexical::{is_ident, receiver_before, Binding, Imports, Lexer, Verdict, Written};
 
-/// Files smaller than this are always parsed. Tree-sitter parses ~4.5 MB/s per core, so a
-/// 32 KB file costs ~7 ms: below that, the parse is cheap next to the walk of a tree, and the
-/// bail-out risk (scanning the file twice) is not worth taking. The generated trees' slow
-/// files are 60-300 KB; most flag-reading files of real code are smaller and keep their parse
-/// (and their syntax-error notes).
-pub const MIN_BYTES: usize = 32 * 1024;
-
 /// Set to disable the fast path (tests and benchmarks compare both ways).
 pub const DISABLE_ENV: &str = "FLAGDEBT_NO_FASTPATH";
-
-/// Set to a byte count to replace [`MIN_BYTES`] (the identity check runs the fast path on
-/// every candidate file with `0`).
-pub const MIN_BYTES_ENV: &str = "FLAGDEBT_FASTPATH_MIN_BYTES";
 
 /// What a word occurrence may start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -78,7 +70,6 @@ pub struct FastPath<'r> {
     rules: &'r RuleSet,
     langs: Vec<(Language, FastLang<'r>)>,
     disabled: bool,
-    min_bytes: usize,
 }
 
 impl<'r> FastPath<'r> {
@@ -97,21 +88,16 @@ impl<'r> FastPath<'r> {
                 langs.push((lang, f));
             }
         }
-        let min_bytes = std::env::var(MIN_BYTES_ENV)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(MIN_BYTES);
         FastPath {
             rules,
             langs,
             disabled,
-            min_bytes,
         }
     }
 
     /// The file's facts read without a parse, or None: parse it.
     pub fn extract(&self, lang: Language, rel: &str, text: &str) -> Option<FileFacts> {
-        if self.disabled || text.len() < self.min_bytes {
+        if self.disabled {
             return None;
         }
         let (_, fl) = self.langs.iter().find(|(l, _)| *l == lang)?;
@@ -122,6 +108,7 @@ impl<'r> FastPath<'r> {
             b: text.as_bytes(),
             text,
             imports: None,
+            lines: std::cell::OnceCell::new(),
         }
         .run(fl)?;
         Some(FileFacts {
@@ -195,6 +182,8 @@ struct Scan<'a, 'r> {
     b: &'a [u8],
     text: &'a str,
     imports: Option<Imports<'a>>,
+    /// Offsets of the file's line starts, built at the first span.
+    lines: std::cell::OnceCell<Vec<usize>>,
 }
 
 /// One argument of a call: its text range, keyword (Python) or None.
@@ -247,7 +236,10 @@ impl<'a, 'r> Scan<'a, 'r> {
                 }
             }
         }
-        if lexer.guesses() > 0 {
+        // Brackets that do not pair up, or a merge conflict, are syntax errors the parser
+        // reports (and recovers from in its own way): parse. A file that balances and is still
+        // invalid is read here, and its syntax error is not reported.
+        if !lexer.balanced() || memchr::memmem::find(b, b"\n<<<<<<< ").is_some() {
             return None;
         }
         Some(refs)
@@ -695,10 +687,22 @@ impl<'a, 'r> Scan<'a, 'r> {
         Some(())
     }
 
+    /// The 1-based line and character column of byte `at`.
+    fn position(&self, at: usize) -> (usize, usize) {
+        let starts = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.b).map(|i| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= at);
+        let ls = starts[line - 1];
+        (line, extract::char_column(self.text, at, at - ls))
+    }
+
     /// A span from byte `start` to byte `end`: 1-based lines, character columns.
     fn span(&self, start: usize, end: usize) -> Span {
-        let (line, column) = position(self.text, start);
-        let (end_line, end_column) = position(self.text, end);
+        let (line, column) = self.position(start);
+        let (end_line, end_column) = self.position(end);
         Span {
             line,
             column,
@@ -706,13 +710,6 @@ impl<'a, 'r> Scan<'a, 'r> {
             end_column,
         }
     }
-}
-
-fn position(text: &str, at: usize) -> (usize, usize) {
-    let b = text.as_bytes();
-    let line = memchr::memchr_iter(b'\n', &b[..at]).count() + 1;
-    let ls = memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
-    (line, extract::char_column(text, at, at - ls))
 }
 
 /// A Ruby block after a call's `)` on the same line (`{ ... }`, `do`): the parser's call node
@@ -855,7 +852,7 @@ mod tests {
     fn big(head: &str, filler: &[&str], reads: &[&str], tail: &str) -> String {
         let mut s = head.to_string();
         let mut i = 0;
-        while s.len() < MIN_BYTES + 4096 {
+        while s.len() < 36 * 1024 {
             for f in filler {
                 s.push_str(&f.replace("{i}", &i.to_string()));
                 s.push('\n');
@@ -1094,12 +1091,40 @@ mod tests {
     }
 
     #[test]
-    fn small_files_and_other_languages_are_parsed() {
+    fn broken_files_and_rust_are_parsed() {
         let fp = FastPath::new(rules());
-        assert!(fp
-            .extract(Language::Python, "f", "flags.is_on('x')\n")
-            .is_none());
+        let read = |lang, text: &str| fp.extract(lang, "f", text).map(|f| f.refs.len());
+        // A small file is read; the same with a bracket left open (a syntax error the
+        // parser reports) or a merge conflict goes to the parser.
+        assert_eq!(read(Language::Python, "flags.is_on('x')\n"), Some(1));
+        assert_eq!(
+            read(Language::Python, "flags.is_on('x')\ndef f(:\n    pass\n"),
+            None
+        );
+        assert_eq!(read(Language::Go, "x := flags.IsOn(\"x\")\n}\n"), None);
+        assert_eq!(
+            read(
+                Language::Java,
+                "class A {\n<<<<<<< HEAD\n  boolean a = flags.isOn(\"x\");\n=======\n>>>>>>> b\n}\n"
+            ),
+            None
+        );
+        // Brackets in strings and comments do not count.
+        assert_eq!(
+            read(
+                Language::JavaScript,
+                "// (\nconst s = '[';\nflags.isOn(`x`);\nflags.isOn(\"y\");\n/* { */\n"
+            ),
+            None // the template literal key is not plain: parse
+        );
+        assert_eq!(
+            read(
+                Language::JavaScript,
+                "// (\nconst s = '[';\nflags.isOn(\"y\");\n/* { */\n"
+            ),
+            Some(1)
+        );
         let rs = big("", &["let x = 1;"], &["let y = flags.is_on(\"x{i}\");"], "");
-        assert!(fp.extract(Language::Rust, "f", &rs).is_none());
+        assert_eq!(read(Language::Rust, &rs), None);
     }
 }

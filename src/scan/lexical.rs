@@ -139,6 +139,41 @@ impl<'a> Lexer<'a> {
         self.guesses + u32::from(self.gave_up)
     }
 
+    /// Lex to the end of the file and say whether its brackets `()[]{}` pair up in code
+    /// (strings and comments left out), with no string or comment left open and no guess: a
+    /// cheap sign that a parser would find no syntax error to recover from. Not proof: a
+    /// file can balance and still be invalid (`def f(x) x`).
+    pub fn balanced(&mut self) -> bool {
+        while self.pos < self.b.len() && !self.gave_up {
+            self.step();
+        }
+        if self.guesses() > 0 || !matches!(self.stack.as_slice(), [Mode::Code]) {
+            return false;
+        }
+        let mut open: Vec<u8> = Vec::new();
+        let mut from = 0;
+        let end = [(self.b.len(), self.b.len(), Verdict::Code)];
+        for &(start, stop, _) in self.regions.iter().chain(&end) {
+            for &c in &self.b[from..start.max(from)] {
+                let want = match c {
+                    b'(' | b'[' | b'{' => {
+                        open.push(c);
+                        continue;
+                    }
+                    b')' => b'(',
+                    b']' => b'[',
+                    b'}' => b'{',
+                    _ => continue,
+                };
+                if open.pop() != Some(want) {
+                    return false;
+                }
+            }
+            from = from.max(stop);
+        }
+        open.is_empty()
+    }
+
     /// Whether `at` (already lexed, see [`Lexer::verdict`]) is inside a string interpolation.
     pub fn in_interpolation(&self, at: usize) -> bool {
         self.interps.iter().any(|&(o, c)| o <= at && at < c)
