@@ -91,6 +91,15 @@ impl Excludes {
         }
     }
 
+    /// [`Excludes::excluded`] for a walk entry, without building its relative path when
+    /// every pattern is a name (the default excludes are).
+    pub fn excluded_entry(&self, root: &Path, path: &Path, name: &str) -> bool {
+        if self.paths.is_empty() {
+            return self.names.is_match(name);
+        }
+        self.excluded(&relative(root, path))
+    }
+
     pub fn excluded(&self, rel: &str) -> bool {
         if rel.is_empty() {
             return false;
@@ -175,11 +184,13 @@ fn is_hidden_component(c: &str) -> bool {
 /// Whether a relative path lies in a hidden folder listed only for registries
 /// (`.openfeature/`): not scanned, not a preset marker.
 pub fn is_hidden(rel: &str) -> bool {
-    rel.split('/').any(is_hidden_component)
+    (rel.starts_with('.') || rel.contains("/.")) && rel.split('/').any(is_hidden_component)
 }
 
+/// Component-wise path order: `/` sorts before every other byte.
 fn path_order(a: &str, b: &str) -> std::cmp::Ordering {
-    a.split('/').cmp(b.split('/'))
+    let key = |c: u8| if c == b'/' { 0 } else { c };
+    a.bytes().map(key).cmp(b.bytes().map(key))
 }
 
 /// List `root` (a folder or one file) in parallel.
@@ -201,7 +212,7 @@ pub fn list(root: &Path, opts: &WalkOptions) -> Listing {
                 if is_hidden_component(&name) && !HIDDEN_LISTED.contains(&name.as_ref()) {
                     return false;
                 }
-                !excludes.excluded(&relative(&root, e.path()))
+                !excludes.excluded_entry(&root, e.path(), &name)
             }
         })
         .build_parallel();

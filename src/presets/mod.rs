@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::walk::Listing;
 use anyhow::{bail, Result};
-use globset::{Glob, GlobMatcher};
+use globset::{Glob, GlobSetBuilder};
 
 /// What shows that a repository follows a convention.
 #[derive(Debug, Clone, Copy)]
@@ -173,18 +173,19 @@ pub fn detect(roots: &[&Listing], cfg: &[String]) -> Result<Vec<Detection>> {
 const MAX_MARKER_BYTES: u64 = 1024 * 1024;
 
 fn scan_markers(listing: &Listing, found: &mut [Option<String>]) {
-    let compile = |g: &str| Glob::new(g).ok().map(|g| g.compile_matcher());
-    let markers: Vec<(usize, Marker, Option<GlobMatcher>)> = ALL
+    // One glob set over every marker: one match per entry, not one per marker.
+    let markers: Vec<(usize, Marker)> = ALL
         .iter()
         .enumerate()
         .flat_map(|(i, p)| p.markers.iter().map(move |m| (i, *m)))
-        .map(|(i, m)| {
-            let glob = match m {
-                Marker::File(g) | Marker::Dir(g) | Marker::Contains(g, _) => g,
-            };
-            (i, m, compile(glob))
-        })
         .collect();
+    let mut set = GlobSetBuilder::new();
+    for (_, m) in &markers {
+        let (Marker::File(g) | Marker::Dir(g) | Marker::Contains(g, _)) = m;
+        set.add(Glob::new(g).expect("built-in marker globs are valid"));
+    }
+    let Ok(set) = set.build() else { return };
+    let mut hits = Vec::new();
     // Folders first, then files, each in path order, so the reason names the same entry
     // every run. Hidden folders (`.openfeature/`) are listed for registries only.
     let dirs = listing.dirs.iter().map(|d| (d.as_str(), None));
@@ -199,8 +200,10 @@ fn scan_markers(listing: &Listing, found: &mut [Option<String>]) {
         if crate::walk::is_hidden(rel) {
             continue;
         }
-        for (i, m, glob) in &markers {
-            if found[*i].is_some() || !glob.as_ref().is_some_and(|g| g.is_match(rel)) {
+        set.matches_into(rel, &mut hits);
+        for &h in &hits {
+            let (i, m) = &markers[h];
+            if found[*i].is_some() {
                 continue;
             }
             let hit = match (m, file) {

@@ -33,6 +33,14 @@ pub fn discover(root: &Path) -> Vec<String> {
 pub fn discover_in(listing: &Listing) -> Vec<String> {
     let mut found = Vec::new();
     for f in &listing.files {
+        // Every registry file is YAML or JSON: a cheap look at the name first.
+        let ext = f.rel.rsplit_once('.').map_or("", |(_, e)| e);
+        if !["json", "yml", "yaml"]
+            .iter()
+            .any(|x| ext.eq_ignore_ascii_case(x))
+        {
+            continue;
+        }
         let dirs = f.rel.rsplit_once('/').map_or("", |(d, _)| d);
         if dirs.split('/').any(|d| SKIPPED_DIRS.contains(&d)) {
             continue;
