@@ -38,6 +38,8 @@
 //! rules with positional/keyword keys (no declarations, composites, `inner`, `receiver` keys).
 //! Rust (macros) and TSX/JSX (text that looks like code) always go to the parser.
 
+use std::collections::HashMap;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde_json::Value;
 
@@ -101,7 +103,7 @@ impl<'r> FastPath<'r> {
             return None;
         }
         let (_, fl) = self.langs.iter().find(|(l, _)| *l == lang)?;
-        let refs = Scan {
+        let (refs, constants) = Scan {
             lang,
             rules: self.rules,
             lr: fl.lr,
@@ -109,12 +111,14 @@ impl<'r> FastPath<'r> {
             text,
             imports: None,
             lines: std::cell::OnceCell::new(),
+            constants_read: Vec::new(),
         }
         .run(fl)?;
         Some(FileFacts {
             path: rel.to_string(),
             language: Some(lang),
             refs,
+            constants,
             fast: true,
             ..Default::default()
         })
@@ -184,6 +188,8 @@ struct Scan<'a, 'r> {
     imports: Option<Imports<'a>>,
     /// Offsets of the file's line starts, built at the first span.
     lines: std::cell::OnceCell<Vec<usize>>,
+    /// Names read as keys (`flags.is_on(FLAG_X)`): each must be a constant of this file.
+    constants_read: Vec<String>,
 }
 
 /// One argument of a call: its text range, keyword (Python) or None.
@@ -194,7 +200,7 @@ struct Tok {
 }
 
 impl<'a, 'r> Scan<'a, 'r> {
-    fn run(mut self, fl: &FastLang) -> Option<Vec<RawRef>> {
+    fn run(mut self, fl: &FastLang) -> Option<(Vec<RawRef>, HashMap<String, String>)> {
         let b = self.b;
         let js = matches!(self.lang, Language::JavaScript | Language::TypeScript);
         if js {
@@ -242,7 +248,15 @@ impl<'a, 'r> Scan<'a, 'r> {
         if !lexer.balanced() || memchr::memmem::find(b, b"\n<<<<<<< ").is_some() {
             return None;
         }
-        Some(refs)
+        let mut constants = HashMap::new();
+        let mut names = std::mem::take(&mut self.constants_read);
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            let value = self.same_file_constant(&lexer, &name)?;
+            constants.insert(name, value);
+        }
+        Some((refs, constants))
     }
 
     /// A callee name at `start..end` in code. Outer None: bail; inner None: no read.
@@ -287,6 +301,10 @@ impl<'a, 'r> Scan<'a, 'r> {
         let lang = self.lang;
         let unsure = std::cell::Cell::new(false);
         let text = self.text;
+        let constants = matches!(
+            lang,
+            Language::Python | Language::Go | Language::JavaScript | Language::TypeScript
+        );
         let m = extract::match_call(
             self.rules,
             self.lr,
@@ -294,11 +312,18 @@ impl<'a, 'r> Scan<'a, 'r> {
             receiver.as_deref(),
             name,
             &args,
-            |t: Tok| match plain_string(lang, &text[t.start..t.end]) {
-                Some(s) => (KeyExpr::Literal(s), text[t.start..t.end].to_string()),
-                None => {
-                    unsure.set(true);
-                    (KeyExpr::Dynamic(String::new()), String::new())
+            |t: Tok| {
+                let tok = &text[t.start..t.end];
+                match plain_string(lang, tok) {
+                    Some(s) => (KeyExpr::Literal(s), tok.to_string()),
+                    // A name: a constant of this file, checked at the end (`run`).
+                    None if constants && is_name(tok) => {
+                        (KeyExpr::Path(vec![tok.to_string()]), tok.to_string())
+                    }
+                    None => {
+                        unsure.set(true);
+                        (KeyExpr::Dynamic(String::new()), String::new())
+                    }
                 }
             },
             |t: Tok| {
@@ -312,10 +337,93 @@ impl<'a, 'r> Scan<'a, 'r> {
         if unsure.get() {
             return None;
         }
+        if let Some(KeyExpr::Path(p)) = m.as_ref().map(|r| &r.key) {
+            self.constants_read.extend(p.first().cloned());
+        }
         Some(m.map(|mut r| {
             r.span = self.span(chain_start, close + 1);
             r
         }))
+    }
+
+    /// The value of `name`, a constant of this file as the parser records it, when its one
+    /// definition has the simplest form: Python `NAME = "v"` at column 0; Go `const NAME = "v"`
+    /// at the top level or `NAME = "v"` in a top-level `const (` block; JavaScript/TypeScript
+    /// `const NAME = "v"` / `export const NAME = "v"` at the top level. Any other assignment of
+    /// the name in code, or another form: None (bail). The lexer has lexed the whole file.
+    fn same_file_constant(&self, lexer: &Lexer, name: &str) -> Option<String> {
+        let b = self.b;
+        let mut def = None;
+        for i in memchr::memmem::find_iter(b, name.as_bytes()) {
+            let end = i + name.len();
+            if i > 0 && is_ident(b[i - 1]) || end < b.len() && is_ident(b[end]) {
+                continue;
+            }
+            if lexer.verdict_lexed(i) != Verdict::Code {
+                continue;
+            }
+            let rest = &b[end..];
+            let ws = rest
+                .iter()
+                .position(|c| !matches!(c, b' ' | b'\t'))
+                .unwrap_or(rest.len());
+            // Anything that may bind the name: `=` (not `==`, `=>`), `:=`, `:` (annotations,
+            // object keys), `,` (`A, B = ...`).
+            let binds = match &rest[ws..] {
+                [b'=', b'=' | b'>', ..] => false,
+                [b'=' | b':' | b',', ..] => true,
+                _ => false,
+            };
+            if binds {
+                if def.is_some() {
+                    return None;
+                }
+                def = Some(i);
+            }
+        }
+        let i = def?;
+        let line_start = memchr::memrchr(b'\n', &b[..i]).map_or(0, |p| p + 1);
+        let line_end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |p| i + p);
+        let prefix = &b[line_start..i];
+        let open = lexer.open_brackets(line_start)?;
+        let placed = match self.lang {
+            Language::Python => prefix.is_empty() && open.is_empty(),
+            Language::Go => {
+                (prefix == b"const " && open.is_empty())
+                    || (!prefix.is_empty()
+                        && prefix.iter().all(|c| matches!(c, b' ' | b'\t'))
+                        && open == [b'(']
+                        && in_go_const_block(b, line_start))
+            }
+            _ => (prefix == b"const " || prefix == b"export const ") && open.is_empty(),
+        };
+        if !placed {
+            return None;
+        }
+        // ` = "value"`, then only white space, `;` (JavaScript) or a comment to the line's end.
+        let mut p = i + name.len();
+        while p < line_end && matches!(b[p], b' ' | b'\t') {
+            p += 1;
+        }
+        if b.get(p) != Some(&b'=') {
+            return None;
+        }
+        p += 1;
+        while p < line_end && matches!(b[p], b' ' | b'\t') {
+            p += 1;
+        }
+        let close = string_end(b, p)?;
+        let value = plain_string(self.lang, &self.text[p..close])?;
+        let tail = std::str::from_utf8(&b[close..line_end]).ok()?.trim();
+        let tail = match self.lang {
+            Language::Python => tail.strip_prefix('#').map_or(tail, |_| ""),
+            Language::Go => tail.strip_prefix("//").map_or(tail, |_| ""),
+            _ => {
+                let t = tail.strip_prefix(';').unwrap_or(tail).trim_start();
+                t.strip_prefix("//").map_or(t, |_| "")
+            }
+        };
+        tail.is_empty().then_some(value)
     }
 
     /// A Ruby callee name not followed by `(`. Outer None: bail; inner None: no read.
@@ -712,6 +820,30 @@ impl<'a, 'r> Scan<'a, 'r> {
     }
 }
 
+/// A plain name: `[A-Za-z_][A-Za-z0-9_]*`.
+fn is_name(t: &str) -> bool {
+    let b = t.as_bytes();
+    !b.is_empty() && !b[0].is_ascii_digit() && b.iter().all(|c| is_ident(*c)) && b.is_ascii()
+}
+
+/// Whether the line at `line_start` is inside a top-level `const (` block: the nearest line
+/// above it that starts at column 0 is `const (`.
+fn in_go_const_block(b: &[u8], line_start: usize) -> bool {
+    let mut end = line_start.saturating_sub(1);
+    while end > 0 {
+        let start = memchr::memrchr(b'\n', &b[..end]).map_or(0, |p| p + 1);
+        let line = &b[start..end];
+        if line.first().is_some_and(|c| !c.is_ascii_whitespace()) {
+            return line.trim_ascii_end() == b"const (";
+        }
+        if start == 0 {
+            break;
+        }
+        end = start - 1;
+    }
+    false
+}
+
 /// A Ruby block after a call's `)` on the same line (`{ ... }`, `do`): the parser's call node
 /// spans it.
 fn ruby_block_follows(b: &[u8], from: usize) -> bool {
@@ -905,6 +1037,12 @@ mod tests {
             Some(f) => {
                 assert!(fast, "{lang:?}: the fast path read a file it must decline");
                 assert_eq!(show(&f.refs), show(&parsed.refs), "{lang:?}");
+                // The constants it read as keys are the parser's.
+                for (k, v) in &f.constants {
+                    assert_eq!(parsed.constants.get(k), Some(v), "{lang:?}: {k}");
+                }
+                let paths = f.refs.iter().filter(|r| matches!(r.key, KeyExpr::Path(_)));
+                assert_eq!(paths.count() > 0, !f.constants.is_empty(), "{lang:?}");
             }
             None => assert!(!fast, "{lang:?}: the fast path declined a simple file"),
         }
@@ -923,7 +1061,7 @@ mod tests {
     fn python() {
         both(
             Language::Python,
-            "import os\n\n\ndef test_all():\n",
+            "import os\n\nFLAG_K = \"k_const\"  # the key\n\ndef test_all():\n",
             &[
                 "    x{i} = compute(a, [1, 2], {'k': (3, 4)})  # flags.is_on('no')",
                 "    s{i} = \"ld_client.variation('no', ctx, False)\"",
@@ -939,6 +1077,7 @@ mod tests {
                 "    f = unleash_client.is_enabled(\"u_{i}\")",
                 "    g = self.flags.is_on(\"n_{i}\", 1.5) and flags.is_on(\"m_{i}\", 7)",
                 "    h = [flags.is_on(\"multi_{i}\",\n        None), 'é', flags.is_on(\"after_é_{i}\")]",
+                "    k = flags.is_on(FLAG_K)",
             ],
             "    return None\n",
             "    z = flags.is_on(FLAG_CONST)",
@@ -966,13 +1105,38 @@ mod tests {
                 "{bad}"
             );
         }
+        // A name read as a key must have one plain module-level definition in the file: the
+        // same file with `tail` defining `NAME` once.
+        let read = |tail: &str| {
+            let text = big(
+                "import os\n\n\ndef test_all():\n",
+                &["    pass"],
+                &["    a = flags.is_on('k{i}')", "    z = flags.is_on(NAME)"],
+                tail,
+            );
+            FastPath::new(rules()).extract(Language::Python, "f", &text)
+        };
+        let read_const = |tail: &str| read(tail).map(|f| f.constants.get("NAME").cloned());
+        assert_eq!(read_const("NAME = 'n'\n"), Some(Some("n".into())));
+        for tail in [
+            "",                             // not defined here (imported?)
+            "    NAME = 'x'\n",             // a local of the function
+            "NAME = 'a'\nNAME = 'b'\n",     // twice
+            "NAME: str = 'a'\n",            // annotated: another form
+            "f(\nNAME = 'a'\n)\n",          // a keyword argument at column 0
+            "\"\"\"\nNAME = 'a'\n\"\"\"\n", // in a docstring
+            "NAME = 'a' + 'b'\n",           // not a plain string
+            "NAME = 'a'; x = 1\n",          // more on the line
+        ] {
+            assert!(read(tail).is_none(), "{tail:?}");
+        }
     }
 
     #[test]
     fn go() {
         both(
             Language::Go,
-            "package x\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nfunc TestAll(t *testing.T) {\n",
+            "package x\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nconst FlagTop = \"top\"\n\nconst (\n\tFlagA = \"a\" // in a block\n\tFlagB = \"b\"\n)\n\nfunc TestAll(t *testing.T) {\n",
             &[
                 "\tx{i} := compute(a, []int{1, 2}, map[string]int{\"k\": 3}) // flags.IsOn(\"no\")",
                 "\ts{i} := `client.BooleanValue(ctx, \"no\", false, ec)`",
@@ -985,6 +1149,7 @@ mod tests {
                 "\tc{i} := os.Getenv(\"FLAG_ENV_{i}\")",
                 "\td{i} := os.Getenv(\"HOME\")",
                 "\te{i}, _ := client.StringValue(ctx,\n\t\t\"s{i}\", \"ctl\", ec)",
+                "\tif flags.IsOn(FlagTop) || flags.IsOn(FlagB) {\n\t}",
             ],
             "}\n",
             "\tz := flags.IsOn(keys.Checkout)",
@@ -1019,7 +1184,7 @@ mod tests {
         for lang in [Language::JavaScript, Language::TypeScript] {
             both(
                 lang,
-                "const flags = require('./flags');\n\nfunction all() {\n",
+                "const flags = require('./flags');\nexport const FLAG_K = 'k_const';\n\nfunction all() {\n",
                 &[
                     "  const x{i} = compute(a, [1, 2], { k: (3 + 4) }); // flags.isOn('no')",
                     "  const s{i} = 'client.getBooleanValue(\"no\", false)';",
@@ -1032,6 +1197,7 @@ mod tests {
                     "  const c{i} = process.env[\"FF_SUB_{i}\"];",
                     "  const d{i} = process.env.NODE_ENV;",
                     "  const e{i} = await ldClient.variation('ld_{i}', ctx, null);",
+                    "  const k{i} = flags.isOn(FLAG_K);",
                 ],
                 "}\n",
                 "  const { FLAG_DESTRUCTURED } = process.env;",

@@ -150,11 +150,28 @@ impl<'a> Lexer<'a> {
         if self.guesses() > 0 || !matches!(self.stack.as_slice(), [Mode::Code]) {
             return false;
         }
+        self.open_brackets(self.b.len())
+            .is_some_and(|o| o.is_empty())
+    }
+
+    /// Where `at` is, any offset, once the whole file is lexed ([`Lexer::balanced`]).
+    pub fn verdict_lexed(&self, at: usize) -> Verdict {
+        let i = self.regions.partition_point(|r| r.0 <= at);
+        match i.checked_sub(1).map(|i| self.regions[i]) {
+            Some((_, end, v)) if at < end => v,
+            _ => Verdict::Code,
+        }
+    }
+
+    /// The brackets open in code just before `at`, innermost last; None when a closing
+    /// bracket does not match. Only after [`Lexer::balanced`] (the whole file lexed).
+    pub fn open_brackets(&self, at: usize) -> Option<Vec<u8>> {
         let mut open: Vec<u8> = Vec::new();
         let mut from = 0;
-        let end = [(self.b.len(), self.b.len(), Verdict::Code)];
-        for &(start, stop, _) in self.regions.iter().chain(&end) {
-            for &c in &self.b[from..start.max(from)] {
+        let at = at.min(self.b.len());
+        let end = [(at, at, Verdict::Code)];
+        for &(start, stop, _) in self.regions.iter().take_while(|r| r.0 < at).chain(&end) {
+            for &c in &self.b[from..start.clamp(from, at)] {
                 let want = match c {
                     b'(' | b'[' | b'{' => {
                         open.push(c);
@@ -166,12 +183,15 @@ impl<'a> Lexer<'a> {
                     _ => continue,
                 };
                 if open.pop() != Some(want) {
-                    return false;
+                    return None;
                 }
             }
             from = from.max(stop);
+            if from >= at {
+                break;
+            }
         }
-        open.is_empty()
+        Some(open)
     }
 
     /// Whether `at` (already lexed, see [`Lexer::verdict`]) is inside a string interpolation.
