@@ -15,7 +15,12 @@
 //!   [`extract::match_call`], the function every parser's matching goes through. A rule that
 //!   picks an argument that is not a plain literal (a string without escapes, prefixes or
 //!   interpolation, `true`/`None`/..., a decimal number), or a receiver an import may alias:
-//!   bail. No rule: no read;
+//!   bail. No rule: no read. A key that is a plain name (`flags.is_on(FLAG_X)`) is read as
+//!   the parser reads it, a constant path, when the file defines it once in the plainest form
+//!   (Python `FLAG_X = "x"` at column 0, Go `const FlagX = "x"` or a line of a top-level
+//!   `const (` block, JavaScript/TypeScript top-level `const`/`export const FLAG_X = "x"`);
+//!   that one constant goes into the file's facts for the resolver, and any other binding of
+//!   the name, or another form, bails;
 //! - a subscript `recv["LIT"]` or member `recv.NAME` read on a receiver chain ending in the
 //!   word: matched like `Cx::subscript` / `Cx::member`;
 //! - anything else that might be a read (`name (`, `name<T>(`, `name?.(`, an env receiver used
