@@ -98,3 +98,48 @@ fn syntax_error_keeps_the_rest_of_the_file() {
         out.parse_errors
     );
 }
+
+/// Reads inside `#[cfg(test)]` modules and `#[test]` functions of a non-test file are test
+/// reads; the file's other reads are not.
+#[test]
+fn cfg_test_modules_and_test_functions_are_test_code() {
+    let out = scan_files(&[(
+        "src/lib.rs",
+        r#"pub fn run(flags: &Flags) -> bool {
+    flags.is_on("prod-read")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads() {
+        assert!(flags.is_on("in-cfg-test-module"));
+    }
+}
+
+#[tokio::test]
+async fn loose_test() {
+    flags.is_on("in-test-fn");
+}
+
+#[cfg(not(test))]
+fn not_test(flags: &Flags) -> bool {
+    flags.is_on("in-cfg-not-test")
+}
+"#,
+    )]);
+    let got: Vec<(&str, bool)> = out
+        .references
+        .iter()
+        .map(|r| (r.flag.as_str(), r.test))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("prod-read", false),
+            ("in-cfg-test-module", true),
+            ("in-test-fn", true),
+            ("in-cfg-not-test", false),
+        ]
+    );
+}

@@ -38,6 +38,9 @@ pub struct RawRef {
     pub expr: String,
     pub span: Span,
     pub default: Option<Value>,
+    /// Test code inside a non-test file (Rust `#[cfg(test)]` modules, `#[test]` functions); a
+    /// test file's reads are all test reads ([`FileFacts::test`]).
+    pub test: bool,
 }
 
 /// A flag declared in code (a `kind: declaration` rule matched), before resolution.
@@ -561,6 +564,7 @@ impl<'t> Cx<'t> {
             expr,
             span,
             default,
+            test: false,
         });
         true
     }
@@ -668,6 +672,7 @@ pub fn match_call<V: Copy>(
                 expr,
                 span: Span::default(),
                 default,
+                test: false,
             });
         }
     }

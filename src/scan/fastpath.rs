@@ -523,6 +523,7 @@ impl<'a, 'r> Scan<'a, 'r> {
                     expr: expr.to_string(),
                     span: self.span(chain_start, close + 1),
                     default: None,
+                    test: false,
                 }))
             }
             b'.' => {
@@ -546,6 +547,7 @@ impl<'a, 'r> Scan<'a, 'r> {
                     expr: prop.to_string(),
                     span: self.span(chain_start, e),
                     default: None,
+                    test: false,
                 }))
             }
             // The receiver used as a value (`const { FLAG_X } = process.env`,

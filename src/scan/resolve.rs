@@ -197,7 +197,7 @@ pub fn resolve(
                         rule: rule.id.clone(),
                         via,
                         default: r.default.clone(),
-                        test: f.test,
+                        test: f.test || r.test,
                         generated: f.generated,
                         env_var,
                         expr: matches!(r.key, KeyExpr::Path(_)).then(|| r.expr.clone()),
@@ -208,7 +208,9 @@ pub fn resolve(
                 // `process.env[key]`) is not visibly a flag read, like `os.environ.get(name)`.
                 Err(_) if rule.is_env && matches!(r.key, KeyExpr::Path(_)) => {}
                 Err(reason) => {
-                    unresolved.push(unresolved_of(f, lang, rule, &r.expr, r.span, reason))
+                    let mut u = unresolved_of(f, lang, rule, &r.expr, r.span, reason);
+                    u.test |= r.test;
+                    unresolved.push(u)
                 }
             }
         }

@@ -53,6 +53,7 @@ pub fn extract(rel: &str, text: &str, rules: &RuleSet, with_rules: bool) -> Opti
         mods: Vec::new(),
         impls: Vec::new(),
         fns: 0,
+        tests: 0,
     };
     let src = blank_shebang(text);
     let mut units: Vec<Unit> = Vec::new();
@@ -225,6 +226,17 @@ struct Extractor<'a> {
     impls: Vec<String>,
     /// Function bodies entered (constants inside them are not module constants).
     fns: usize,
+    /// Test items entered (`#[cfg(test)] mod`, `#[test] fn`): their reads are test reads.
+    tests: usize,
+}
+
+/// `#[cfg(test)]`, or a test function's attribute (`#[test]`, `#[tokio::test]`, ...).
+fn is_test_attr(a: &syn::Attribute) -> bool {
+    let path = a.path();
+    if path.is_ident("cfg") {
+        return matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string() == "test");
+    }
+    path.segments.last().is_some_and(|s| s.ident == "test")
 }
 
 /// A shebang line (`#!/usr/bin/env ...`, not `#![attr]`) blanked out, so that offsets stay.
@@ -423,6 +435,7 @@ impl Extractor<'_> {
         );
         if let Some(mut r) = found {
             r.span = self.span(node());
+            r.test = self.tests > 0;
             self.facts.refs.push(r);
         }
     }
@@ -639,9 +652,12 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
     }
 
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        let test = usize::from(m.attrs.iter().any(is_test_attr));
+        self.tests += test;
         self.mods.push(m.ident.to_string());
         visit::visit_item_mod(self, m);
         self.mods.pop();
+        self.tests -= test;
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
@@ -667,9 +683,12 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        let test = usize::from(f.attrs.iter().any(is_test_attr));
+        self.tests += test;
         self.fns += 1;
         visit::visit_item_fn(self, f);
         self.fns -= 1;
+        self.tests -= test;
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
