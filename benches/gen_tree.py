@@ -548,6 +548,8 @@ class Ruby:
     def file(self, c, units, test=False, consts=()):
         out = self.header(c, test)
         if test:
+            # Constants read in the spec are top-level constants of the spec file.
+            out += [l.strip() for l in consts]
             out.append("RSpec.describe %s do" % c.pascal())
             for name, body in units:
                 out.append("  it '%s' do" % " ".join(name.split("_")))
