@@ -1,7 +1,9 @@
-//! The walk: `ignore`'s parallel, .gitignore-aware directory traversal. Each worker reads a
-//! file, skips what is not source (binary, over the size limit, not UTF-8), runs the prefilter
-//! and, for candidates, parses and extracts. The parallelism is the walk's own; results go to
-//! one collector and are sorted afterwards.
+//! The walk, in two steps. [`list`]: `ignore`'s parallel, .gitignore-aware directory
+//! traversal gives the run's one [`Listing`] of the tree (preset detection and registry
+//! discovery read it too). [`walk`]: rayon workers read each listed source file, skip what is
+//! not source (binary, over the size limit, not UTF-8), run the prefilter and, for candidates,
+//! take the fast path or parse and extract. Results go to one collector and are sorted
+//! afterwards.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
