@@ -361,19 +361,13 @@ fn load_registry(
     scanned: &Scanned,
     listings: &[Listing],
 ) -> Result<(crate::registry::Registry, bool)> {
-    let scan_root = if scanned.root_path.is_file() {
-        scanned
-            .root_path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default()
-    } else {
-        scanned.root_path.clone()
-    };
+    let scan_root = scan_root(scanned);
     let reg_root = cfg
         .base_dir()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| scan_root.clone());
+    let discover_at =
+        |p: &Path| crate::registry::discover_in(&crate::walk::list(p, &cfg.walk_options()));
     let files: Vec<String> = if cfg.registries.is_empty() {
         // The scan's own listing when it is of the registry root; else a listing of its own,
         // with the same excludes.
@@ -385,7 +379,7 @@ fn load_registry(
             [one] if reg_root.is_dir() && same(&one.root, &reg_root) => {
                 crate::registry::discover_in(one)
             }
-            _ => crate::registry::discover_in(&crate::walk::list(&reg_root, &cfg.walk_options())),
+            _ => discover_at(&reg_root),
         }
     } else {
         let mut files = Vec::new();
@@ -393,7 +387,7 @@ fn load_registry(
             let p = reg_root.join(r);
             if p.is_dir() {
                 files.extend(
-                    crate::registry::discover_in(&crate::walk::list(&p, &cfg.walk_options()))
+                    discover_at(&p)
                         .into_iter()
                         .map(|f| format!("{}/{f}", r.trim_end_matches('/'))),
                 );

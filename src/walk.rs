@@ -47,6 +47,7 @@ impl Default for WalkOptions {
     }
 }
 
+#[derive(Default)]
 pub struct Walked {
     pub facts: Vec<FileFacts>,
     /// Every source file seen, by relative path: the resolver looks up imported modules here.
@@ -279,14 +280,7 @@ pub fn walk(listing: &Listing, opts: &WalkOptions, pre: &Prefilter, rules: &Rule
     }
     std::thread::scope(|s| {
         let collector = s.spawn(move || {
-            let mut w = Walked {
-                facts: Vec::new(),
-                index: BTreeMap::new(),
-                skipped: Vec::new(),
-                parse_errors: Vec::new(),
-                suppressions: Vec::new(),
-                stats: Stats::default(),
-            };
+            let mut w = Walked::default();
             let progress = opts.progress.then(Progress::new);
             for item in rx {
                 if let Some(p) = &progress {
@@ -331,15 +325,11 @@ pub fn walk(listing: &Listing, opts: &WalkOptions, pre: &Prefilter, rules: &Rule
         }
         drop(tx);
         collector.join().unwrap_or_else(|_| Walked {
-            facts: Vec::new(),
-            index: BTreeMap::new(),
             skipped: vec![Skipped {
                 path: String::new(),
                 reason: "internal error: collector thread failed".into(),
             }],
-            parse_errors: Vec::new(),
-            suppressions: Vec::new(),
-            stats: Stats::default(),
+            ..Walked::default()
         })
     })
 }

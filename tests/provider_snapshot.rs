@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::replay::{Replay, Reply};
+use common::replay::{route_unleash, Replay, Reply};
 use flagdebt::provider::{
     fetch_all, snapshot, FlagsmithAuth, ProviderConfig, ProviderKind, ProviderState,
 };
@@ -10,31 +10,7 @@ use serde::Deserialize;
 
 fn fetched_state() -> ProviderState {
     let s = Replay::start();
-    let search = "/api/admin/search/features?project=IS:default";
-    s.route(
-        "/api/admin/projects/default/features",
-        Reply::fixture("unleash/project-features.json"),
-    )
-    .route(
-        "/api/admin/feature-types",
-        Reply::fixture("unleash/feature-types.json"),
-    )
-    .route(
-        &format!("{search}&limit=100&offset=0"),
-        Reply::fixture("unleash/search.json"),
-    )
-    .route(
-        &format!("{search}&state=IS:potentially-stale&limit=100&offset=0"),
-        Reply::fixture("unleash/search-potentially-stale.json"),
-    )
-    .route(
-        &format!("{search}&lifecycle=IS:archived&limit=100&offset=0"),
-        Reply::fixture("unleash/search-archived.json"),
-    )
-    .route(
-        "/api/admin/projects/default/features/new-checkout",
-        Reply::fixture("unleash/feature-new-checkout.json"),
-    );
+    route_unleash(&s, &[(0, "unleash/search.json")]);
     let ld = "/api/v2/flags/web?env=staging&filter=filterEnv:staging&summary=0&limit=100";
     s.route(ld, Reply::fixture("launchdarkly/flags-staging.json"))
         .route(

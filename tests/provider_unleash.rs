@@ -2,11 +2,10 @@
 
 mod common;
 
-use common::replay::{Replay, Reply};
+use common::replay::{route_unleash, Replay, UNLEASH_SEARCH};
 use flagdebt::provider::{fetch_all, ProviderConfig, ProviderKind};
 
 const TOKEN: &str = "*:*.unleash-secret-0123456789";
-const SEARCH: &str = "/api/admin/search/features?project=IS:default";
 
 fn env(k: &str) -> Option<String> {
     (k == "UNLEASH_TOKEN").then(|| TOKEN.to_string())
@@ -16,33 +15,12 @@ fn env(k: &str) -> Option<String> {
 /// offset paging is exercised.
 fn server() -> Replay {
     let s = Replay::start();
-    s.route(
-        "/api/admin/projects/default/features",
-        Reply::fixture("unleash/project-features.json"),
-    )
-    .route(
-        "/api/admin/feature-types",
-        Reply::fixture("unleash/feature-types.json"),
-    )
-    .route(
-        &format!("{SEARCH}&limit=100&offset=0"),
-        Reply::fixture("derived/unleash/search-page1.json"),
-    )
-    .route(
-        &format!("{SEARCH}&limit=100&offset=2"),
-        Reply::fixture("derived/unleash/search-page2.json"),
-    )
-    .route(
-        &format!("{SEARCH}&state=IS:potentially-stale&limit=100&offset=0"),
-        Reply::fixture("unleash/search-potentially-stale.json"),
-    )
-    .route(
-        &format!("{SEARCH}&lifecycle=IS:archived&limit=100&offset=0"),
-        Reply::fixture("unleash/search-archived.json"),
-    )
-    .route(
-        "/api/admin/projects/default/features/new-checkout",
-        Reply::fixture("unleash/feature-new-checkout.json"),
+    route_unleash(
+        &s,
+        &[
+            (0, "derived/unleash/search-page1.json"),
+            (2, "derived/unleash/search-page2.json"),
+        ],
     );
     s
 }
@@ -137,9 +115,9 @@ fn requests_use_the_raw_token_and_page_search_by_total() {
         );
     }
     let targets = s.targets();
-    assert_eq!(s.hits(&format!("{SEARCH}&limit=100&offset=0")), 1);
+    assert_eq!(s.hits(&format!("{UNLEASH_SEARCH}&limit=100&offset=0")), 1);
     assert_eq!(
-        s.hits(&format!("{SEARCH}&limit=100&offset=2")),
+        s.hits(&format!("{UNLEASH_SEARCH}&limit=100&offset=2")),
         1,
         "{targets:#?}"
     );

@@ -831,6 +831,31 @@ pub fn dotted_path(
     Some(path)
 }
 
+/// The grammar's node kinds of a string made of parts (JavaScript, Ruby).
+pub struct StringParts {
+    /// Text taken as written.
+    pub content: &'static str,
+    /// An interpolation: the value is not static.
+    pub interpolation: &'static str,
+    /// Decodes one `escape_sequence` part.
+    pub unescape: fn(&str) -> String,
+}
+
+/// A string node's value from its parts; None when it interpolates.
+pub fn string_parts(node: Node, cx: &Cx, kinds: &StringParts) -> Option<String> {
+    let mut out = String::new();
+    let mut c = node.walk();
+    for part in node.named_children(&mut c) {
+        match part.kind() {
+            "escape_sequence" => out.push_str(&(kinds.unescape)(cx.text(part))),
+            k if k == kinds.content => out.push_str(cx.text(part)),
+            k if k == kinds.interpolation => return None,
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
 /// Decode the common backslash escapes of a quoted string body.
 pub fn unescape(s: &str) -> String {
     if !s.contains('\\') {

@@ -367,14 +367,9 @@ impl<'a, 'r> Scan<'a, 'r> {
             if lexer.verdict_lexed(i) != Verdict::Code {
                 continue;
             }
-            let rest = &b[end..];
-            let ws = rest
-                .iter()
-                .position(|c| !matches!(c, b' ' | b'\t'))
-                .unwrap_or(rest.len());
             // Anything that may bind the name: `=` (not `==`, `=>`), `:=`, `:` (annotations,
             // object keys), `,` (`A, B = ...`).
-            let binds = match &rest[ws..] {
+            let binds = match &b[blanks(b, end)..] {
                 [b'=', b'=' | b'>', ..] => false,
                 [b'=' | b':' | b',', ..] => true,
                 _ => false,
@@ -406,17 +401,11 @@ impl<'a, 'r> Scan<'a, 'r> {
             return None;
         }
         // ` = "value"`, then only white space, `;` (JavaScript) or a comment to the line's end.
-        let mut p = i + name.len();
-        while p < line_end && matches!(b[p], b' ' | b'\t') {
-            p += 1;
-        }
+        let p = blanks(b, i + name.len());
         if b.get(p) != Some(&b'=') {
             return None;
         }
-        p += 1;
-        while p < line_end && matches!(b[p], b' ' | b'\t') {
-            p += 1;
-        }
+        let p = blanks(b, p + 1);
         let close = string_end(b, p)?;
         let value = plain_string(self.lang, &self.text[p..close])?;
         let tail = std::str::from_utf8(&b[close..line_end]).ok()?.trim();
@@ -453,12 +442,8 @@ impl<'a, 'r> Scan<'a, 'r> {
         };
         // What follows ends the call with no arguments (`flags.enabled?` at a line's end,
         // before `&&`, `)` ...): no read, as for the parser (a call without an argument list).
-        let rest = &b[end..];
-        let ws = rest
-            .iter()
-            .position(|c| !matches!(c, b' ' | b'\t'))
-            .unwrap_or(rest.len());
-        let after = &rest[ws..];
+        let ws = blanks(b, end) - end;
+        let after = &b[end + ws..];
         let ends = match after {
             [] => true,
             [b'\n' | b'\r' | b')' | b']' | b'}' | b',' | b';', ..] => true,
@@ -663,10 +648,7 @@ impl<'a, 'r> Scan<'a, 'r> {
                 pat.push(b' ');
                 memchr::memmem::find_iter(b, &pat).any(|i| {
                     (i == 0 || !is_ident(b[i - 1]))
-                        && b[i + pat.len()..]
-                            .iter()
-                            .find(|c| !matches!(c, b' ' | b'\t'))
-                            .is_some_and(|c| *c == b'"' || *c == b'`')
+                        && matches!(b.get(blanks(b, i + pat.len())), Some(b'"' | b'`'))
                 }) || memchr::memmem::find(b, &[first, b"\t"].concat()).is_some()
             }
             // Only static imports alias.
@@ -744,56 +726,31 @@ impl<'a, 'r> Scan<'a, 'r> {
         if t.starts_with('*') || t.starts_with("...") || t.ends_with("...") {
             return None; // a splat or spread: positions after it are unknown
         }
-        if self.lang == Language::Ruby {
-            if has_word(t, "do") {
-                return None; // a `do ... end` block among the arguments
-            }
-            // `name: value` (not `Mod::X`).
-            let n = t
-                .bytes()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
-                .count();
-            let tb = t.as_bytes();
-            if n > 0 && !tb[0].is_ascii_digit() && tb.get(n) == Some(&b':') {
-                if tb.get(n + 1) == Some(&b':') {
-                    // `Mod::X`: positional
-                } else {
-                    let v = t[n + 1..].trim_start();
-                    out.push(Arg {
-                        keyword: Some(&text[s..s + n]),
-                        value: Tok {
-                            start: e - v.len(),
-                            end: e,
-                        },
-                    });
-                    return Some(());
-                }
-            }
+        let unsure = match self.lang {
+            Language::Ruby => has_word(t, "do"), // a `do ... end` block among the arguments
+            // lambda parameters' commas, a generator argument
+            Language::Python => has_word(t, "lambda") || has_word(t, "for"),
+            _ => false,
+        };
+        if unsure {
+            return None;
         }
-        if self.lang == Language::Python {
-            if has_word(t, "lambda") || has_word(t, "for") {
-                return None; // lambda parameters' commas, a generator argument
-            }
-            // `name=value` (not `==`).
-            let n = t
-                .bytes()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
-                .count();
-            if n > 0 && !t.as_bytes()[0].is_ascii_digit() {
-                let rest = t[n..].trim_start();
-                if let Some(v) = rest.strip_prefix('=') {
-                    if v.starts_with('=') {
-                        // a comparison: positional
-                    } else {
-                        let vs = e - v.trim_start().len();
-                        out.push(Arg {
-                            keyword: Some(&text[s..s + n]),
-                            value: Tok { start: vs, end: e },
-                        });
-                        return Some(());
-                    }
-                }
-            }
+        // A keyword argument: Python `name=value` (not `==`), Ruby `name: value` (not `A::B`).
+        let n = name_len(t);
+        let value = match self.lang {
+            Language::Python => t[n..].trim_start().strip_prefix('='),
+            Language::Ruby => t[n..].strip_prefix(':'),
+            _ => None,
+        };
+        if let Some(v) = value.filter(|v| n > 0 && !v.starts_with(['=', ':'])) {
+            out.push(Arg {
+                keyword: Some(&text[s..s + n]),
+                value: Tok {
+                    start: e - v.trim_start().len(),
+                    end: e,
+                },
+            });
+            return Some(());
         }
         out.push(Arg {
             keyword: None,
@@ -827,6 +784,26 @@ impl<'a, 'r> Scan<'a, 'r> {
     }
 }
 
+/// The index of the first byte at or after `from` that is not a space or a tab.
+fn blanks(b: &[u8], from: usize) -> usize {
+    let from = from.min(b.len());
+    from + b[from..]
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t'))
+        .unwrap_or(b.len() - from)
+}
+
+/// The length of the name `t` starts with (`[A-Za-z_][A-Za-z0-9_]*`), 0 when none.
+fn name_len(t: &str) -> usize {
+    let b = t.as_bytes();
+    if b.first().is_none_or(|c| c.is_ascii_digit()) {
+        return 0;
+    }
+    b.iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+        .count()
+}
+
 /// A plain name: `[A-Za-z_][A-Za-z0-9_]*`.
 fn is_name(t: &str) -> bool {
     let b = t.as_bytes();
@@ -854,12 +831,7 @@ fn in_go_const_block(b: &[u8], line_start: usize) -> bool {
 /// A Ruby block after a call's `)` on the same line (`{ ... }`, `do`): the parser's call node
 /// spans it.
 fn ruby_block_follows(b: &[u8], from: usize) -> bool {
-    let rest = &b[from.min(b.len())..];
-    let i = rest
-        .iter()
-        .position(|c| !matches!(c, b' ' | b'\t'))
-        .unwrap_or(rest.len());
-    let rest = &rest[i..];
+    let rest = &b[blanks(b, from)..];
     rest.first() == Some(&b'{')
         || rest.starts_with(b"do") && rest.get(2).is_none_or(|c| !is_ident(*c))
 }

@@ -7,7 +7,7 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{number, Adapter, Arg, Cx, KeyExpr};
+use super::extract::{number, string_parts, Adapter, Arg, Cx, KeyExpr, StringParts};
 
 pub struct Js;
 
@@ -238,17 +238,12 @@ fn arguments(args: Node) -> Vec<Arg> {
 /// A string or template literal's value, escapes decoded; None for a template literal with a
 /// substitution.
 fn string_value(node: Node, cx: &Cx) -> Option<String> {
-    let mut out = String::new();
-    let mut c = node.walk();
-    for part in node.named_children(&mut c) {
-        match part.kind() {
-            "string_fragment" => out.push_str(cx.text(part)),
-            "escape_sequence" => out.push_str(&unescape_js(cx.text(part))),
-            "template_substitution" => return None,
-            _ => {}
-        }
-    }
-    Some(out)
+    const PARTS: StringParts = StringParts {
+        content: "string_fragment",
+        interpolation: "template_substitution",
+        unescape: unescape_js,
+    };
+    string_parts(node, cx, &PARTS)
 }
 
 /// Decode one JS escape sequence (`\n`, `\x41`, `\u0041`, `\u{1F600}`, `\``, line continuation).

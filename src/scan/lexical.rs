@@ -156,6 +156,11 @@ impl<'a> Lexer<'a> {
 
     /// Where `at` is, any offset, once the whole file is lexed ([`Lexer::balanced`]).
     pub fn verdict_lexed(&self, at: usize) -> Verdict {
+        self.closed_region_verdict(at)
+    }
+
+    /// The verdict of the closed region holding `at`, Code outside them.
+    fn closed_region_verdict(&self, at: usize) -> Verdict {
         let i = self.regions.partition_point(|r| r.0 <= at);
         match i.checked_sub(1).map(|i| self.regions[i]) {
             Some((_, end, v)) if at < end => v,
@@ -212,14 +217,9 @@ impl<'a> Lexer<'a> {
             return Verdict::Code;
         }
         match self.stack.last() {
-            Some(Mode::Str(s)) if s.seg <= at => return Verdict::Str,
-            Some(Mode::Block(_, start)) if *start <= at => return Verdict::Comment,
-            _ => {}
-        }
-        let i = self.regions.partition_point(|r| r.0 <= at);
-        match i.checked_sub(1).map(|i| self.regions[i]) {
-            Some((_, end, v)) if at < end => v,
-            _ => Verdict::Code,
+            Some(Mode::Str(s)) if s.seg <= at => Verdict::Str,
+            Some(Mode::Block(_, start)) if *start <= at => Verdict::Comment,
+            _ => self.closed_region_verdict(at),
         }
     }
 

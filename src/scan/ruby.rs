@@ -9,7 +9,7 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{number, unescape, Adapter, Arg, Cx, KeyExpr};
+use super::extract::{number, string_parts, unescape, Adapter, Arg, Cx, KeyExpr, StringParts};
 
 pub struct Ruby;
 
@@ -156,36 +156,21 @@ fn string_value(node: Node, cx: &Cx) -> Option<String> {
     if node.kind() != "string" {
         return None;
     }
-    let mut out = String::new();
-    let mut c = node.walk();
-    for part in node.named_children(&mut c) {
-        match part.kind() {
-            "string_content" => out.push_str(cx.text(part)),
-            "escape_sequence" => out.push_str(&unescape(cx.text(part))),
-            "interpolation" => return None,
-            _ => {}
-        }
-    }
-    Some(out)
+    string_parts(node, cx, &PARTS)
 }
+
+/// Ruby strings and delimited symbols: content, `#{...}`, escapes.
+const PARTS: StringParts = StringParts {
+    content: "string_content",
+    interpolation: "interpolation",
+    unescape,
+};
 
 /// `:my_flag` → `my_flag`; `:"my-flag"` → `my-flag`; None when it interpolates.
 fn symbol_value(node: Node, cx: &Cx) -> Option<String> {
     match node.kind() {
         "simple_symbol" => Some(cx.text(node).trim_start_matches(':').to_string()),
-        "delimited_symbol" => {
-            let mut out = String::new();
-            let mut c = node.walk();
-            for part in node.named_children(&mut c) {
-                match part.kind() {
-                    "string_content" => out.push_str(cx.text(part)),
-                    "escape_sequence" => out.push_str(&unescape(cx.text(part))),
-                    "interpolation" => return None,
-                    _ => {}
-                }
-            }
-            Some(out)
-        }
+        "delimited_symbol" => string_parts(node, cx, &PARTS),
         _ => None,
     }
 }

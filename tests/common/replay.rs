@@ -268,3 +268,38 @@ fn reason(status: u16) -> &'static str {
         _ => "Unknown",
     }
 }
+
+/// The Unleash admin search of project `default`.
+pub const UNLEASH_SEARCH: &str = "/api/admin/search/features?project=IS:default";
+
+/// The recorded Unleash project `default` (Unleash 8.2.0): its features, the feature types,
+/// the potentially-stale and archived searches and `new-checkout`'s detail. The plain search
+/// is served as `search`: `(offset, fixture)` pages.
+pub fn route_unleash(s: &Replay, search: &[(usize, &str)]) {
+    s.route(
+        "/api/admin/projects/default/features",
+        Reply::fixture("unleash/project-features.json"),
+    )
+    .route(
+        "/api/admin/feature-types",
+        Reply::fixture("unleash/feature-types.json"),
+    )
+    .route(
+        &format!("{UNLEASH_SEARCH}&state=IS:potentially-stale&limit=100&offset=0"),
+        Reply::fixture("unleash/search-potentially-stale.json"),
+    )
+    .route(
+        &format!("{UNLEASH_SEARCH}&lifecycle=IS:archived&limit=100&offset=0"),
+        Reply::fixture("unleash/search-archived.json"),
+    )
+    .route(
+        "/api/admin/projects/default/features/new-checkout",
+        Reply::fixture("unleash/feature-new-checkout.json"),
+    );
+    for (offset, fixture) in search {
+        s.route(
+            &format!("{UNLEASH_SEARCH}&limit=100&offset={offset}"),
+            Reply::fixture(fixture),
+        );
+    }
+}
