@@ -60,7 +60,7 @@ pub struct Walked {
 
 enum Item {
     File(String, Language, PathBuf, u64),
-    Facts(FileFacts),
+    Facts(Box<FileFacts>),
     Skipped(Skipped),
     ParseError(Skipped),
     Suppressions(Vec<Suppression>),
@@ -270,7 +270,17 @@ pub fn list(root: &Path, opts: &WalkOptions) -> Listing {
     listing
 }
 
-/// Read, prefilter and extract the listing's source files, in parallel.
+/// The scan's worker threads: `threads` of them (0: one per core), each with a stack large
+/// enough for the parsers' recursion ([`crate::scan::guard::WORKER_STACK`]).
+pub fn pool(threads: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(crate::scan::guard::WORKER_STACK)
+        .build()
+}
+
+/// Read, prefilter and extract the listing's source files, in parallel (on the current rayon
+/// pool: [`crate::scan::scan_listing`] runs it in [`pool`]).
 pub fn walk(listing: &Listing, opts: &WalkOptions, pre: &Prefilter, rules: &RuleSet) -> Walked {
     let generated = Generated::new(&opts.generated);
     let generated = &generated;
@@ -292,7 +302,7 @@ pub fn walk(listing: &Listing, opts: &WalkOptions, pre: &Prefilter, rules: &Rule
                         w.stats.bytes += bytes;
                         w.index.insert(rel, (lang, path));
                     }
-                    Item::Facts(f) => w.facts.push(f),
+                    Item::Facts(f) => w.facts.push(*f),
                     Item::Skipped(s) => w.skipped.push(s),
                     Item::ParseError(s) => w.parse_errors.push(s),
                     Item::Suppressions(s) => w.suppressions.extend(s),
@@ -314,15 +324,7 @@ pub fn walk(listing: &Listing, opts: &WalkOptions, pre: &Prefilter, rules: &Rule
                     visit_file(&f.rel, &f.path, opts, pre, rules, generated, tx)
                 });
         };
-        let pool = (opts.threads != 0).then(|| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(opts.threads)
-                .build()
-        });
-        match pool {
-            Some(Ok(pool)) => pool.install(visit_all),
-            _ => visit_all(),
-        }
+        visit_all();
         drop(tx);
         collector.join().unwrap_or_else(|_| Walked {
             skipped: vec![Skipped {
@@ -429,14 +431,20 @@ fn visit_file(
     if let Some(mut facts) = fast {
         facts.test = is_test_path(&rel);
         facts.generated = generated.is_generated(&rel, text);
-        let _ = tx.send(Item::Facts(facts));
+        let _ = tx.send(Item::Facts(Box::new(facts)));
         return;
     }
     let _ = tx.send(Item::Parsed);
     match crate::scan::extract_file(lang, &rel, text, rules, true) {
-        Some(mut facts) => {
+        Ok(mut facts) => {
             facts.test = is_test_path(&rel);
             facts.generated = generated.is_generated(&rel, text);
+            for note in std::mem::take(&mut facts.notes) {
+                let _ = tx.send(Item::ParseError(Skipped {
+                    path: rel.clone(),
+                    reason: note,
+                }));
+            }
             if let Some((line, col)) = facts.syntax_error {
                 let _ = tx.send(Item::ParseError(Skipped {
                     path: rel.clone(),
@@ -445,9 +453,9 @@ fn visit_file(
                     ),
                 }));
             }
-            let _ = tx.send(Item::Facts(facts));
+            let _ = tx.send(Item::Facts(Box::new(facts)));
         }
-        None => skip("could not be parsed".into()),
+        Err(reason) => skip(reason),
     }
 }
 

@@ -101,6 +101,9 @@ pub struct FileFacts {
     pub package: Option<String>,
     /// The first syntax error, if the parser had to recover.
     pub syntax_error: Option<(usize, usize)>,
+    /// What of the file was not read, and why (nesting too deep to read safely): each is a
+    /// note of the scan, beside the syntax-error one.
+    pub notes: Vec<String>,
     /// Read by the fast path ([`crate::scan::fastpath`]): only `refs` are filled in; its
     /// constants, imports and re-exports were not read.
     pub fast: bool,
@@ -157,6 +160,9 @@ pub struct Site<'t> {
     pub binding: Option<String>,
 }
 
+/// The longest receiver text matched in full (see [`Cx::receiver`]).
+pub const MAX_RECEIVER: usize = 1024;
+
 /// Extraction state for one file.
 pub struct Cx<'t> {
     pub src: &'t str,
@@ -167,6 +173,7 @@ pub struct Cx<'t> {
     pub facts: FileFacts,
     /// Local name → canonical dotted path, from imports (`x` → `os`, `environ` → `os.environ`).
     pub aliases: HashMap<String, String>,
+    pub columns: Columns<'t>,
 }
 
 impl<'t> Cx<'t> {
@@ -179,10 +186,35 @@ impl<'t> Cx<'t> {
         let e = n.end_position();
         Span {
             line: s.row + 1,
-            column: char_column(self.src, n.start_byte(), s.column),
+            column: self.columns.column(n.start_byte(), s.column),
             end_line: e.row + 1,
-            end_column: char_column(self.src, n.end_byte(), e.column),
+            end_column: self.columns.column(n.end_byte(), e.column),
         }
+    }
+
+    /// A receiver's text as rule patterns see it ([`normalize_receiver`]), of bounded length:
+    /// a longer receiver keeps its first and last [`MAX_RECEIVER`] / 2 bytes joined by `…`
+    /// (which no pattern contains). Every link of a member chain is a receiver of the whole
+    /// chain before it; normalising each in full was quadratic (a 256 KB line took 18 s).
+    pub fn receiver(&self, n: Node) -> String {
+        let text = self.text(n);
+        if text.len() <= MAX_RECEIVER {
+            return normalize_receiver(text);
+        }
+        let half = MAX_RECEIVER / 2;
+        let mut head = half;
+        while !text.is_char_boundary(head) {
+            head -= 1;
+        }
+        let mut tail = text.len() - half;
+        while !text.is_char_boundary(tail) {
+            tail += 1;
+        }
+        format!(
+            "{}…{}",
+            normalize_receiver(&text[..head]),
+            normalize_receiver(&text[tail..])
+        )
     }
 
     /// Apply import aliases to a dotted callee path's first segment(s).
@@ -203,7 +235,7 @@ impl<'t> Cx<'t> {
     ) {
         let Some(lr) = self.lr else { return };
         let callee = match receiver {
-            Some(r) => format!("{}.{name}", normalize_receiver(self.text(r))),
+            Some(r) => format!("{}.{name}", self.receiver(r)),
             None => name.to_string(),
         };
         let callee = self.canonical(&callee);
@@ -519,7 +551,7 @@ impl<'t> Cx<'t> {
         if lr.subscripts.is_empty() {
             return;
         }
-        let recv = self.canonical(&normalize_receiver(self.text(receiver)));
+        let recv = self.canonical(&self.receiver(receiver));
         let Some(m) = lr
             .subscripts
             .iter()
@@ -537,7 +569,7 @@ impl<'t> Cx<'t> {
         if lr.members.is_empty() {
             return;
         }
-        let recv = self.canonical(&normalize_receiver(self.text(receiver)));
+        let recv = self.canonical(&self.receiver(receiver));
         let Some(m) = lr.members.iter().find(|m| m.receiver.matches(Some(&recv))) else {
             return;
         };
@@ -716,6 +748,7 @@ fn normalize_type(ty: &str) -> String {
 }
 
 /// 1-based character column of a byte offset whose byte column on its line is `byte_col`.
+/// Counts from the line start: for many positions on one long line use [`Columns`].
 pub fn char_column(src: &str, byte: usize, byte_col: usize) -> usize {
     let start = byte.saturating_sub(byte_col);
     match src.get(start..byte) {
@@ -724,12 +757,74 @@ pub fn char_column(src: &str, byte: usize, byte_col: usize) -> usize {
     }
 }
 
+/// Character columns of byte offsets in time independent of the line's length: an ASCII
+/// text's column is its byte column; otherwise the characters before every
+/// [`Columns::STEP`]-th byte are counted once, and a position counts at most one step from
+/// the nearest mark (a 1.7 MB one-line file would otherwise count its line once per node).
+pub struct Columns<'a> {
+    src: &'a [u8],
+    /// Characters (non-continuation bytes) before byte `i * STEP`; None for ASCII text.
+    marks: std::cell::OnceCell<Option<Vec<usize>>>,
+}
+
+impl<'a> Columns<'a> {
+    const STEP: usize = 512;
+
+    pub fn new(src: &'a str) -> Columns<'a> {
+        Columns {
+            src: src.as_bytes(),
+            marks: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn marks(&self) -> Option<&Vec<usize>> {
+        self.marks
+            .get_or_init(|| {
+                if self.src.is_ascii() {
+                    return None;
+                }
+                let mut marks = Vec::with_capacity(self.src.len() / Self::STEP + 1);
+                let mut n = 0;
+                for chunk in self.src.chunks(Self::STEP) {
+                    marks.push(n);
+                    n += chars_in(chunk);
+                }
+                marks.push(n);
+                Some(marks)
+            })
+            .as_ref()
+    }
+
+    /// Characters before byte `at`.
+    fn chars_before(&self, marks: &[usize], at: usize) -> usize {
+        let at = at.min(self.src.len());
+        let i = at / Self::STEP;
+        marks[i] + chars_in(&self.src[i * Self::STEP..at])
+    }
+
+    /// 1-based character column of byte `byte` whose byte column on its line is `byte_col`.
+    pub fn column(&self, byte: usize, byte_col: usize) -> usize {
+        match self.marks() {
+            None => byte_col + 1,
+            Some(m) => {
+                self.chars_before(m, byte) - self.chars_before(m, byte.saturating_sub(byte_col)) + 1
+            }
+        }
+    }
+}
+
+/// Characters in a UTF-8 byte run (its bytes that are not continuation bytes).
+fn chars_in(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| (c as i8) >= -0x40).count()
+}
+
 thread_local! {
     static PARSERS: RefCell<HashMap<Language, Parser>> = RefCell::new(HashMap::new());
 }
 
 /// Parse `src` with tree-sitter and run one traversal with the adapter. `with_rules` false
-/// collects only constants and imports (the resolver's second pass).
+/// collects only constants and imports (the resolver's second pass). Err: why the file could
+/// not be read ([`super::guard`]).
 pub fn extract_tree_sitter(
     lang: Language,
     path: &str,
@@ -737,19 +832,52 @@ pub fn extract_tree_sitter(
     rules: &RuleSet,
     with_rules: bool,
     ad: &dyn Adapter,
-) -> Option<FileFacts> {
-    let tree = PARSERS.with(|p| {
-        let mut p = p.borrow_mut();
-        let parser = match p.entry(lang) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                let mut parser = Parser::new();
-                parser.set_language(&lang.tree_sitter()?).ok()?;
-                e.insert(parser)
+) -> Result<FileFacts, String> {
+    if let Some(why) = super::guard::scanner_limits(lang, src) {
+        return Err(why);
+    }
+    let budget = super::guard::parse_budget(src.len());
+    let tree = PARSERS
+        .with(|p| {
+            let mut p = p.borrow_mut();
+            let parser = match p.entry(lang) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let mut parser = Parser::new();
+                    let grammar = lang
+                        .tree_sitter()
+                        .ok_or_else(|| "no parser for the language".to_string())?;
+                    parser
+                        .set_language(&grammar)
+                        .map_err(|e| format!("parser: {e}"))?;
+                    e.insert(parser)
+                }
+            };
+            let bytes = src.as_bytes();
+            let start = std::time::Instant::now();
+            let mut progress = |_: &tree_sitter::ParseState| {
+                if start.elapsed() > budget {
+                    std::ops::ControlFlow::Break(())
+                } else {
+                    std::ops::ControlFlow::Continue(())
+                }
+            };
+            let tree = parser.parse_with_options(
+                &mut |i, _| bytes.get(i..).unwrap_or_default(),
+                None,
+                Some(tree_sitter::ParseOptions::new().progress_callback(&mut progress)),
+            );
+            if tree.is_none() {
+                // A cancelled parse would resume on the next call: start the next file afresh.
+                parser.reset();
+                return Err(format!(
+                "parsing took longer than its budget of {} s; flag reads in it are not reported",
+                budget.as_secs()
+            ));
             }
-        };
-        parser.parse(src, None)
-    })?;
+            Ok(tree)
+        })?
+        .ok_or_else(|| "could not be parsed".to_string())?;
     let mut cx = Cx {
         src,
         lang,
@@ -761,12 +889,13 @@ pub fn extract_tree_sitter(
             ..Default::default()
         },
         aliases: HashMap::new(),
+        columns: Columns::new(src),
     };
     let root = tree.root_node();
     if root.has_error() {
         cx.facts.syntax_error = first_error(root).map(|n| {
             let p = n.start_position();
-            (p.row + 1, char_column(src, n.start_byte(), p.column))
+            (p.row + 1, cx.columns.column(n.start_byte(), p.column))
         });
     }
     let mut cursor = root.walk();
@@ -787,7 +916,7 @@ pub fn extract_tree_sitter(
             }
         }
     }
-    Some(cx.facts)
+    Ok(cx.facts)
 }
 
 fn first_error(root: Node) -> Option<Node> {
@@ -810,24 +939,24 @@ fn first_error(root: Node) -> Option<Node> {
 
 /// Collect a dotted identifier path from nested member/attribute nodes; None when any part is
 /// not a plain name. `parts` gives, per node kind, the (object, property) field names.
+/// Iterative: a chain of 20,000 links is as deep a tree (it overflowed the stack when this
+/// recursed).
 pub fn dotted_path(
     node: Node,
     src: &str,
     member_kinds: &[(&str, &str, &str)],
     ident_kinds: &[&str],
 ) -> Option<Vec<String>> {
-    if ident_kinds.contains(&node.kind()) {
-        return Some(vec![src.get(node.byte_range())?.to_string()]);
+    let mut props = Vec::new();
+    let mut n = node;
+    while !ident_kinds.contains(&n.kind()) {
+        let (_, obj, prop) = member_kinds.iter().find(|(k, _, _)| *k == n.kind())?;
+        let p = n.child_by_field_name(prop)?;
+        props.push(src.get(p.byte_range())?);
+        n = n.child_by_field_name(obj)?;
     }
-    let (_, obj, prop) = member_kinds.iter().find(|(k, _, _)| *k == node.kind())?;
-    let mut path = dotted_path(
-        node.child_by_field_name(obj)?,
-        src,
-        member_kinds,
-        ident_kinds,
-    )?;
-    let p = node.child_by_field_name(prop)?;
-    path.push(src.get(p.byte_range())?.to_string());
+    let mut path = vec![src.get(n.byte_range())?.to_string()];
+    path.extend(props.into_iter().rev().map(str::to_string));
     Some(path)
 }
 

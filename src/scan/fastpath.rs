@@ -116,6 +116,7 @@ impl<'r> FastPath<'r> {
             text,
             imports: None,
             lines: std::cell::OnceCell::new(),
+            columns: extract::Columns::new(text),
             constants_read: Vec::new(),
         }
         .run(fl)?;
@@ -193,6 +194,7 @@ struct Scan<'a, 'r> {
     imports: Option<Imports<'a>>,
     /// Offsets of the file's line starts, built at the first span.
     lines: std::cell::OnceCell<Vec<usize>>,
+    columns: extract::Columns<'a>,
     /// Names read as keys (`flags.is_on(FLAG_X)`): each must be a constant of this file.
     constants_read: Vec<String>,
 }
@@ -768,7 +770,7 @@ impl<'a, 'r> Scan<'a, 'r> {
         });
         let line = starts.partition_point(|&s| s <= at);
         let ls = starts[line - 1];
-        (line, extract::char_column(self.text, at, at - ls))
+        (line, self.columns.column(at, at - ls))
     }
 
     /// A span from byte `start` to byte `end`: 1-based lines, character columns.

@@ -532,19 +532,31 @@ fn constant<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Go) {
     }
 }
 
+/// How deep a constant's expression is read (`"a" + "b" + ...` nests one level per `+`):
+/// deeper, the constant is not read (its readers' keys stay unresolved), and the walk cannot
+/// overflow the stack.
+const MAX_CONST_DEPTH: usize = 256;
+
 /// A string constant's value: a literal, a literal concatenation, or (in a `const`) a type
 /// conversion of one (`Feature("x")`).
 fn const_value(node: Node, is_const: bool, cx: &Cx) -> Option<String> {
+    const_value_in(node, is_const, cx, 0)
+}
+
+fn const_value_in(node: Node, is_const: bool, cx: &Cx, depth: usize) -> Option<String> {
+    if depth > MAX_CONST_DEPTH {
+        return None;
+    }
     match node.kind() {
         "interpreted_string_literal" | "raw_string_literal" => string_value(node, cx),
-        "parenthesized_expression" => const_value(node.named_child(0)?, is_const, cx),
+        "parenthesized_expression" => const_value_in(node.named_child(0)?, is_const, cx, depth + 1),
         "binary_expression" => {
             let op = node.child_by_field_name("operator")?;
             if cx.text(op) != "+" {
                 return None;
             }
-            let l = const_value(node.child_by_field_name("left")?, is_const, cx)?;
-            let r = const_value(node.child_by_field_name("right")?, is_const, cx)?;
+            let l = const_value_in(node.child_by_field_name("left")?, is_const, cx, depth + 1)?;
+            let r = const_value_in(node.child_by_field_name("right")?, is_const, cx, depth + 1)?;
             Some(l + &r)
         }
         // In a constant declaration a call with one string argument can only be a conversion.
@@ -560,7 +572,7 @@ fn const_value(node: Node, is_const: bool, cx: &Cx) -> Option<String> {
             let args = node.child_by_field_name("arguments")?;
             let args = arguments(args);
             match args.as_slice() {
-                [a] => const_value(a.value, is_const, cx),
+                [a] => const_value_in(a.value, is_const, cx, depth + 1),
                 _ => None,
             }
         }

@@ -450,18 +450,30 @@ fn enum_constant(node: Node, cx: &mut Cx) {
     }
 }
 
+/// How deep a constant's expression is read (`"a" + "b" + ...` nests one level per `+`):
+/// deeper, the constant is not read (its readers' keys stay unresolved), and the walk cannot
+/// overflow the stack.
+const MAX_CONST_DEPTH: usize = 256;
+
 /// A compile-time string constant: a literal or a concatenation of literals.
 fn const_value(node: Node, cx: &Cx) -> Option<String> {
+    const_value_in(node, cx, 0)
+}
+
+fn const_value_in(node: Node, cx: &Cx, depth: usize) -> Option<String> {
+    if depth > MAX_CONST_DEPTH {
+        return None;
+    }
     match node.kind() {
         "string_literal" => string_value(node, cx),
-        "parenthesized_expression" => const_value(node.named_child(0)?, cx),
+        "parenthesized_expression" => const_value_in(node.named_child(0)?, cx, depth + 1),
         "binary_expression" => {
             let op = node.child_by_field_name("operator")?;
             if cx.text(op) != "+" {
                 return None;
             }
-            let l = const_value(node.child_by_field_name("left")?, cx)?;
-            let r = const_value(node.child_by_field_name("right")?, cx)?;
+            let l = const_value_in(node.child_by_field_name("left")?, cx, depth + 1)?;
+            let r = const_value_in(node.child_by_field_name("right")?, cx, depth + 1)?;
             Some(l + &r)
         }
         _ => None,

@@ -270,30 +270,38 @@ fn unescape_js(esc: &str) -> String {
 }
 
 /// An identifier path: `FLAGS`, `FLAGS.DARK_MODE`, `Flags.NewCheckout`, `FLAGS["dark_mode"]`.
+/// Iterative, from the outermost link inwards (a 6,000-link chain overflowed the stack when
+/// this recursed).
 fn path(node: Node, cx: &Cx) -> Option<Vec<String>> {
-    match node.kind() {
-        "identifier" => Some(vec![cx.text(node).to_string()]),
-        "member_expression" => {
-            let mut p = path(node.child_by_field_name("object")?, cx)?;
-            let prop = node.child_by_field_name("property")?;
-            if prop.kind() != "property_identifier" {
-                return None;
+    let mut segs = Vec::new();
+    let mut n = node;
+    loop {
+        match n.kind() {
+            "identifier" => {
+                segs.push(cx.text(n).to_string());
+                segs.reverse();
+                return Some(segs);
             }
-            p.push(cx.text(prop).to_string());
-            Some(p)
+            "member_expression" => {
+                let prop = n.child_by_field_name("property")?;
+                if prop.kind() != "property_identifier" {
+                    return None;
+                }
+                segs.push(cx.text(prop).to_string());
+                n = n.child_by_field_name("object")?;
+            }
+            "subscript_expression" => {
+                let index = n.child_by_field_name("index")?;
+                let seg = match index.kind() {
+                    "string" | "template_string" => string_value(index, cx)?,
+                    _ => return None,
+                };
+                segs.push(seg);
+                n = n.child_by_field_name("object")?;
+            }
+            "non_null_expression" | "parenthesized_expression" => n = n.named_child(0)?,
+            _ => return None,
         }
-        "subscript_expression" => {
-            let mut p = path(node.child_by_field_name("object")?, cx)?;
-            let index = node.child_by_field_name("index")?;
-            let seg = match index.kind() {
-                "string" | "template_string" => string_value(index, cx)?,
-                _ => return None,
-            };
-            p.push(seg);
-            Some(p)
-        }
-        "non_null_expression" | "parenthesized_expression" => path(node.named_child(0)?, cx),
-        _ => None,
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod extract;
 pub mod fastpath;
 mod go;
+pub mod guard;
 mod java;
 mod js;
 pub mod lexical;
@@ -205,6 +206,18 @@ pub fn scan(root: &std::path::Path, opts: &WalkOptions, rules: &RuleSet) -> Scan
 
 /// Scan a root already listed (the listing is shared with preset and registry discovery).
 pub fn scan_listing(listing: &walk::Listing, opts: &WalkOptions, rules: &RuleSet) -> ScanOutput {
+    // Everything that parses runs on workers with a large stack (see [`guard`]).
+    match walk::pool(opts.threads) {
+        Ok(pool) => pool.install(|| scan_listing_in_pool(listing, opts, rules)),
+        Err(_) => scan_listing_in_pool(listing, opts, rules),
+    }
+}
+
+fn scan_listing_in_pool(
+    listing: &walk::Listing,
+    opts: &WalkOptions,
+    rules: &RuleSet,
+) -> ScanOutput {
     let root = listing.root.as_path();
     let pre = prefilter::Prefilter::new(rules);
     let walked = walk::walk(listing, opts, &pre, rules);
@@ -229,14 +242,14 @@ pub fn scan_listing(listing: &walk::Listing, opts: &WalkOptions, rules: &RuleSet
 }
 
 /// Extract one file's facts with the right parser. `with_rules` false collects only constants
-/// and imports. None when the file cannot be parsed at all.
+/// and imports. Err: why the file could not be read (see [`guard`]).
 pub fn extract_file(
     lang: Language,
     rel: &str,
     text: &str,
     rules: &RuleSet,
     with_rules: bool,
-) -> Option<extract::FileFacts> {
+) -> Result<extract::FileFacts, String> {
     use extract::extract_tree_sitter as ts;
     match lang {
         Language::Python => ts(lang, rel, text, rules, with_rules, &python::Python),
@@ -246,6 +259,8 @@ pub fn extract_file(
         }
         Language::Java => ts(lang, rel, text, rules, with_rules, &java::Java),
         Language::Ruby => ts(lang, rel, text, rules, with_rules, &ruby::Ruby),
-        Language::Rust => rust::extract(rel, text, rules, with_rules),
+        Language::Rust => {
+            rust::extract(rel, text, rules, with_rules).ok_or_else(|| "could not be parsed".into())
+        }
     }
 }

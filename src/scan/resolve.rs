@@ -102,7 +102,7 @@ impl ConstCache<'_> {
             });
             return None;
         };
-        let facts = super::extract_file(*lang, rel, text, self.rules, false)?;
+        let facts = super::extract_file(*lang, rel, text, self.rules, false).ok()?;
         Some(Exports {
             constants: facts.constants,
             reexports: facts.reexports,

@@ -519,10 +519,20 @@ impl Extractor<'_> {
         KeyExpr::Path(segs)
     }
 
+    /// Token groups nested deeper than [`MAX_DEPTH`] are not read: say so, once per file.
+    fn too_deep(&mut self) {
+        if self.phase == Phase::Refs && self.facts.notes.is_empty() {
+            self.facts.notes.push(format!(
+                "code nested deeper than {MAX_DEPTH} brackets was not read (flag reads in it are not reported)"
+            ));
+        }
+    }
+
     /// Search a token run that is not known to be an item or an expression for expressions
     /// (macro bodies that are not plain argument lists, the unparseable parts of a file).
     fn salvage(&mut self, ts: TokenStream, depth: usize) {
         if depth > MAX_DEPTH {
+            self.too_deep();
             return;
         }
         let tts: Vec<TokenTree> = ts.into_iter().collect();
@@ -532,7 +542,11 @@ impl Extractor<'_> {
     }
 
     fn salvage_chunk(&mut self, tts: &[TokenTree], depth: usize) {
-        if tts.is_empty() || depth > MAX_DEPTH {
+        if tts.is_empty() {
+            return;
+        }
+        if depth > MAX_DEPTH {
+            self.too_deep();
             return;
         }
         if shape_ok(tts) {

@@ -99,7 +99,7 @@ pub fn second_pass(
             }
             let text = std::str::from_utf8(&bytes).ok()?;
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            let mut f = super::extract_file(*lang, rel, text, &wrapped, true)?;
+            let mut f = super::extract_file(*lang, rel, text, &wrapped, true).ok()?;
             if f.refs.is_empty() {
                 return None;
             }

@@ -1,0 +1,264 @@
+//! No input aborts a scan: each case here once killed the process (stack overflow, a C
+//! assertion in a grammar's scanner) or ran for minutes. Each asserts the exit code, the
+//! note the user sees, and a generous time bound (the point is that it ends).
+
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn flagdebt() -> Command {
+    let mut c = Command::cargo_bin("flagdebt").unwrap();
+    c.env("NO_COLOR", "1").env_remove("FLAGDEBT_CONFIG");
+    c
+}
+
+fn write(root: &Path, rel: &str, body: impl AsRef<[u8]>) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, body).unwrap();
+}
+
+struct Run {
+    json: Value,
+    stderr: String,
+    code: i32,
+    took: Duration,
+}
+
+fn refs(root: &Path) -> Run {
+    let start = Instant::now();
+    let out = flagdebt()
+        .args(["refs", "--format", "json"])
+        .arg(root)
+        .timeout(Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let took = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("json output ({e}); code {:?}; stderr {stderr}", out.status));
+    Run {
+        json,
+        stderr,
+        code: out.status.code().unwrap_or(-1),
+        took,
+    }
+}
+
+fn flags(v: &Value) -> Vec<String> {
+    v["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["flag"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn skip_reason(v: &Value, path: &str) -> Option<String> {
+    v["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["path"] == path)
+        .map(|s| s["reason"].as_str().unwrap().to_string())
+}
+
+/// Item 1: a key that is a member chain of 20,000 links, in every tree-sitter language.
+/// The adapters' walks of member chains recursed once per link (exit 134).
+#[test]
+fn long_member_chain_keys_do_not_overflow_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let chain = format!("x{}", ".x".repeat(20_000));
+    write(
+        root,
+        "a.js",
+        format!("unleash.isEnabled({chain})\nunleash.isEnabled(\"js_ok\")\n"),
+    );
+    write(
+        root,
+        "a.ts",
+        format!("unleash.isEnabled({chain})\nunleash.isEnabled(\"ts_ok\")\n"),
+    );
+    write(
+        root,
+        "a.py",
+        format!("flags.is_on({chain})\nflags.is_on(\"py_ok\")\n"),
+    );
+    write(
+        root,
+        "a.go",
+        format!(
+            "package a\nfunc f() {{ unleash.IsEnabled({chain}); unleash.IsEnabled(\"go_ok\") }}\n"
+        ),
+    );
+    write(
+        root,
+        "A.java",
+        format!("class A {{ void f() {{ unleash.isEnabled({chain}); unleash.isEnabled(\"java_ok\"); }} }}\n"),
+    );
+    let r = refs(root);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let f = flags(&r.json);
+    for ok in ["js_ok", "ts_ok", "py_ok", "go_ok", "java_ok"] {
+        assert!(f.contains(&ok.to_string()), "{ok}: {f:?}");
+    }
+    assert!(r.took < Duration::from_secs(120), "took {:?}", r.took);
+}
+
+/// Item 2: a 256 KB line of member links; every link's receiver was normalised in full
+/// (quadratic: 18 s in a release build).
+#[test]
+fn long_member_chain_line_is_linear() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let line = format!("const y = process.env.FLAG_A{}\n", ".x".repeat(128 * 1024));
+    write(
+        root,
+        "a.js",
+        format!("{line}unleash.isEnabled(\"after\")\n"),
+    );
+    let r = refs(root);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(flags(&r.json).contains(&"after".to_string()));
+    assert!(r.took < Duration::from_secs(60), "took {:?}", r.took);
+}
+
+/// Item 3: inputs that trip C assertions in tree-sitter-ruby's and tree-sitter-python's
+/// scanners (the process aborted) are kept from the parser, with a note.
+#[test]
+fn scanner_assertion_inputs_are_skipped_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let w = "A".repeat(300);
+    write(
+        root,
+        "heredoc.rb",
+        format!("unleash.is_enabled?(k + \"x\")\nx = <<~{w}\nhello\n{w}\n"),
+    );
+    let mut py = String::from("flags.is_on(k + \"x\")\ndef f():\n");
+    for i in 1..600 {
+        py.push_str(&" ".repeat(i));
+        py.push_str("if x:\n");
+    }
+    py.push_str(&" ".repeat(600));
+    py.push_str("y = \"abc\"\n");
+    write(root, "deep.py", py);
+    write(root, "ok.py", "flags.is_on(\"still_read\")\n");
+    let r = refs(root);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(flags(&r.json).contains(&"still_read".to_string()));
+    assert!(skip_reason(&r.json, "heredoc.rb")
+        .unwrap()
+        .contains("heredoc delimiter of 300 characters at line 2"));
+    assert!(skip_reason(&r.json, "deep.py")
+        .unwrap()
+        .contains("nested indentation levels"));
+    assert!(
+        r.stderr
+            .contains("note: skipped heredoc.rb: a heredoc delimiter"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.took < Duration::from_secs(60), "took {:?}", r.took);
+}
+
+/// Item 4: deep nesting recurses in tree-sitter's own parser; workers have a large stack.
+#[test]
+fn deep_parentheses_parse_on_a_large_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let open = "(".repeat(30_000);
+    write(
+        root,
+        "a.go",
+        format!("package a\nfunc f() {{ unleash.IsEnabled(k + \"x\"); g{open}\n}}\n"),
+    );
+    write(
+        root,
+        "a.js",
+        format!("unleash.isEnabled(k + \"x\"); g{open}\n"),
+    );
+    write(root, "a.py", format!("flags.is_on(k + \"x\")\ng{open}\n"));
+    write(
+        root,
+        "b.go",
+        "package a\nfunc g() { unleash.IsEnabled(\"ok\") }\n",
+    );
+    let r = refs(root);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(flags(&r.json).contains(&"ok".to_string()));
+    assert!(r.took < Duration::from_secs(120), "took {:?}", r.took);
+}
+
+/// Item 5: a file whose parse runs over its time budget is skipped with the reason; the
+/// rest of the scan goes on.
+#[test]
+fn slow_parse_is_cancelled_and_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let body = "\"\"\"\"\n".repeat(380_000);
+    write(
+        root,
+        "slow.go",
+        format!("package a\nfunc f() {{ unleash.IsEnabled(k + \"x\") }}\n{body}"),
+    );
+    write(
+        root,
+        "ok.go",
+        "package a\nfunc g() { unleash.IsEnabled(\"ok\") }\n",
+    );
+    let r = refs(root);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(flags(&r.json).contains(&"ok".to_string()));
+    let why = skip_reason(&r.json, "slow.go").expect("slow.go skipped");
+    assert!(
+        why.starts_with("parsing took longer than its budget of "),
+        "{why}"
+    );
+    assert!(
+        r.stderr
+            .contains("note: skipped slow.go: parsing took longer"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.took < Duration::from_secs(120), "took {:?}", r.took);
+}
+
+/// Item 11: Rust reads nested deeper than the recursion guard are not read; the file gets
+/// a note instead of silence.
+#[test]
+fn deep_rust_nesting_is_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 3000;
+    write(
+        root,
+        "src/deep.rs",
+        format!(
+            "fn main() {{\n    if x {{ {} flags.is_on(\"deep\"); {} }}\n}}\nfn g() {{ flags.is_on(\"shallow\"); }}\n",
+            "{".repeat(n),
+            "}".repeat(n)
+        ),
+    );
+    let r = refs(root);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let notes = r.json["parse_errors"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n["path"] == "src/deep.rs"
+            && n["reason"]
+                .as_str()
+                .unwrap()
+                .contains("code nested deeper than 48 brackets was not read")),
+        "{notes:?}"
+    );
+    assert!(
+        r.stderr.contains("note: src/deep.rs: code nested deeper"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.took < Duration::from_secs(60), "took {:?}", r.took);
+}
