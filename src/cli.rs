@@ -447,14 +447,20 @@ fn notes(cli: &Cli, scanned: &Scanned) {
         return;
     }
     for s in &scanned.out.skipped {
+        use crate::report::escape::line;
         eprintln!(
             "note: skipped {}: {}",
-            if s.path.is_empty() { "?" } else { &s.path },
-            s.reason
+            if s.path.is_empty() {
+                "?".into()
+            } else {
+                line(&s.path)
+            },
+            line(&s.reason)
         );
     }
     for s in &scanned.out.parse_errors {
-        eprintln!("note: {}: {}", s.path, s.reason);
+        use crate::report::escape::line;
+        eprintln!("note: {}: {}", line(&s.path), line(&s.reason));
     }
 }
 

@@ -271,9 +271,11 @@ pub fn yaml_error(path: &str, err: &str) -> String {
 
 /// Errors from YAML parsers can span several lines; a CLI error is one line.
 pub fn one_line(s: &str) -> String {
-    s.lines()
+    let joined = s
+        .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    crate::report::escape::line(&joined).into_owned()
 }

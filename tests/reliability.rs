@@ -262,3 +262,76 @@ fn deep_rust_nesting_is_noted() {
     );
     assert!(r.took < Duration::from_secs(60), "took {:?}", r.took);
 }
+
+/// Items 7 and 8: text from the scanned tree (paths, keys, expressions) never starts a line
+/// of human output nor reaches the terminal as a control sequence; Markdown escapes what
+/// GitHub renders as markup; long expressions are cut in messages.
+#[test]
+fn output_escapes_text_from_the_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "app/x\n::set-env name=A::b\x1b[31m.js",
+        "unleash.isEnabled(k +\n\"::set-env name=X::y\")\n",
+    );
+    write(
+        root,
+        "app/md.js",
+        format!(
+            "unleash.isEnabled(k + \"` [link](http://evil) @team <img src=x>\\r\")\nunleash.isEnabled(k + \"{}\")\n",
+            "z".repeat(5000)
+        ),
+    );
+    let start = Instant::now();
+    for format in ["human", "markdown"] {
+        let out = flagdebt()
+            .args(["scan", "--format", format])
+            .arg(root)
+            .timeout(Duration::from_secs(120))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for l in stdout.lines().chain(stderr.lines()) {
+            assert!(
+                !l.starts_with("::"),
+                "{format}: a line starts with `::`: {l:?}"
+            );
+        }
+        assert!(
+            !stdout.contains('\x1b') && !stderr.contains('\x1b'),
+            "{format}: raw ESC"
+        );
+        // The message quotes a cut expression (the snippet shows the source line itself).
+        let messages: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.contains("cannot be known statically"))
+            .collect();
+        assert_eq!(messages.len(), 3, "{stdout}");
+        assert!(
+            messages.iter().all(|m| !m.contains(&"z".repeat(200))),
+            "{format}: expression not cut"
+        );
+        if format == "human" {
+            assert!(
+                stdout.contains("x\\n::set-env name=A::b\\x1b[31m.js"),
+                "{stdout}"
+            );
+            assert!(stdout.contains("k +\\n\"::set-env name=X::y\""), "{stdout}");
+        } else {
+            // The key's backtick cannot open a live span: brackets, `<` and `@` are escaped
+            // outside code spans; CR is shown, not kept.
+            assert!(
+                stdout.contains("\\[link\\](http://evil) @\u{200b}team \\<img src=x\\>\\\\r"),
+                "{stdout}"
+            );
+            assert!(!stdout.contains('\r'));
+            for row in stdout.lines().filter(|l| l.starts_with("| warning")) {
+                assert_eq!(row.matches(" | ").count(), 4, "a cell broke the row: {row}");
+            }
+        }
+    }
+    assert!(start.elapsed() < Duration::from_secs(120));
+}

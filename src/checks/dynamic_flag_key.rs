@@ -27,6 +27,9 @@ pub static CHECK: Check = Check {
     run,
 };
 
+/// The longest key expression quoted in a message (a generated file can hold one of 200 KB).
+const MAX_EXPR: usize = 120;
+
 fn run(cx: &Context) -> Vec<Finding> {
     cx.inventory
         .unresolved
@@ -38,7 +41,8 @@ fn run(cx: &Context) -> Vec<Finding> {
                 u.span,
                 format!(
                     "flag key `{}` cannot be known statically: {}",
-                    u.expr, u.reason
+                    crate::report::escape::clip(&u.expr, MAX_EXPR),
+                    u.reason
                 ),
             )
         })

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use ariadne::{Color, Config, Label, Report as Diag, ReportKind};
 
+use super::escape::{clip, line, source};
 use super::Report;
 use crate::finding::{Finding, Related, Severity};
 
@@ -33,7 +34,9 @@ pub fn render_findings(r: &Report) -> String {
                 } else {
                     r.root_path.join(path)
                 };
-                std::fs::read_to_string(p).ok()
+                std::fs::read_to_string(p)
+                    .ok()
+                    .map(|t| source(&t).into_owned())
             })
             .clone()
     };
@@ -44,8 +47,8 @@ pub fn render_findings(r: &Report) -> String {
                 "{}[{}]: {}\n  --> {}:{}:{}\n",
                 f.severity,
                 f.code,
-                f.message,
-                f.path,
+                line(&f.message),
+                line(&f.path),
                 f.span.line,
                 f.span.column
             );
@@ -82,34 +85,35 @@ fn render_one(
         Severity::Warning => (ReportKind::Warning, Color::Yellow),
         Severity::Info => (ReportKind::Advice, Color::Blue),
     };
-    let id = f.path.clone();
+    let id = line(&f.path).into_owned();
     let at = range(main, &f.span);
     let mut diag = Diag::build(kind, (id.clone(), at.clone()))
         .with_config(Config::default().with_color(color))
         .with_code(&f.code)
-        .with_message(&f.message)
+        .with_message(line(&f.message))
         .with_label(
             Label::new((id.clone(), at))
                 .with_color(c)
                 .with_message(match &f.flag {
-                    Some(flag) => format!("flag `{flag}`"),
+                    Some(flag) => format!("flag `{}`", line(flag)),
                     None => "here".to_string(),
                 }),
         );
     for (x, text) in related {
         diag = diag.with_label(
-            Label::new((x.path.clone(), range(text, &x.span)))
+            Label::new((line(&x.path).into_owned(), range(text, &x.span)))
                 .with_color(Color::Cyan)
-                .with_message(&x.message),
+                .with_message(line(&x.message)),
         );
     }
     for n in &f.notes {
-        diag = diag.with_note(n);
+        diag = diag.with_note(line(n));
     }
     let mut srcs: Vec<(String, String)> = vec![(id, main.to_string())];
     for (x, text) in related {
-        if !srcs.iter().any(|(p, _)| *p == x.path) {
-            srcs.push((x.path.clone(), text.clone()));
+        let p = line(&x.path).into_owned();
+        if !srcs.iter().any(|(q, _)| *q == p) {
+            srcs.push((p, text.clone()));
         }
     }
     let _ = diag.finish().write(ariadne::sources(srcs), &mut *out);
@@ -165,6 +169,9 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+/// The longest key expression shown in a line.
+const MAX_EXPR: usize = 120;
+
 /// `flagdebt refs`: one aligned line per reference.
 pub fn render_refs(r: &Report) -> String {
     let rows: Vec<[String; 5]> = r
@@ -173,14 +180,14 @@ pub fn render_refs(r: &Report) -> String {
         .iter()
         .map(|x| {
             let via = match (&x.env_var, &x.expr) {
-                (Some(v), _) => format!("env {v}"),
-                (None, Some(e)) => format!("constant {e}"),
+                (Some(v), _) => format!("env {}", line(v)),
+                (None, Some(e)) => format!("constant {}", line(&clip(e, MAX_EXPR))),
                 _ => "literal".to_string(),
             };
             [
-                format!("{}:{}:{}", x.path, x.span.line, x.span.column),
-                x.flag.clone(),
-                x.provider.clone(),
+                format!("{}:{}:{}", line(&x.path), x.span.line, x.span.column),
+                line(&x.flag).into_owned(),
+                line(&x.provider).into_owned(),
                 if x.test {
                     format!("{} (test)", x.rule)
                 } else {
@@ -217,7 +224,12 @@ pub fn render_refs(r: &Report) -> String {
         let _ = writeln!(
             s,
             "{}:{}:{}  ?  {}  {}  dynamic {}",
-            u.path, u.span.line, u.span.column, u.provider, u.rule, u.expr
+            line(&u.path),
+            u.span.line,
+            u.span.column,
+            line(&u.provider),
+            u.rule,
+            line(&clip(&u.expr, MAX_EXPR))
         );
     }
     let _ = writeln!(

@@ -9,9 +9,7 @@ use crate::finding::Severity;
 
 const MAX_ROWS: usize = 200;
 
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
+use super::escape::{md_code, md_message};
 
 pub fn render(r: &Report) -> String {
     let (e, w, i) = (
@@ -50,20 +48,15 @@ pub fn render(r: &Report) -> String {
         "\n| Severity | Check | Flag | Location | Message |\n|---|---|---|---|---|"
     );
     for f in r.findings.iter().take(MAX_ROWS) {
-        let flag = f
-            .flag
-            .as_deref()
-            .map(|k| format!("`{}`", cell(k)))
-            .unwrap_or_default();
+        let flag = f.flag.as_deref().map(md_code).unwrap_or_default();
         let _ = writeln!(
             s,
-            "| {} | `{}` | {} | `{}:{}` | {} |",
+            "| {} | `{}` | {} | {} | {} |",
             f.severity,
             f.code,
             flag,
-            cell(&r.display_path(&f.path)),
-            f.span.line,
-            cell(&f.message)
+            md_code(&format!("{}:{}", r.display_path(&f.path), f.span.line)),
+            md_message(&f.message)
         );
     }
     if r.findings.len() > MAX_ROWS {

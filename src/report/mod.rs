@@ -1,6 +1,7 @@
 //! Renderers, one file per output format. Each takes the same [`Report`] and writes bytes;
 //! every format is deterministic (sorted input, no timings, no absolute paths).
 
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
