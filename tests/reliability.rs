@@ -335,3 +335,62 @@ fn output_escapes_text_from_the_tree() {
     }
     assert!(start.elapsed() < Duration::from_secs(120));
 }
+
+/// Item 10: string escapes are decoded as each language does (they gave `hexx41`).
+#[test]
+fn python_and_ruby_escapes_are_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "a.py",
+        "flags.is_on(\"py_hex\\x41\")\nflags.is_on(\"py_uni\\u0041\")\nflags.is_on(\"py_big\\U00000041\")\nflags.is_on(\"py_oct\\101\")\nflags.is_on(\"py_keep\\d\")\nflags.is_on(r\"py_raw\\x41\")\nflags.is_on(\"py_named\\N{DASH}\")\n",
+    );
+    write(
+        root,
+        "a.rb",
+        "flags.on?(\"rb_hex\\x41\")\nflags.on?(\"rb_uni\\u0041\")\nflags.on?(\"rb_oct\\101\")\nflags.on?(\"rb_d\\d\")\nflags.on?(\"rb_u\\u{41 42}\")\nflags.on?('rb_sq\\x41')\nflags.on?(:\"rb_sym\\x41\")\n",
+    );
+    let r = refs(root);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut f = flags(&r.json);
+    f.sort();
+    assert_eq!(
+        f,
+        [
+            "py_bigA",
+            "py_hexA",
+            "py_keep\\d",
+            "py_octA",
+            "py_raw\\x41",
+            "py_uniA",
+            "rb_dd",
+            "rb_hexA",
+            "rb_octA",
+            "rb_sq\\x41",
+            "rb_symA",
+            "rb_uAB",
+            "rb_uniA"
+        ]
+    );
+    // `\N{...}` is not guessed: the key is reported as not known statically.
+    let out = flagdebt()
+        .args(["scan", "--format", "json"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("the key is a string with a \\N{...} escape")),
+        "{messages:?}"
+    );
+    assert!(r.took < Duration::from_secs(60));
+}

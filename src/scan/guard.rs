@@ -142,7 +142,7 @@ mod tests {
         }
         assert!(scanner_limits(Language::Python, &deep)
             .unwrap()
-            .contains("more than 350 nested indentation levels at line 351"));
+            .contains("more than 350 nested indentation levels at line 352"));
         let flat = "if x:\n    y()\nz()\n".repeat(1000);
         assert!(scanner_limits(Language::Python, &flat).is_none());
     }

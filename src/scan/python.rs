@@ -4,7 +4,7 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{dotted_path, number, unescape, Adapter, Arg, Cx, KeyExpr};
+use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr};
 
 pub struct Python;
 
@@ -175,7 +175,8 @@ impl Adapter for Python {
         match node.kind() {
             "string" => match string_value(node, cx) {
                 Some(s) => KeyExpr::Literal(s),
-                None => KeyExpr::Dynamic("an f-string".into()),
+                None if !cx.text(node).contains("\\N{") => KeyExpr::Dynamic("an f-string".into()),
+                None => KeyExpr::Dynamic("a string with a \\N{...} escape".into()),
             },
             "concatenated_string" => {
                 let mut out = String::new();
@@ -247,19 +248,91 @@ fn string_value(node: Node, cx: &Cx) -> Option<String> {
     if node.kind() != "string" {
         return None;
     }
-    let mut out = String::new();
+    let mut body = String::new();
     let mut raw = false;
+    let mut bytes = false;
     let mut c = node.walk();
     for part in node.named_children(&mut c) {
         match part.kind() {
-            "string_start" => raw = cx.text(part).to_ascii_lowercase().contains('r'),
-            "string_content" => {
-                let t = cx.text(part);
-                out.push_str(&if raw { t.to_string() } else { unescape(t) });
+            "string_start" => {
+                let prefix = cx.text(part).to_ascii_lowercase();
+                raw = prefix.contains('r');
+                bytes = prefix.contains('b');
             }
-            "escape_sequence" => out.push_str(&unescape(cx.text(part))),
+            "string_content" | "escape_sequence" => body.push_str(cx.text(part)),
             "interpolation" => return None,
             _ => {}
+        }
+    }
+    if raw {
+        Some(body)
+    } else {
+        unescape_python(&body, bytes)
+    }
+}
+
+/// Decode a Python string body's escapes as Python does: `\x41`, `\u0041`, `\U00000041`,
+/// octal `\101`, the one-letter escapes, line continuations; an unknown escape keeps its
+/// backslash (`"\d"` is two characters). None for `\N{NAME}` (no name table here: the key
+/// stays unresolved rather than wrong). In a bytes literal `\u` and `\N` are not escapes.
+pub(super) fn unescape_python(s: &str, bytes: bool) -> Option<String> {
+    if !s.contains('\\') {
+        return Some(s.to_string());
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars().peekable();
+    let hex = |it: &mut std::iter::Peekable<std::str::Chars>, n: usize| -> Option<char> {
+        let mut v = 0u32;
+        for _ in 0..n {
+            v = v * 16 + it.next()?.to_digit(16)?;
+        }
+        char::from_u32(v)
+    };
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(e) = it.next() else {
+            out.push('\\');
+            break;
+        };
+        match e {
+            '\n' => {}
+            '\r' => {
+                if it.peek() == Some(&'\n') {
+                    it.next();
+                }
+            }
+            '\\' | '\'' | '"' => out.push(e),
+            'a' => out.push('\u{7}'),
+            'b' => out.push('\u{8}'),
+            'f' => out.push('\u{c}'),
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            't' => out.push('\t'),
+            'v' => out.push('\u{b}'),
+            '0'..='7' => {
+                let mut v = e.to_digit(8)?;
+                for _ in 0..2 {
+                    match it.peek().and_then(|d| d.to_digit(8)) {
+                        Some(d) => {
+                            v = v * 8 + d;
+                            it.next();
+                        }
+                        None => break,
+                    }
+                }
+                out.push(char::from_u32(v)?);
+            }
+            'x' => out.push(hex(&mut it, 2)?),
+            'u' if !bytes => out.push(hex(&mut it, 4)?),
+            'U' if !bytes => out.push(hex(&mut it, 8)?),
+            'N' if !bytes => return None,
+            other => {
+                out.push('\\');
+                out.push(other);
+            }
         }
     }
     Some(out)
@@ -301,5 +374,24 @@ fn constant(node: Node, cx: &mut Cx) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_escapes() {
+        let u = |s: &str| unescape_python(s, false);
+        assert_eq!(
+            u(r"hex\x41 uni\u0041 big\U00000041 oct\101 \0").unwrap(),
+            "hexA uniA bigA octA \0"
+        );
+        assert_eq!(u(r"keep\d \\ \' \n").unwrap(), "keep\\d \\ ' \n");
+        assert_eq!(u("a\\\nb").unwrap(), "ab");
+        assert_eq!(u(r"named\N{DASH}"), None);
+        assert_eq!(unescape_python(r"b\u0041", true).unwrap(), r"b\u0041");
+        assert_eq!(u(r"bad\x4"), None);
     }
 }

@@ -9,7 +9,7 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{number, string_parts, unescape, Adapter, Arg, Cx, KeyExpr, StringParts};
+use super::extract::{number, string_parts, Adapter, Arg, Cx, KeyExpr, StringParts};
 
 pub struct Ruby;
 
@@ -163,8 +163,44 @@ fn string_value(node: Node, cx: &Cx) -> Option<String> {
 const PARTS: StringParts = StringParts {
     content: "string_content",
     interpolation: "interpolation",
-    unescape,
+    unescape: unescape_ruby,
 };
+
+/// Decode one escape sequence of a double-quoted Ruby string or symbol: `\x41`, `\u0041`,
+/// `\u{41 42}`, octal `\101`, `\s`, `\e` and the other one-letter escapes; any other
+/// escaped character stands for itself (`"\d"` is `d`), a line continuation for nothing.
+fn unescape_ruby(esc: &str) -> String {
+    let body = esc.strip_prefix('\\').unwrap_or(esc);
+    let radix = |h: &str, r: u32| u32::from_str_radix(h, r).ok().and_then(char::from_u32);
+    let mut chars = body.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let rest = chars.as_str();
+    let one = match first {
+        'n' => '\n',
+        't' => '\t',
+        'r' => '\r',
+        's' => ' ',
+        'a' => '\u{7}',
+        'b' => '\u{8}',
+        'e' => '\u{1b}',
+        'f' => '\u{c}',
+        'v' => '\u{b}',
+        '\n' => return String::new(),
+        '0'..='7' => return radix(body, 8).map(String::from).unwrap_or_default(),
+        'x' => return radix(rest, 16).map(String::from).unwrap_or_default(),
+        'u' => {
+            let inner = rest.trim_start_matches('{').trim_end_matches('}');
+            return inner
+                .split_whitespace()
+                .filter_map(|h| radix(h, 16))
+                .collect();
+        }
+        c => return format!("{c}{rest}"),
+    };
+    format!("{one}{rest}")
+}
 
 /// `:my_flag` → `my_flag`; `:"my-flag"` → `my-flag`; None when it interpolates.
 fn symbol_value(node: Node, cx: &Cx) -> Option<String> {
