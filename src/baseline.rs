@@ -97,8 +97,8 @@ pub fn write(path: &Path, findings: &[Finding], fps: &[String]) -> Result<()> {
 }
 
 pub fn read(path: &Path) -> Result<Baseline> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read the baseline", path.display()))?;
+    let text = crate::input::read_named(path)
+        .map_err(|e| anyhow::anyhow!("{}: baseline: {e}", path.display()))?;
     let b: Baseline = serde_json::from_str(&text).map_err(|e| {
         anyhow::anyhow!(
             "{}:{}:{}: not a flagdebt baseline: {e}",

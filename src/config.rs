@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use serde::Deserialize;
 
 use crate::rules::{EnvSettings, KeyTransform};
@@ -47,6 +47,9 @@ pub struct Config {
     pub default_excludes: Option<bool>,
     /// Files larger than this many bytes are skipped (default 2 MB).
     pub max_file_size: Option<u64>,
+    /// Files read by name (registries aside: env files, rule files, snapshots, baselines)
+    /// larger than this many bytes are an error (default 64 MB).
+    pub max_input_size: Option<u64>,
     /// Consumer classes (seed 004): class name → path globs.
     #[serde(default)]
     pub consumers: BTreeMap<String, Vec<String>>,
@@ -117,6 +120,7 @@ impl Default for Config {
             exclude: Vec::new(),
             default_excludes: None,
             max_file_size: None,
+            max_input_size: None,
             consumers: BTreeMap::new(),
             severity: BTreeMap::new(),
             thresholds: Thresholds::default(),
@@ -152,13 +156,8 @@ impl Config {
     }
 
     pub fn read(path: &Path) -> Result<Config> {
-        let meta = std::fs::metadata(path)
-            .with_context(|| format!("{}: cannot read config", path.display()))?;
-        if meta.len() > MAX_CONFIG_BYTES {
-            bail!("{}: config file is larger than 1 MB", path.display());
-        }
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read config", path.display()))?;
+        let text = crate::input::read_text(path, MAX_CONFIG_BYTES)
+            .map_err(|e| anyhow::anyhow!("{}: config: {e}", path.display()))?;
         let mut cfg: Config = if text.trim().is_empty() {
             Config::default()
         } else {
@@ -176,6 +175,9 @@ impl Config {
             })?
         };
         cfg.path = Some(path.to_path_buf());
+        if let Some(m) = cfg.max_input_size {
+            crate::input::set_max_input(m);
+        }
         Ok(cfg)
     }
 

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -18,12 +18,8 @@ pub struct EnvVar {
 
 /// Read one env file. `shown` is the path used in findings and errors.
 pub fn read(path: &Path, shown: &str) -> Result<Vec<EnvVar>> {
-    let meta = std::fs::metadata(path).with_context(|| format!("{shown}: cannot read env file"))?;
-    if meta.len() > 8 * 1024 * 1024 {
-        bail!("{shown}: env file is larger than 8 MB");
-    }
     let text =
-        std::fs::read_to_string(path).with_context(|| format!("{shown}: cannot read env file"))?;
+        crate::input::read_named(path).map_err(|e| anyhow::anyhow!("{shown}: env file: {e}"))?;
     if text.trim_start().starts_with('{') {
         return json(&text, shown);
     }

@@ -11,6 +11,7 @@ pub mod date;
 pub mod envfile;
 pub mod finding;
 pub mod init;
+pub mod input;
 pub mod inventory;
 pub mod lang;
 pub mod presets;

@@ -394,3 +394,73 @@ fn python_and_ruby_escapes_are_decoded() {
     );
     assert!(r.took < Duration::from_secs(60));
 }
+
+/// Item 9: files read by name must be regular files under a size limit: a FIFO env file,
+/// an env file or rule file that is `/dev/zero`, are one clear line and exit 2, at once;
+/// an error never quotes a file that is not flagdebt's (`rules: [/etc/passwd]`).
+#[cfg(unix)]
+#[test]
+fn named_files_are_regular_and_bounded() {
+    type Plant = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Plant, &str)> = vec![
+        (
+            "env_files: [p.env]\n",
+            Box::new(|root: &Path| {
+                let fifo = root.join("p.env");
+                let ok = std::process::Command::new("mkfifo")
+                    .arg(&fifo)
+                    .status()
+                    .unwrap();
+                assert!(ok.success());
+            }),
+            "p.env: env file: not a regular file (a FIFO)",
+        ),
+        (
+            "env_files: [production.env]\n",
+            Box::new(|root: &Path| {
+                std::os::unix::fs::symlink("/dev/zero", root.join("production.env")).unwrap()
+            }),
+            "production.env: env file: not a regular file (a device)",
+        ),
+        (
+            "rules: [/dev/zero]\n",
+            Box::new(|_: &Path| {}),
+            "/dev/zero: rule file: not a regular file (a device)",
+        ),
+        (
+            "max_input_size: 1000\nenv_files: [big.env]\n",
+            Box::new(|root: &Path| write(root, "big.env", "FLAG_X=1\n".repeat(200))),
+            "big.env: env file: larger than the 1000 bytes limit (1.8 KB; config max_input_size)",
+        ),
+        (
+            "rules: [secret.txt]\n",
+            Box::new(|root: &Path| {
+                write(root, "secret.txt", "root:x:0:0:SECRET-LINE\nsecond-line\n")
+            }),
+            "secret.txt:1:1: ",
+        ),
+    ];
+    for (config, plant, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "flagdebt.yml", config);
+        write(root, "a.py", "flags.is_on(\"x\")\n");
+        plant(root);
+        let start = Instant::now();
+        let out = flagdebt()
+            .current_dir(root)
+            .args(["scan", "."])
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{config}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{config}: one line: {stderr}");
+        assert!(stderr.contains(expected), "{config}: {stderr}");
+        assert!(
+            !stderr.contains("SECRET") && !stderr.contains("second-line"),
+            "{stderr}"
+        );
+        assert!(start.elapsed() < Duration::from_secs(30));
+    }
+}

@@ -66,9 +66,9 @@ pub fn write(path: &Path, state: &ProviderState) -> Result<(), ProviderError> {
 /// format version.
 pub fn read(path: &Path) -> Result<ProviderState, ProviderError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ProviderError::Snapshot {
+    let text = crate::input::read_named(path).map_err(|e| ProviderError::Snapshot {
         path: shown.clone(),
-        message: format!("cannot read: {e}"),
+        message: e.to_string(),
     })?;
     from_str(&text, &shown)
 }

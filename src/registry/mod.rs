@@ -23,7 +23,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -468,44 +467,25 @@ fn too_large(rel_path: &str, size: u64) -> RegistryError {
 /// Read a regular file of at most [`MAX_FILE_BYTES`] as UTF-8 (checked before and while
 /// reading, so a huge or growing file is never read whole).
 fn read_limited(path: &Path, rel: &str) -> Result<String, RegistryError> {
-    let io_error = |what: &str, err: std::io::Error| {
-        RegistryError::new(RegistryErrorKind::Io, rel, 1, 1, format!("{what}: {err}"))
-    };
-    let meta = std::fs::metadata(path).map_err(|e| io_error("cannot read file", e))?;
-    if !meta.is_file() {
-        return Err(RegistryError::new(
-            RegistryErrorKind::Io,
-            rel,
-            1,
-            1,
-            "not a regular file",
-        ));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(rel, meta.len()));
-    }
-    let file = std::fs::File::open(path).map_err(|e| io_error("cannot open file", e))?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_error("cannot read file", e))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(rel, bytes.len() as u64));
-    }
-    String::from_utf8(bytes).map_err(|err| {
-        let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..])
-            .chars()
-            .count()
-            + 1;
-        RegistryError::new(
+    use crate::input::ReadError;
+    crate::input::read_text(path, MAX_FILE_BYTES).map_err(|e| match e {
+        ReadError::TooLarge { size, .. } => too_large(rel, size),
+        ReadError::NotUtf8 { line, column } => RegistryError::new(
             RegistryErrorKind::Io,
             rel,
             line,
             column,
             "file is not valid UTF-8",
-        )
+        ),
+        ReadError::NotRegular(_) => {
+            RegistryError::new(RegistryErrorKind::Io, rel, 1, 1, e.to_string())
+        }
+        ReadError::Io(err) => RegistryError::new(
+            RegistryErrorKind::Io,
+            rel,
+            1,
+            1,
+            format!("cannot read file: {err}"),
+        ),
     })
 }

@@ -371,8 +371,14 @@ impl RuleSet {
             );
         }
         for (path, text) in extra {
-            let file: RuleFile = serde_saphyr::from_str(text)
-                .map_err(|e| anyhow::anyhow!("{path}: invalid rule file: {e}"))?;
+            // The located first line only: the parser's snippet would quote the file, which
+            // may be any file (`rules: [/etc/passwd]`).
+            let file: RuleFile = serde_saphyr::from_str(text).map_err(|e| {
+                anyhow::anyhow!(
+                    "{} (not a valid rule file)",
+                    crate::config::yaml_error(path, &e.to_string())
+                )
+            })?;
             specs.extend(file.rules.into_iter().map(|r| (path.clone(), r)));
         }
         Self::compile(specs, env)
@@ -613,8 +619,8 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
 
 /// Read a user's rule file from disk.
 pub fn read_rule_file(path: &Path) -> Result<(String, String)> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read rule file", path.display()))?;
+    let text = crate::input::read_named(path)
+        .map_err(|e| anyhow::anyhow!("{}: rule file: {e}", path.display()))?;
     Ok((path.display().to_string(), text))
 }
 
