@@ -238,6 +238,13 @@ pub fn list(root: &Path, opts: &WalkOptions) -> Listing {
                     Some(t) if t.is_dir() && e.depth() > 0 => {
                         Some(Seen::Dir(relative(&root, e.path())))
                     }
+                    // A FIFO would block the read, a device never end: named, not read.
+                    Some(t) if !t.is_dir() && Language::from_path(e.path()).is_some() => {
+                        Some(Seen::Error(Skipped {
+                            path: relative(&root, e.path()),
+                            reason: format!("not a regular file ({})", special_kind(t)),
+                        }))
+                    }
                     _ => None,
                 },
                 Err(err) => {
@@ -334,6 +341,25 @@ pub fn walk(listing: &Listing, opts: &WalkOptions, pre: &Prefilter, rules: &Rule
             ..Walked::default()
         })
     })
+}
+
+/// What a directory entry that is neither a file nor a folder is.
+fn special_kind(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = t;
+    "a special file"
 }
 
 fn describe_walk_error(root: &Path, err: &ignore::Error) -> (String, String) {

@@ -106,7 +106,7 @@ fn long_member_chain_keys_do_not_overflow_the_stack() {
     for ok in ["js_ok", "ts_ok", "py_ok", "go_ok", "java_ok"] {
         assert!(f.contains(&ok.to_string()), "{ok}: {f:?}");
     }
-    assert!(r.took < Duration::from_secs(120), "took {:?}", r.took);
+    assert!(r.took < Duration::from_secs(240), "took {:?}", r.took);
 }
 
 /// Item 2: a 256 KB line of member links; every link's receiver was normalised in full
@@ -463,4 +463,57 @@ fn named_files_are_regular_and_bounded() {
         );
         assert!(start.elapsed() < Duration::from_secs(30));
     }
+}
+
+/// Item 12: FIFOs and devices in the tree are named in `skipped`, not passed over silently
+/// (and never opened: a FIFO would block the scan).
+#[cfg(unix)]
+#[test]
+fn special_files_in_the_tree_are_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "ok.py", "flags.is_on(\"ok\")\n");
+    let ok = std::process::Command::new("mkfifo")
+        .arg(root.join("pipe.py"))
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    std::os::unix::fs::symlink("/dev/zero", root.join("zero.py")).unwrap();
+    let r = refs(root);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(flags(&r.json), ["ok"]);
+    assert_eq!(
+        skip_reason(&r.json, "pipe.py").as_deref(),
+        Some("not a regular file (a FIFO)")
+    );
+    assert_eq!(
+        skip_reason(&r.json, "zero.py").as_deref(),
+        Some("not a regular file (a device)")
+    );
+    assert!(r
+        .stderr
+        .contains("note: skipped pipe.py: not a regular file (a FIFO)"));
+    assert!(r.took < Duration::from_secs(30));
+}
+
+/// Item 12: columns on one long line are counted in linear time (a 1.7 MB line took 10 s),
+/// and are still character columns.
+#[test]
+fn columns_on_a_long_non_ascii_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // Many reads on one line of non-ASCII text; the parser reads it (a dynamic key).
+    let unit = "x = \"é\"; flags.is_on(k + \"a\"); ";
+    let line = unit.repeat(1_700_000 / unit.len());
+    write(root, "a.py", format!("{line}flags.is_on(\"last\")\n"));
+    let r = refs(root);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let last = r.json["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["flag"] == "last")
+        .expect("last read");
+    assert_eq!(last["column"], line.chars().count() + 1);
+    assert!(r.took < Duration::from_secs(60), "took {:?}", r.took);
 }

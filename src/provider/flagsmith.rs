@@ -147,7 +147,7 @@ pub(super) fn fetch(
     Ok(ProviderSnapshot {
         name: config.label(),
         kind: ProviderKind::Flagsmith,
-        base_url: config.base_url.clone(),
+        base_url: super::http::without_userinfo(&config.base_url),
         project: config.project.clone(),
         environments: envs.iter().map(|e| e.name.clone()).collect(),
         environment_types: BTreeMap::new(),

@@ -21,6 +21,19 @@ const BACKOFF_BASE: Duration = Duration::from_millis(250);
 /// Longest error detail kept from a response body.
 const MAX_DETAIL: usize = 200;
 
+/// Most of an error response's body read (for its detail).
+const MAX_ERROR_BODY: u64 = 64 * 1024;
+
+/// Retries per request, whatever `max_retries` says.
+pub const MAX_RETRIES_CAP: u32 = 10;
+
+/// Shortest wait between retries, whatever `max_retry_wait_secs` says (a refused connection
+/// fails at once: without it, retries would spin).
+const MIN_RETRY_WAIT: Duration = Duration::from_millis(100);
+
+/// Longest time one request may take with all its retries and waits.
+pub const MAX_REQUEST_TIME: Duration = Duration::from_secs(300);
+
 /// An authenticated client for one provider.
 #[derive(Debug)]
 pub struct Client {
@@ -34,6 +47,7 @@ pub struct Client {
     max_wait: Duration,
     max_pages: u32,
     concurrency: usize,
+    max_body: u64,
 }
 
 impl Client {
@@ -65,7 +79,7 @@ impl Client {
             _ => {
                 return Err(cfg_err(format!(
                     "base_url `{}` is not an http(s) URL",
-                    config.base_url
+                    without_userinfo(&config.base_url)
                 )))
             }
         }
@@ -110,10 +124,11 @@ impl Client {
             token,
             headers,
             timeout,
-            max_retries: config.max_retries,
+            max_retries: config.max_retries.min(MAX_RETRIES_CAP),
             max_wait,
             max_pages: config.max_pages.max(1),
             concurrency: config.concurrency.max(1),
+            max_body: config.max_body_bytes,
         })
     }
 
@@ -172,15 +187,21 @@ impl Client {
         ProviderError::Json {
             provider: self.provider.clone(),
             method: "GET".into(),
-            url: self.token.redact(url.as_str()),
+            url: self.shown(url),
             message: self.token.redact(&one_line(&message.into())),
         }
     }
 
     /// GET `url` and parse the body as JSON, retrying transient failures.
     pub fn get_json(&self, url: &Url) -> Result<Value, ProviderError> {
-        let shown_url = self.token.redact(url.as_str());
+        let shown_url = self.shown(url);
         let mut attempt: u32 = 0;
+        let start = std::time::Instant::now();
+        // Whether another attempt may follow a wait of `wait`: under the retry count and the
+        // request's total time.
+        let may_retry = |attempt: u32, wait: Duration| {
+            attempt < self.max_retries && start.elapsed() + wait < MAX_REQUEST_TIME
+        };
         loop {
             let sent = self
                 .inner
@@ -198,7 +219,7 @@ impl Client {
                 Ok(r) => r,
                 Err(e) => {
                     let transient = e.is_timeout() || e.is_connect() || e.is_request();
-                    if transient && attempt < self.max_retries {
+                    if transient && may_retry(attempt, self.backoff(attempt)) {
                         std::thread::sleep(self.backoff(attempt));
                         attempt += 1;
                         continue;
@@ -224,10 +245,24 @@ impl Client {
             };
             let status = resp.status();
             if status.is_success() {
-                let body = match resp.text() {
+                let body = match read_body(resp, self.max_body) {
                     Ok(b) => b,
-                    Err(e) => {
-                        if e.is_timeout() && attempt < self.max_retries {
+                    Err(BodyError::TooLarge(n)) => {
+                        return Err(ProviderError::Transport {
+                            provider: self.provider.clone(),
+                            method: "GET".into(),
+                            url: shown_url,
+                            message: format!(
+                                "the response body is larger than the {} limit ({}; provider max_body_bytes)",
+                                crate::walk::human_size(self.max_body),
+                                crate::walk::human_size(n)
+                            ),
+                        });
+                    }
+                    Err(BodyError::Read(e)) => {
+                        let timeout = e.kind() == std::io::ErrorKind::TimedOut
+                            || error_chain(&e).contains("timed out");
+                        if timeout && may_retry(attempt, self.backoff(attempt)) {
                             std::thread::sleep(self.backoff(attempt));
                             attempt += 1;
                             continue;
@@ -238,7 +273,7 @@ impl Client {
                             url: shown_url,
                             message: format!(
                                 "reading the body failed: {}",
-                                self.token.redact(&one_line(&error_chain(&e.without_url())))
+                                self.token.redact(&one_line(&error_chain(&e)))
                             ),
                         });
                     }
@@ -251,19 +286,24 @@ impl Client {
                 });
             }
             let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
-            if retryable && attempt < self.max_retries {
-                let wait = if status == StatusCode::TOO_MANY_REQUESTS {
-                    rate_limit_wait(resp.headers(), super::time::now_epoch_ms())
-                        .unwrap_or_else(|| self.backoff(attempt))
-                } else {
-                    self.backoff(attempt)
-                };
+            let wait = if status == StatusCode::TOO_MANY_REQUESTS {
+                rate_limit_wait(resp.headers(), super::time::now_epoch_ms())
+                    .unwrap_or_else(|| self.backoff(attempt))
+            } else {
+                self.backoff(attempt)
+            }
+            .clamp(MIN_RETRY_WAIT, self.max_wait.max(MIN_RETRY_WAIT));
+            if retryable && may_retry(attempt, wait) {
                 drop(resp);
-                std::thread::sleep(wait.min(self.max_wait));
+                std::thread::sleep(wait);
                 attempt += 1;
                 continue;
             }
-            let body = resp.text().unwrap_or_default();
+            // The detail is cut to a line anyway: read only the start of an error body.
+            let body = match read_body(resp, MAX_ERROR_BODY) {
+                Ok(b) => b,
+                Err(BodyError::TooLarge(_)) | Err(BodyError::Read(_)) => String::new(),
+            };
             let detail = format!(
                 "{}{}",
                 self.token.redact(&error_detail(&body)),
@@ -305,10 +345,7 @@ impl Client {
             if seen.contains(next_url.as_str()) {
                 return Err(self.pagination_error(
                     &url,
-                    format!(
-                        "next page {} was already fetched",
-                        self.token.redact(next_url.as_str())
-                    ),
+                    format!("next page {} was already fetched", self.shown(&next_url)),
                 ));
             }
             if pages >= self.max_pages {
@@ -334,14 +371,22 @@ impl Client {
         ProviderError::Pagination {
             provider: self.provider.clone(),
             method: "GET".into(),
-            url: self.token.redact(url.as_str()),
+            url: self.shown(url),
             message,
         }
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
         let factor = 1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX);
-        BACKOFF_BASE.saturating_mul(factor).min(self.max_wait)
+        BACKOFF_BASE
+            .saturating_mul(factor)
+            .min(self.max_wait)
+            .max(MIN_RETRY_WAIT)
+    }
+
+    /// A URL as shown in errors: no userinfo, no token.
+    fn shown(&self, url: &Url) -> String {
+        self.token.redact(&without_userinfo(url.as_str()))
     }
 }
 
@@ -420,8 +465,67 @@ pub fn error_detail(body: &str) -> String {
     truncate(&one_line(body))
 }
 
+/// Server text on one line, control characters (ESC sequences, bidi overrides) removed.
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|&c| {
+            !(c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        })
+        .collect()
+}
+
+/// A URL without its `user:password@` part (shown in errors, written to the snapshot).
+pub fn without_userinfo(url: &str) -> String {
+    if let Ok(mut u) = Url::parse(url) {
+        if u.username().is_empty() && u.password().is_none() {
+            return url.to_string();
+        }
+        if u.set_username("").is_ok() && u.set_password(None).is_ok() {
+            let s = u.to_string();
+            // Keep the form the user wrote: no trailing slash added by the parser.
+            return if url.ends_with('/') {
+                s
+            } else {
+                s.trim_end_matches('/').to_string()
+            };
+        }
+    }
+    // Not a URL: drop anything between `//` and the last `@` before the path.
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host_end = rest.find('/').unwrap_or(rest.len());
+            match rest[..host_end].rfind('@') {
+                Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+                None => url.to_string(),
+            }
+        }
+        None => url.to_string(),
+    }
+}
+
+enum BodyError {
+    TooLarge(u64),
+    Read(std::io::Error),
+}
+
+/// A response body as text, at most `limit` bytes: refused by its Content-Length, or cut off
+/// while streaming (a 2 GB or endless body is never held).
+fn read_body(resp: reqwest::blocking::Response, limit: u64) -> Result<String, BodyError> {
+    use std::io::Read;
+    if let Some(n) = resp.content_length().filter(|&n| n > limit) {
+        return Err(BodyError::TooLarge(n));
+    }
+    let mut bytes = Vec::new();
+    resp.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(BodyError::Read)?;
+    if bytes.len() as u64 > limit {
+        return Err(BodyError::TooLarge(bytes.len() as u64));
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn truncate(s: &str) -> String {

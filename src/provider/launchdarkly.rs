@@ -83,7 +83,7 @@ pub(super) fn fetch(
     Ok(ProviderSnapshot {
         name: config.label(),
         kind: ProviderKind::Launchdarkly,
-        base_url: config.base_url.clone(),
+        base_url: super::http::without_userinfo(&config.base_url),
         project: config.project.clone(),
         environments: envs,
         environment_types: BTreeMap::new(),

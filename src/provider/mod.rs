@@ -101,6 +101,13 @@ pub struct ProviderConfig {
     /// Concurrent requests per provider (environments, per-flag detail requests).
     #[serde(default = "default_concurrency")]
     pub concurrency: usize,
+    /// Largest response body read, in bytes (a larger one is an error).
+    #[serde(default = "default_max_body_bytes")]
+    pub max_body_bytes: u64,
+}
+
+fn default_max_body_bytes() -> u64 {
+    32 * 1024 * 1024
 }
 
 fn default_timeout_secs() -> f64 {
@@ -150,6 +157,7 @@ impl ProviderConfig {
             max_retry_wait_secs: default_max_retry_wait_secs(),
             max_pages: default_max_pages(),
             concurrency: default_concurrency(),
+            max_body_bytes: default_max_body_bytes(),
         }
     }
 

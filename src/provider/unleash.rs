@@ -155,7 +155,7 @@ pub(super) fn fetch(
     Ok(ProviderSnapshot {
         name: config.label(),
         kind: ProviderKind::Unleash,
-        base_url: config.base_url.clone(),
+        base_url: super::http::without_userinfo(&config.base_url),
         project: config.project.clone(),
         environment_types: environment_types(&features, &archived, &envs),
         environments: envs,
