@@ -158,11 +158,21 @@ impl Config {
     pub fn read(path: &Path) -> Result<Config> {
         let text = crate::input::read_text(path, MAX_CONFIG_BYTES)
             .map_err(|e| anyhow::anyhow!("{}: config: {e}", path.display()))?;
-        let mut cfg: Config = if text.trim().is_empty() {
+        let mut cfg = Config::parse(&text, path)?;
+        cfg.path = Some(path.to_path_buf());
+        if let Some(m) = cfg.max_input_size {
+            crate::input::set_max_input(m);
+        }
+        Ok(cfg)
+    }
+
+    /// A config's text; `path` names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let cfg: Config = if text.trim().is_empty() {
             Config::default()
         } else {
             // The registry's budgets (size, depth, alias expansion) guard the config too.
-            serde_saphyr::from_str_with_options(&text, {
+            serde_saphyr::from_str_with_options(text, {
                 let mut o = crate::registry::yaml::options();
                 o.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
                 o
@@ -174,10 +184,6 @@ impl Config {
                 )
             })?
         };
-        cfg.path = Some(path.to_path_buf());
-        if let Some(m) = cfg.max_input_size {
-            crate::input::set_max_input(m);
-        }
         Ok(cfg)
     }
 
