@@ -83,7 +83,7 @@ pub struct FlagRow {
     #[serde(skip_serializing_if = "is_zero")]
     pub generated_reference_count: usize,
     pub providers: Vec<String>,
-    /// References per consumer class (config `consumers:`), for seed 004's agreement view.
+    /// References per consumer class (config `consumers:`), for the consumers' agreement view.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub consumers: BTreeMap<String, usize>,
 }

@@ -41,6 +41,15 @@ fn sarif_passes_the_multitool_with_no_errors_or_warnings() {
         .as_str()
         .unwrap()
         .contains("## Why is this bad?"));
+    let raw = &run["tool"]["driver"]["rules"][1];
+    assert_eq!(
+        raw["shortDescription"]["text"],
+        "Flags a feature flag read straight from an environment variable (`os.environ.get(\"FLAG_X\")`, `process.env.FLAG_X`, `System.getenv(\"FLAG_X\")`, `ENV[\"FLAG_X\"]`, `std::env::var(\"FLAG_X\")`)."
+    );
+    assert_eq!(
+        raw["helpUri"],
+        "https://github.com/flagdebt/flagdebt/blob/main/README.md#raw-env-flag"
+    );
     assert_eq!(run["results"].as_array().unwrap().len(), 2);
     assert!(run["results"][0]["partialFingerprints"]["flagdebtFingerprint/v1"].is_string());
     let Some(tool) = common::sarif_multitool() else {
