@@ -260,20 +260,91 @@ fn display_path(p: &Path) -> String {
     }
 }
 
-/// What scan, refs and every later command share: config, scan, registry, Inventory.
+/// What scan, refs and every later command share: config, scan, registry, Inventory — for
+/// one project (see [`crate::project`]). Paths are relative to the project root.
 pub struct Analysis {
     pub cfg: Config,
     pub scanned: Scanned,
     pub inventory: Inventory,
+    /// The scanned paths under the project root (None: the whole project).
+    pub scope: Option<Vec<String>>,
 }
 
+impl Analysis {
+    /// Whether a project-relative path is one the run reports on.
+    pub fn in_scope(&self, path: &str) -> bool {
+        match &self.scope {
+            None => true,
+            Some(s) => s.iter().any(|s| crate::project::under(path, s)),
+        }
+    }
+}
+
+/// The analysis of the one project the paths belong to (commands that report on one project).
 pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Analysis> {
-    let cfg = load_config(cli)?;
-    let listings = list_roots(paths, &cfg)?;
+    let mut all = analyze_projects(cli, paths, prov)?;
+    if all.len() > 1 {
+        let roots: Vec<String> = all.iter().map(|a| a.scanned.root.clone()).collect();
+        anyhow::bail!(
+            "the paths belong to {} projects, each with its own .flagdebt.yml ({}): give the paths of one",
+            all.len(),
+            roots.join(", ")
+        );
+    }
+    all.pop()
+        .ok_or_else(|| anyhow::anyhow!("nothing to scan: every path is in a nested project"))
+}
+
+/// One analysis per project the paths belong to, sorted by root: the nearest `.flagdebt.yml`
+/// above each file governs it, and each project's tree is listed once.
+pub fn analyze_projects(
+    cli: &Cli,
+    paths: &[PathBuf],
+    prov: &ProviderArgs,
+) -> Result<Vec<Analysis>> {
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    let mut queue = crate::project::discover(paths, cli.config.as_deref(), &cwd)?;
+    let mut out = Vec::new();
+    while let Some(mut project) = queue.pop() {
+        let mut listing = crate::walk::list(&project.root, &project.config.walk_options());
+        if cli.config.is_none() {
+            queue.extend(crate::project::split_nested(&mut project, &listing.dirs)?);
+            listing.leave_out(&project.nested);
+        }
+        if project.is_empty() {
+            continue;
+        }
+        out.push(analyze_project(cli, project, listing, prov, &cwd)?);
+    }
+    out.sort_by(|a, b| a.scanned.root_path.cmp(&b.scanned.root_path));
+    Ok(out)
+}
+
+fn analyze_project(
+    cli: &Cli,
+    project: crate::project::Project,
+    listing: Listing,
+    prov: &ProviderArgs,
+    cwd: &Path,
+) -> Result<Analysis> {
+    let crate::project::Project {
+        root,
+        config: cfg,
+        scope,
+        ..
+    } = project;
+    let listings = [listing];
     let presets = detect_presets(&cfg, &listings)?;
     let rules = load_rules(&cfg, &presets)?;
     let progress = !cli.quiet && std::io::stderr().is_terminal();
-    let scanned = scan_listings(&listings, &cfg, &rules, progress)?;
+    let mut scanned = scan_listings(&listings, &cfg, &rules, progress)?;
+    // Shown relative to the working directory, as the user would write it.
+    let shown = match rebase_path(cwd, &root) {
+        s if s.is_empty() => ".".to_string(),
+        s => s,
+    };
+    scanned.root_path = PathBuf::from(&shown);
+    scanned.root = shown;
     let (mut registry, mut has_registry) = load_registry(&cfg, &scanned, &listings)?;
     if !scanned.out.declarations.is_empty() {
         registry.extend(crate::registry::code::from_scan(&scanned.out.declarations));
@@ -303,6 +374,7 @@ pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Anal
         cfg,
         scanned,
         inventory,
+        scope,
     })
 }
 
@@ -442,41 +514,38 @@ fn rebase_path(base: &Path, target: &Path) -> String {
     parts.join("/")
 }
 
-fn notes(cli: &Cli, scanned: &Scanned) {
+fn notes(cli: &Cli, out: &ScanOutput) {
     if cli.quiet {
         return;
     }
-    for s in &scanned.out.skipped {
+    for s in &out.skipped {
         eprintln!(
             "note: skipped {}: {}",
             if s.path.is_empty() { "?" } else { &s.path },
             s.reason
         );
     }
-    for s in &scanned.out.parse_errors {
+    for s in &out.parse_errors {
         eprintln!("note: {}: {}", s.path, s.reason);
     }
 }
 
-fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
-    let sel = Selection {
-        select: a.select.clone(),
-        ignore: a.ignore.clone(),
-    };
-    sel.validate()?;
-    let today = match &a.today {
-        Some(t) => Date::parse(t)
-            .ok_or_else(|| anyhow::anyhow!("--today: `{t}` is not a YYYY-MM-DD date"))?,
-        None => Date::today(),
-    };
+/// Every finding of one project: all checks, then suppressions, the selection and the config's
+/// severities, sorted. Paths are relative to the project root.
+fn project_findings(
+    an: &Analysis,
+    sel: &Selection,
+    today: Date,
+) -> Result<Vec<crate::finding::Finding>> {
     let Analysis {
         cfg,
         scanned,
         inventory,
-    } = analyze(cli, &a.paths, &a.provider)?;
+        ..
+    } = an;
     let cx = checks::Context {
-        inventory: &inventory,
-        config: &cfg,
+        inventory,
+        config: cfg,
         today,
     };
     // Every check runs, so suppressions are matched against all findings (a suppression of a
@@ -485,7 +554,7 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
     // Suppressions in source files (found by the walk) and in the registry, env and config
     // files findings can point at.
     let mut sups = scanned.out.suppressions.clone();
-    let root = scan_root(&scanned);
+    let root = scan_root(scanned);
     let mut other: Vec<&str> = inventory
         .declarations
         .iter()
@@ -503,9 +572,97 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         .into_iter()
         .filter(|f| sel.enabled(&f.code))
         .collect();
-    let mut findings = checks::apply_severity(findings, &cfg)?;
+    let mut findings = checks::apply_severity(findings, cfg)?;
     sort_findings(&mut findings);
-    let mut fps = crate::baseline::fingerprints(&scanned.root_path, &findings);
+    Ok(findings)
+}
+
+/// What one run reports: one project as analyzed, or several merged with their roots as path
+/// prefixes; narrowed to the scanned paths.
+pub struct Merged {
+    pub root: String,
+    pub root_path: PathBuf,
+    pub inventory: Inventory,
+    pub out: ScanOutput,
+    pub findings: Vec<crate::finding::Finding>,
+    /// Whether some project was scanned only in part (whole-tree checks did not run there).
+    pub partial: bool,
+}
+
+/// Each project's findings on its scanned paths (whole-tree checks only where the whole
+/// project was scanned), merged into one report.
+pub fn merge(analyses: Vec<Analysis>, sel: &Selection, today: Date) -> Result<Merged> {
+    let many = analyses.len() > 1;
+    let mut merged = Merged {
+        root: ".".into(),
+        root_path: PathBuf::from("."),
+        inventory: Inventory::default(),
+        out: ScanOutput::default(),
+        findings: Vec::new(),
+        partial: false,
+    };
+    for mut an in analyses {
+        let mut findings = project_findings(&an, sel, today)?;
+        if let Some(scope) = an.scope.clone() {
+            merged.partial = true;
+            let keep = |p: &str| scope.iter().any(|s| crate::project::under(p, s));
+            findings.retain(|f| keep(&f.path) && !checks::needs_whole_tree(&f.code));
+            an.inventory.narrow(keep);
+            let out = &mut an.scanned.out;
+            out.skipped.retain(|s| keep(&s.path));
+            out.parse_errors.retain(|s| keep(&s.path));
+        }
+        if !many {
+            merged.root = an.scanned.root;
+            merged.root_path = an.scanned.root_path;
+            merged.inventory = an.inventory;
+            merged.out = an.scanned.out;
+            merged.findings = findings;
+            return Ok(merged);
+        }
+        let root = an.scanned.root.clone();
+        let pre = move |p: &str| {
+            if root == "." {
+                p.to_string()
+            } else {
+                format!("{}/{p}", root.trim_end_matches('/'))
+            }
+        };
+        for f in &mut findings {
+            f.path = pre(&f.path);
+            for r in &mut f.related {
+                r.path = pre(&r.path);
+            }
+        }
+        merged.findings.extend(findings);
+        merged.inventory.absorb(an.inventory, &pre);
+        merged.out.absorb(an.scanned.out, &pre);
+    }
+    sort_findings(&mut merged.findings);
+    Ok(merged)
+}
+
+fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
+    let sel = Selection {
+        select: a.select.clone(),
+        ignore: a.ignore.clone(),
+    };
+    sel.validate()?;
+    let today = match &a.today {
+        Some(t) => Date::parse(t)
+            .ok_or_else(|| anyhow::anyhow!("--today: `{t}` is not a YYYY-MM-DD date"))?,
+        None => Date::today(),
+    };
+    let analyses = analyze_projects(cli, &a.paths, &a.provider)?;
+    let Merged {
+        root,
+        root_path,
+        inventory,
+        out,
+        mut findings,
+        partial,
+    } = merge(analyses, &sel, today)?;
+    let mut fps = crate::baseline::fingerprints(&root_path, &findings);
     if let Some(path) = &a.write_baseline {
         crate::baseline::write(path, &findings, &fps)?;
         if !cli.quiet {
@@ -521,15 +678,28 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         let base = crate::baseline::read(path)?;
         (findings, fps) = crate::baseline::filter_new(findings, fps, &base);
     }
-    notes(cli, &scanned);
+    notes(cli, &out);
+    if partial && !cli.quiet {
+        let skipped: Vec<&str> = checks::WHOLE_TREE
+            .iter()
+            .copied()
+            .filter(|c| sel.enabled(c))
+            .collect();
+        if !skipped.is_empty() {
+            eprintln!(
+                "note: {} ran only where the whole project was scanned, not on part of it",
+                skipped.join(" and ")
+            );
+        }
+    }
     let report = Report {
-        root: scanned.root.clone(),
-        root_path: scanned.root_path.clone(),
+        root,
+        root_path,
         inventory: &inventory,
         findings: &findings,
-        skipped: &scanned.out.skipped,
-        parse_errors: &scanned.out.parse_errors,
-        stats: &scanned.out.stats,
+        skipped: &out.skipped,
+        parse_errors: &out.parse_errors,
+        stats: &out.stats,
         fingerprints: &fps,
         color: color(cli),
     };
@@ -566,7 +736,7 @@ fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
     let Analysis {
         scanned, inventory, ..
     } = analyze(cli, &a.paths, &offline)?;
-    notes(cli, &scanned);
+    notes(cli, &scanned.out);
     let report = Report {
         root: scanned.root.clone(),
         root_path: scanned.root_path.clone(),

@@ -14,6 +14,7 @@ pub mod init;
 pub mod inventory;
 pub mod lang;
 pub mod presets;
+pub mod project;
 pub mod provider;
 pub mod registry;
 pub mod report;

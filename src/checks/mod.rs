@@ -153,6 +153,14 @@ pub static ALL: &[&Check] = &[
     &unused_suppression::CHECK,
 ];
 
+/// Checks that judge the whole tree (is a flag read anywhere?): they run only when the whole
+/// project is scanned, never on part of it.
+pub const WHOLE_TREE: &[&str] = &["unused-flag", "unregistered-provider-flag"];
+
+pub fn needs_whole_tree(code: &str) -> bool {
+    WHOLE_TREE.contains(&code)
+}
+
 /// The span of a declaration's key, or of one of its fields (`remove_by`) when that field is
 /// on its own line.
 pub fn decl_span(d: &crate::registry::Declaration, field: Option<&str>) -> crate::finding::Span {
