@@ -93,6 +93,10 @@ pub struct ScanArgs {
     /// Record today's findings in FILE (then exit 0).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Report only what the change since the merge-base with REV introduces (new findings,
+    /// date findings of the flags it touches), and the flags it adds and removes.
+    #[arg(long, value_name = "REV", conflicts_with = "write_baseline")]
+    pub diff: Option<String>,
     #[command(flatten)]
     pub provider: ProviderArgs,
 }
@@ -303,6 +307,17 @@ pub fn analyze_projects(
     prov: &ProviderArgs,
 ) -> Result<Vec<Analysis>> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    analyze_projects_at(cli, paths, prov, &cwd)
+}
+
+/// [`analyze_projects`] as if run from `cwd` (diff mode analyzes the base tree this way).
+fn analyze_projects_at(
+    cli: &Cli,
+    paths: &[PathBuf],
+    prov: &ProviderArgs,
+    cwd: &Path,
+) -> Result<Vec<Analysis>> {
+    let cwd = cwd.to_path_buf();
     let mut queue = crate::project::discover(paths, cli.config.as_deref(), &cwd)?;
     let mut out = Vec::new();
     while let Some(mut project) = queue.pop() {
@@ -343,7 +358,9 @@ fn analyze_project(
         s if s.is_empty() => ".".to_string(),
         s => s,
     };
-    scanned.root_path = PathBuf::from(&shown);
+    // The root on disk stays absolute: the base side of diff mode is analyzed from another
+    // folder than the process's working directory.
+    scanned.root_path = root.clone();
     scanned.root = shown;
     let (mut registry, mut has_registry) = load_registry(&cfg, &scanned, &listings)?;
     if !scanned.out.declarations.is_empty() {
@@ -395,9 +412,35 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
+/// Live provider state fetched in this run, by provider configuration: the base side of
+/// diff mode (and a second project naming the same providers) reuses it.
+static FETCHED: std::sync::Mutex<Vec<(String, Option<crate::provider::ProviderState>)>> =
+    std::sync::Mutex::new(Vec::new());
+
 /// Provider state: a snapshot (`--state`), or the live providers of the config. A provider
 /// error is exit 2 unless `--allow-provider-errors`.
 fn load_provider_state(
+    cli: &Cli,
+    cfg: &Config,
+    prov: &ProviderArgs,
+) -> Result<Option<crate::provider::ProviderState>> {
+    if prov.state.is_some() || prov.offline || cfg.providers.is_empty() {
+        return fetch_provider_state(cli, cfg, prov);
+    }
+    let key = format!("{:?}", cfg.providers);
+    if let Ok(seen) = FETCHED.lock() {
+        if let Some((_, s)) = seen.iter().find(|(k, _)| *k == key) {
+            return Ok(s.clone());
+        }
+    }
+    let state = fetch_provider_state(cli, cfg, prov)?;
+    if let Ok(mut seen) = FETCHED.lock() {
+        seen.push((key, state.clone()));
+    }
+    Ok(state)
+}
+
+fn fetch_provider_state(
     cli: &Cli,
     cfg: &Config,
     prov: &ProviderArgs,
@@ -678,6 +721,19 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         let base = crate::baseline::read(path)?;
         (findings, fps) = crate::baseline::filter_new(findings, fps, &base);
     }
+    let change = match &a.diff {
+        Some(rev) => {
+            let head = crate::diff::Side {
+                inventory: &inventory,
+                root: crate::diff::normalize(&std::env::current_dir()?.join(&root_path)),
+                top: None,
+            };
+            let (change, base_fps) = diff_base(cli, a, rev, &sel, today, head)?;
+            (findings, fps) = crate::diff::new_findings(findings, fps, &base_fps, &change);
+            Some(change)
+        }
+        None => None,
+    };
     notes(cli, &out);
     if partial && !cli.quiet {
         let skipped: Vec<&str> = checks::WHOLE_TREE
@@ -720,12 +776,84 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         Format::Github => report::github::render(&report),
         Format::Markdown => report::markdown::render(&report),
     };
+    let text = match (&change, a.format) {
+        (Some(c), Format::Human) if !cli.quiet => {
+            format!("{text}\n{}", crate::diff::render_text(c))
+        }
+        (Some(c), Format::Markdown) => text + &crate::diff::render_markdown(c),
+        (Some(c), Format::Json) => {
+            let mut v: serde_json::Value = serde_json::from_str(&text)?;
+            v["change"] = serde_json::to_value(c)?;
+            serde_json::to_string_pretty(&v)? + "\n"
+        }
+        _ => text,
+    };
     report::emit(text.as_bytes()).context("cannot write the output")?;
     Ok(if findings.iter().any(|f| f.severity == Severity::Error) {
         exit::FINDINGS
     } else {
         exit::OK
     })
+}
+
+/// Diff mode's base side: the merge-base of `rev` laid out from git, analyzed like the head
+/// (same paths, as seen from the same folder), its fingerprints and the change's flag summary.
+fn diff_base(
+    cli: &Cli,
+    a: &ScanArgs,
+    rev: &str,
+    sel: &Selection,
+    today: Date,
+    head: crate::diff::Side,
+) -> Result<(crate::diff::Change, Vec<String>)> {
+    let cwd = std::env::current_dir()?;
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    let base = crate::diff::BaseTree::materialize(rev, &cwd)?;
+    let Ok(cwd_rel) = cwd.strip_prefix(&base.top) else {
+        anyhow::bail!("--diff: the working directory is not inside the git repository");
+    };
+    let base_cwd = match base.dir.join(cwd_rel) {
+        d if d.is_dir() => d,
+        _ => base.dir.clone(),
+    };
+    let given = if a.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        a.paths.clone()
+    };
+    let base_paths: Vec<PathBuf> = given
+        .iter()
+        .filter_map(|p| {
+            let abs = crate::diff::normalize(&cwd.join(p));
+            let b = base.dir.join(abs.strip_prefix(&base.top).ok()?);
+            b.exists().then_some(b)
+        })
+        .collect();
+    let old = if base_paths.is_empty() {
+        Merged {
+            root: ".".into(),
+            root_path: PathBuf::from("."),
+            inventory: Inventory::default(),
+            out: ScanOutput::default(),
+            findings: Vec::new(),
+            partial: false,
+        }
+    } else {
+        merge(
+            analyze_projects_at(cli, &base_paths, &a.provider, &base_cwd)?,
+            sel,
+            today,
+        )?
+    };
+    let old_root = crate::diff::normalize(&base_cwd.join(&old.root_path));
+    let base_fps = crate::baseline::fingerprints(&old_root, &old.findings);
+    let old_side = crate::diff::Side {
+        inventory: &old.inventory,
+        root: old_root,
+        top: Some(&base.dir),
+    };
+    let change = crate::diff::summarize(&base, &old_side, &head);
+    Ok((change, base_fps))
 }
 
 fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {

@@ -8,6 +8,7 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod date;
+pub mod diff;
 pub mod envfile;
 pub mod finding;
 pub mod init;
