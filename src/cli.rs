@@ -27,7 +27,8 @@ use crate::walk::Listing;
 pub struct Cli {
     #[command(subcommand)]
     pub cmd: Cmd,
-    /// Read this config file instead of discovering `.flagdebt.yml` upward from the working directory.
+    /// Govern every scanned path by this config file, instead of the nearest `.flagdebt.yml`
+    /// above each (see the README's "Projects").
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Print only findings (no notes about skipped files, no summary).
@@ -74,10 +75,21 @@ pub enum Cmd {
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Files or folders to scan (default: the current folder).
+    /// Files or folders to scan (default: the current folder). Each belongs to the project of
+    /// the nearest .flagdebt.yml above it; only the given paths are reported on.
     pub paths: Vec<PathBuf>,
+    /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Print the number of findings per check (and severity) instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Exit 0 even when a finding is at error level (errors of flagdebt itself still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
     /// Run only these checks (comma-separated codes).
     #[arg(long, value_delimiter = ',', value_name = "CODE")]
     pub select: Vec<String>,
@@ -775,6 +787,7 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         Format::Sarif => report::sarif::render(&report),
         Format::Github => report::github::render(&report),
         Format::Markdown => report::markdown::render(&report),
+        Format::Gitlab => report::gitlab::render(&report),
     };
     let text = match (&change, a.format) {
         (Some(c), Format::Human) if !cli.quiet => {
@@ -788,12 +801,39 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         }
         _ => text,
     };
-    report::emit(text.as_bytes()).context("cannot write the output")?;
-    Ok(if findings.iter().any(|f| f.severity == Severity::Error) {
+    let text = if a.statistics {
+        statistics(&findings)
+    } else {
+        text
+    };
+    match &a.output_file {
+        Some(path) => std::fs::write(path, text.as_bytes())
+            .with_context(|| format!("{}: cannot write the report", path.display()))?,
+        None => report::emit(text.as_bytes()).context("cannot write the output")?,
+    }
+    Ok(if a.exit_zero {
+        exit::OK
+    } else if findings.iter().any(|f| f.severity == Severity::Error) {
         exit::FINDINGS
     } else {
         exit::OK
     })
+}
+
+/// `--statistics`: one line per (check, severity), most frequent first, then the total.
+fn statistics(findings: &[crate::finding::Finding]) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, Severity), usize> = Default::default();
+    for f in findings {
+        *counts.entry((f.code.as_str(), f.severity)).or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut s = String::new();
+    for ((code, sev), n) in &rows {
+        s.push_str(&format!("{n:>5}  {code:28} {sev}\n"));
+    }
+    s.push_str(&format!("{:>5}  total\n", findings.len()));
+    s
 }
 
 /// Diff mode's base side: the merge-base of `rev` laid out from git, analyzed like the head
