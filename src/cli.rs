@@ -298,9 +298,19 @@ impl Analysis {
     }
 }
 
-/// The analysis of the one project the paths belong to (commands that report on one project).
+/// The analysis of the one project the paths belong to (commands that list what is there,
+/// like `refs`): when only part of the project was given, its inventory keeps the reads at
+/// the given paths only. `scan` runs the checks on the whole project first ([`merge`]).
 pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Analysis> {
     let mut all = analyze_projects(cli, paths, prov)?;
+    for an in &mut all {
+        if let Some(scope) = an.scope.clone() {
+            let keep = |p: &str| scope.iter().any(|s| crate::project::under(p, s));
+            an.inventory.narrow(keep);
+            an.scanned.out.skipped.retain(|s| keep(&s.path));
+            an.scanned.out.parse_errors.retain(|s| keep(&s.path));
+        }
+    }
     if all.len() > 1 {
         let roots: Vec<String> = all.iter().map(|a| a.scanned.root.clone()).collect();
         anyhow::bail!(
