@@ -1,9 +1,9 @@
 //! Diff mode (`scan --diff REV`): what the change from the merge-base with REV introduces.
 //!
 //! The base side is read from git without touching the working tree: the base commit's tree
-//! is laid out in a temporary folder, where each file the change did not touch is a symlink
-//! to the working tree's copy and only changed files are written from their blobs (`git
-//! cat-file --batch`). Both sides go through the same pipeline; a head finding is new when its
+//! is laid out in a temporary folder, where each folder the change did not touch is one
+//! symlink to the working tree's copy, each untouched file in a touched folder a symlink to
+//! its copy, and only changed files are written from their blobs (`git cat-file --batch`). Both sides go through the same pipeline; a head finding is new when its
 //! fingerprint (the baseline's) is not among the base's. Date findings (`expired-flag`,
 //! `stale-flag`) count only for flags the change touches, so a date passing never fails an
 //! unrelated pull request. The change's flag summary lists declarations added and removed,
@@ -129,14 +129,36 @@ impl BaseTree {
 
     fn fill(&mut self) -> Result<()> {
         let tree = git(&self.top, &["ls-tree", "-r", "-z", &self.commit])?;
-        let changed: HashSet<Vec<u8>> = git(
+        let paths = |out: Vec<u8>| -> HashSet<String> {
+            out.split(|b| *b == 0)
+                .filter(|s| !s.is_empty())
+                .map(|s| String::from_utf8_lossy(s).into_owned())
+                .collect()
+        };
+        // Files the change touched (modified, added, deleted), and untracked files: the
+        // working tree differs from the base there.
+        let changed = paths(git(
             &self.top,
             &["diff", "--name-only", "-z", "--no-renames", &self.commit],
-        )?
-        .split(|b| *b == 0)
-        .filter(|s| !s.is_empty())
-        .map(<[u8]>::to_vec)
-        .collect();
+        )?);
+        let untracked = paths(git(
+            &self.top,
+            &["ls-files", "--others", "--exclude-standard", "-z"],
+        )?);
+        // Folders holding such a file are laid out entry by entry; every other folder is one
+        // link to the working tree's copy (a pull request touches few folders, so the layout
+        // costs a few entries, not one per file).
+        let mut dirty: HashSet<String> = HashSet::from([String::new()]);
+        for p in changed.iter().chain(&untracked) {
+            let mut at = p.as_str();
+            while let Some(i) = at.rfind('/') {
+                at = &at[..i];
+                if !dirty.insert(at.to_string()) {
+                    break;
+                }
+            }
+        }
+        let mut linked: HashSet<String> = HashSet::new();
         // (oid, path, symlink) of the blobs to read from git.
         let mut to_read: Vec<(String, String, bool)> = Vec::new();
         for entry in tree.split(|b| *b == 0).filter(|e| !e.is_empty()) {
@@ -150,20 +172,32 @@ impl BaseTree {
             if kind != Some("blob") {
                 continue; // submodules
             }
-            let target = self.dir.join(&path);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("{}: cannot create", parent.display()))?;
+            self.files.insert(path.clone());
+            // The topmost clean folder above the file, if any: linked whole.
+            let clean = path
+                .match_indices('/')
+                .map(|(i, _)| &path[..i])
+                .find(|d| !dirty.contains(*d));
+            if let Some(d) = clean {
+                if linked.contains(d) {
+                    continue;
+                }
+                if self.top.join(d).is_dir() {
+                    linked.insert(d.to_string());
+                    self.make_parent(d)?;
+                    symlink(&self.top.join(d), &self.dir.join(d))?;
+                    continue;
+                }
             }
+            self.make_parent(&path)?;
             let link = mode == Some("120000");
             let here = self.top.join(&path);
-            if !link && !changed.contains(&entry[tab + 1..]) && here.is_file() {
+            if !link && !changed.contains(&path) && here.is_file() {
                 // Unchanged since the base: the working tree's copy is the base's.
-                symlink(&here, &target)?;
+                symlink(&here, &self.dir.join(&path))?;
             } else {
-                to_read.push((oid.unwrap_or_default().to_string(), path.clone(), link));
+                to_read.push((oid.unwrap_or_default().to_string(), path, link));
             }
-            self.files.insert(path);
         }
         if to_read.is_empty() {
             return Ok(());
@@ -212,6 +246,14 @@ impl BaseTree {
             }
         }
         Ok(())
+    }
+
+    fn make_parent(&self, rel: &str) -> Result<()> {
+        match self.dir.join(rel).parent() {
+            Some(parent) => std::fs::create_dir_all(parent)
+                .with_context(|| format!("{}: cannot create", parent.display())),
+            None => Ok(()),
+        }
     }
 
     /// Whether the change touched `line` of the top-relative `path` (`head` side or base side).

@@ -68,9 +68,10 @@ pub fn vcs_root(start: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// Absolute and without `.`/`..`, symlinks kept: the base tree of diff mode links folders to
+/// the working tree, and a path inside it must stay inside it.
 fn canonical(p: &Path) -> PathBuf {
-    p.canonicalize()
-        .unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+    crate::diff::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
 }
 
 fn rel(root: &Path, p: &Path) -> String {
