@@ -62,6 +62,11 @@ def main():
         contents[rel] = b
         w.write(b"M 100644 inline %s\n" % rel.encode())
         data(b)
+    # The registry exists at the base: the pull request adds one entry to it.
+    registry = b"bench_existing:\n  owner: team-bench\n  type: ops\n"
+    contents["feature_flags.yaml"] = registry
+    w.write(b"M 100644 inline feature_flags.yaml\n")
+    data(registry)
     sources = [r for r in files if r.endswith((".py", ".go", ".ts", ".js", ".java", ".rb", ".rs"))]
     for i in range(2, a.commits + 1):
         rel = rng.choice(sources)
