@@ -654,6 +654,8 @@ pub struct Merged {
     pub findings: Vec<crate::finding::Finding>,
     /// Whether some project was scanned only in part (whole-tree checks did not run there).
     pub partial: bool,
+    /// Flags read (outside tests) anywhere in the projects, scanned paths or not.
+    pub read: std::collections::BTreeSet<String>,
 }
 
 /// Each project's findings on its scanned paths (whole-tree checks only where the whole
@@ -667,9 +669,17 @@ pub fn merge(analyses: Vec<Analysis>, sel: &Selection, today: Date) -> Result<Me
         out: ScanOutput::default(),
         findings: Vec::new(),
         partial: false,
+        read: Default::default(),
     };
     for mut an in analyses {
         let mut findings = project_findings(&an, sel, today)?;
+        merged.read.extend(
+            an.inventory
+                .references
+                .iter()
+                .filter(|r| !r.test)
+                .map(|r| r.flag.clone()),
+        );
         if let Some(scope) = an.scope.clone() {
             merged.partial = true;
             let keep = |p: &str| scope.iter().any(|s| crate::project::under(p, s));
@@ -728,6 +738,7 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         out,
         mut findings,
         partial,
+        read,
     } = merge(analyses, &sel, today)?;
     let mut fps = crate::baseline::fingerprints(&root_path, &findings);
     if let Some(path) = &a.write_baseline {
@@ -749,6 +760,7 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         Some(rev) => {
             let head = crate::diff::Side {
                 inventory: &inventory,
+                read: &read,
                 root: crate::diff::normalize(&std::env::current_dir()?.join(&root_path)),
                 top: None,
             };
@@ -889,6 +901,7 @@ fn diff_base(
             out: ScanOutput::default(),
             findings: Vec::new(),
             partial: false,
+            read: Default::default(),
         }
     } else {
         merge(
@@ -901,6 +914,7 @@ fn diff_base(
     let base_fps = crate::baseline::fingerprints(&old_root, &old.findings);
     let old_side = crate::diff::Side {
         inventory: &old.inventory,
+        read: &old.read,
         root: old_root,
         top: Some(&base.dir),
     };

@@ -350,6 +350,9 @@ pub struct Reads {
 /// A side of the comparison: its inventory and how its report paths map to top-relative ones.
 pub struct Side<'a> {
     pub inventory: &'a Inventory,
+    /// Flags read (outside tests) anywhere in the side's projects, also beyond the scanned
+    /// paths: a flag still read elsewhere is not "no longer read".
+    pub read: &'a BTreeSet<String>,
     /// The report's root on disk (absolute).
     pub root: PathBuf,
     /// The repository top on disk for this side (None: the head side, the real top).
@@ -423,9 +426,7 @@ pub fn summarize(base: &BaseTree, old: &Side, new: &Side) -> Change {
             });
         }
     }
-    let read_now: BTreeSet<&str> = r1.keys().map(|(f, _)| f.as_str()).collect();
-    let read_then: BTreeSet<&str> = r0.keys().map(|(f, _)| f.as_str()).collect();
-    for k in read_then.difference(&read_now) {
+    for k in old.read.difference(new.read) {
         c.unread.push(FlagNote {
             flag: k.to_string(),
             owner: owner(old.inventory, k),

@@ -255,3 +255,50 @@ fn a_bad_revision_is_one_line_exit_2() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("--diff no-such-branch"), "{err}");
 }
+
+#[test]
+fn a_partial_diff_scan_does_not_call_a_flag_read_elsewhere_removed() {
+    let dir = repo();
+    let d = dir.path();
+    write(
+        d,
+        "app/other.py",
+        "from app.flags import flags\n\n\ndef o():\n    return flags.is_on(\"legacy_banner\")\n",
+    );
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "a second read"]);
+    git(d, &["branch", "-f", "main"]);
+    write(
+        d,
+        "app/main.py",
+        MAIN.replace(
+            "    return flags.is_on(\"legacy_banner\")\n",
+            "    return False\n",
+        ),
+    );
+    let out = flagdebt()
+        .current_dir(d)
+        .args([
+            "scan",
+            "--today",
+            "2026-11-21",
+            "--format",
+            "json",
+            "--diff",
+            "main",
+            "app/main.py",
+        ])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["change"]["reads_removed"],
+        serde_json::json!([{"flag": "legacy_banner", "path": "app/main.py", "count": 1}])
+    );
+    assert_eq!(
+        doc["change"]["unread"],
+        serde_json::json!([]),
+        "app/other.py still reads it"
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
