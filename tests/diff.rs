@@ -302,3 +302,26 @@ fn a_partial_diff_scan_does_not_call_a_flag_read_elsewhere_removed() {
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn turning_checks_on_reports_existing_debt_except_dates_of_untouched_flags() {
+    let dir = repo();
+    let d = dir.path();
+    write(
+        d,
+        ".flagdebt.yml",
+        "severity:\n  expired-flag: off\n  missing-owner: off\n",
+    );
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "checks off"]);
+    git(d, &["branch", "-f", "main"]);
+    // The change turns both checks on: the unowned flag is the change's business now; the
+    // expired date of a flag the change does not touch is not.
+    write(d, ".flagdebt.yml", "severity: {}\n");
+    let (code, doc) = diff_scan(d);
+    assert_eq!(
+        codes(&doc),
+        [t("missing-owner", "legacy_banner", "feature_flags.yaml")]
+    );
+    assert_eq!(code, 1);
+}
