@@ -1,0 +1,260 @@
+//! Text edits by byte range, and the marks that say which text `fix` wrote: a "hot" range is a
+//! value that replaced a flag read (or was computed from one), a "region" is code that `fix`
+//! moved out of a branch. The simplifier only folds expressions around hot values, so code the
+//! flag never touched (a hand-written `if True:`) stays as it is.
+
+use std::ops::Range;
+
+/// One replacement. `hot` ranges are relative to `text`.
+#[derive(Debug, Clone)]
+pub struct Rep {
+    pub range: Range<usize>,
+    pub text: String,
+    pub hot: Vec<Range<usize>>,
+}
+
+impl Rep {
+    /// Replace `range` with plain text.
+    pub fn plain(range: Range<usize>, text: impl Into<String>) -> Rep {
+        Rep {
+            range,
+            text: text.into(),
+            hot: Vec::new(),
+        }
+    }
+
+    /// Replace `range` with a value `fix` computed (a hot literal).
+    pub fn value(range: Range<usize>, text: impl Into<String>) -> Rep {
+        let text = text.into();
+        let hot = vec![0..text.len()];
+        Rep { range, text, hot }
+    }
+
+    pub fn delete(range: Range<usize>) -> Rep {
+        Rep::plain(range, "")
+    }
+}
+
+/// Replacements applied together (they must not overlap). `region`: the new text is code moved
+/// out of a branch (statements after a moved `return` are unreachable).
+#[derive(Debug, Clone, Default)]
+pub struct Edit {
+    pub reps: Vec<Rep>,
+    pub region: bool,
+}
+
+impl Edit {
+    pub fn one(rep: Rep) -> Edit {
+        Edit {
+            reps: vec![rep],
+            region: false,
+        }
+    }
+
+    pub fn region(rep: Rep) -> Edit {
+        Edit {
+            reps: vec![rep],
+            region: true,
+        }
+    }
+}
+
+/// A file being rewritten.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub text: String,
+    pub hot: Vec<Range<usize>>,
+    pub regions: Vec<Range<usize>>,
+}
+
+impl Doc {
+    pub fn new(text: String) -> Doc {
+        Doc {
+            text,
+            hot: Vec::new(),
+            regions: Vec::new(),
+        }
+    }
+
+    pub fn is_hot(&self, r: Range<usize>) -> bool {
+        self.hot.iter().any(|h| *h == r)
+    }
+
+    pub fn in_region(&self, r: Range<usize>) -> bool {
+        self.regions
+            .iter()
+            .any(|h| h.start <= r.start && r.end <= h.end)
+    }
+
+    /// Apply an edit; false when its replacements overlap (nothing applied).
+    pub fn apply(&mut self, edit: Edit) -> bool {
+        let mut reps = edit.reps;
+        reps.sort_by(|a, b| b.range.start.cmp(&a.range.start).then(b.range.end.cmp(&a.range.end)));
+        for w in reps.windows(2) {
+            if w[1].range.end > w[0].range.start {
+                return false;
+            }
+        }
+        for r in reps {
+            self.apply_one(r, edit.region);
+        }
+        true
+    }
+
+    fn apply_one(&mut self, r: Rep, region: bool) {
+        let Range { start: s, end: e } = r.range;
+        let n = r.text.len();
+        let shift = |x: usize| x + n - (e - s);
+        self.text.replace_range(s..e, &r.text);
+        self.hot = std::mem::take(&mut self.hot)
+            .into_iter()
+            .filter_map(|h| {
+                if h.end <= s && !(s == e && h.end == s && h.start == s) {
+                    Some(h)
+                } else if h.start >= e && !(h.start == s && s == e && h.is_empty()) {
+                    Some(shift(h.start)..shift(h.end))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        self.regions = std::mem::take(&mut self.regions)
+            .into_iter()
+            .filter_map(|h| {
+                if h.end <= s {
+                    Some(h)
+                } else if h.start >= e {
+                    Some(shift(h.start)..shift(h.end))
+                } else if h.start <= s && e <= h.end {
+                    Some(h.start..shift(h.end))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        for h in r.hot {
+            self.hot.push(s + h.start..s + h.end);
+        }
+        if region && n > 0 {
+            self.regions.push(s..s + n);
+        }
+    }
+}
+
+pub fn line_start(text: &str, pos: usize) -> usize {
+    text[..pos].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The position of the `\n` ending the line at `pos` (or the text's end).
+pub fn line_end(text: &str, pos: usize) -> usize {
+    text[pos..].find('\n').map_or(text.len(), |i| pos + i)
+}
+
+/// The whitespace before `pos` on its line, when only whitespace is there.
+pub fn indent_at(text: &str, pos: usize) -> Option<&str> {
+    let ls = line_start(text, pos);
+    let pre = &text[ls..pos];
+    pre.chars().all(|c| c == ' ' || c == '\t').then_some(pre)
+}
+
+fn is_blank(line: &str) -> bool {
+    line.trim().is_empty()
+}
+
+/// The range that deletes a statement: its whole lines when it has them to itself, and one
+/// blank line around it when two would otherwise meet (or one would sit before a closing
+/// bracket).
+pub fn statement_range(text: &str, r: Range<usize>) -> Range<usize> {
+    let ls = line_start(text, r.start);
+    let le = line_end(text, r.end);
+    let before_ok = text[ls..r.start].trim().is_empty();
+    let after = text[r.end..le].trim();
+    let after_ok = after.is_empty() || after == ";";
+    if !(before_ok && after_ok) {
+        return r;
+    }
+    let mut a = ls;
+    let mut b = (le + 1).min(text.len());
+    // The line before and the line after the deleted ones.
+    let prev = (a > 0).then(|| {
+        let ps = line_start(text, a - 1);
+        (ps, &text[ps..a - 1])
+    });
+    let next = &text[b..line_end(text, b)];
+    let next_closes = {
+        let t = next.trim_start();
+        t.is_empty() && b >= text.len()
+            || t.starts_with('}')
+            || t.starts_with(')')
+            || t.starts_with("end")
+            || t.starts_with("else")
+            || t.starts_with("elif")
+            || t.starts_with("except")
+    };
+    if prev.is_none() && is_blank(next) && b < text.len() {
+        // The file's first lines: no blank line left on top.
+        b = (line_end(text, b) + 1).min(text.len());
+    }
+    if let Some((ps, pline)) = prev {
+        if is_blank(pline) && (is_blank(next) || next_closes) {
+            a = ps;
+        } else if is_blank(next) && b < text.len() {
+            let t = pline.trim_end();
+            if t.ends_with('{') || t.ends_with(':') || t.ends_with('(') {
+                b = (line_end(text, b) + 1).min(text.len());
+            }
+        }
+    }
+    a..b
+}
+
+/// Re-indent `body` (its first line already placed) from `from` to `to`.
+pub fn reindent(body: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    for (i, line) in body.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            if line.trim().is_empty() {
+                continue;
+            }
+            match line.strip_prefix(from) {
+                Some(rest) => {
+                    out.push_str(to);
+                    out.push_str(rest);
+                }
+                None => out.push_str(line),
+            }
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_follow_edits() {
+        let mut d = Doc::new("a = X and y\n".into());
+        d.apply(Edit::one(Rep::value(4..5, "True")));
+        assert_eq!(d.text, "a = True and y\n");
+        assert!(d.is_hot(4..8));
+        d.apply(Edit::one(Rep::plain(0..1, "bb")));
+        assert!(d.is_hot(5..9));
+        d.apply(Edit::one(Rep::plain(5..15, "y")));
+        assert!(d.hot.is_empty());
+    }
+
+    #[test]
+    fn statement_lines_and_blank_lines() {
+        let t = "a\n\n    x = 1\n\nb\n";
+        let s = t.find('x').unwrap();
+        let r = statement_range(t, s..s + 5);
+        let mut o = t.to_string();
+        o.replace_range(r, "");
+        assert_eq!(o, "a\n\nb\n");
+        assert_eq!(reindent("x\n        y\n\n        z", "        ", "    "), "x\n    y\n\n    z");
+    }
+}
