@@ -130,7 +130,12 @@ pub struct FixArgs {
     /// The flag key to remove.
     pub flag: String,
     /// The value every read of a boolean flag takes from now on.
-    #[arg(long, value_enum, required_unless_present = "value", conflicts_with = "value")]
+    #[arg(
+        long,
+        value_enum,
+        required_unless_present = "value",
+        conflicts_with = "value"
+    )]
     pub treated: Option<Treated>,
     /// The value of a non-boolean flag, as JSON (`12`, `"blue"`) or as plain text.
     #[arg(long, value_name = "VALUE")]
@@ -650,7 +655,8 @@ fn cmd_fix(cli: &Cli, a: &FixArgs) -> Result<i32> {
             }
         }
     } else {
-        report::emit(crate::fix::diff(&out.changes).as_bytes()).context("cannot write the output")?;
+        report::emit(crate::fix::diff(&out.changes).as_bytes())
+            .context("cannot write the output")?;
     }
     for t in &out.stale_tests {
         eprintln!(

@@ -26,7 +26,7 @@ impl Rep {
     /// Replace `range` with a value `fix` computed (a hot literal).
     pub fn value(range: Range<usize>, text: impl Into<String>) -> Rep {
         let text = text.into();
-        let hot = vec![0..text.len()];
+        let hot = std::iter::once(0..text.len()).collect();
         Rep { range, text, hot }
     }
 
@@ -77,7 +77,7 @@ impl Doc {
     }
 
     pub fn is_hot(&self, r: Range<usize>) -> bool {
-        self.hot.iter().any(|h| *h == r)
+        self.hot.contains(&r)
     }
 
     pub fn in_region(&self, r: Range<usize>) -> bool {
@@ -89,7 +89,12 @@ impl Doc {
     /// Apply an edit; false when its replacements overlap (nothing applied).
     pub fn apply(&mut self, edit: Edit) -> bool {
         let mut reps = edit.reps;
-        reps.sort_by(|a, b| b.range.start.cmp(&a.range.start).then(b.range.end.cmp(&a.range.end)));
+        reps.sort_by(|a, b| {
+            b.range
+                .start
+                .cmp(&a.range.start)
+                .then(b.range.end.cmp(&a.range.end))
+        });
         for w in reps.windows(2) {
             if w[1].range.end > w[0].range.start {
                 return false;
@@ -175,15 +180,31 @@ pub fn statement_range(text: &str, r: Range<usize>) -> Range<usize> {
     }
     let mut a = ls;
     let mut b = (le + 1).min(text.len());
-    // The line before and the line after the deleted ones.
-    let prev = (a > 0).then(|| {
-        let ps = line_start(text, a - 1);
-        (ps, &text[ps..a - 1])
-    });
-    let next = &text[b..line_end(text, b)];
+    // Blank lines right before and right after.
+    let mut before = Vec::new();
+    let mut p = a;
+    while p > 0 {
+        let ps = line_start(text, p - 1);
+        if !is_blank(&text[ps..p - 1]) {
+            break;
+        }
+        before.push(ps);
+        p = ps;
+    }
+    let mut after = 0;
+    let mut q = b;
+    while q < text.len() {
+        let qe = line_end(text, q);
+        if !is_blank(&text[q..qe]) {
+            break;
+        }
+        after += 1;
+        q = (qe + 1).min(text.len());
+    }
+    let next = &text[q..line_end(text, q)];
     let next_closes = {
         let t = next.trim_start();
-        t.is_empty() && b >= text.len()
+        q >= text.len()
             || t.starts_with('}')
             || t.starts_with(')')
             || t.starts_with("end")
@@ -191,19 +212,21 @@ pub fn statement_range(text: &str, r: Range<usize>) -> Range<usize> {
             || t.starts_with("elif")
             || t.starts_with("except")
     };
-    if prev.is_none() && is_blank(next) && b < text.len() {
-        // The file's first lines: no blank line left on top.
-        b = (line_end(text, b) + 1).min(text.len());
-    }
-    if let Some((ps, pline)) = prev {
-        if is_blank(pline) && (is_blank(next) || next_closes) {
+    let prev_opens = {
+        let t = text[..p].trim_end();
+        t.is_empty() || t.ends_with('{') || t.ends_with(':') || t.ends_with('(')
+    };
+    if next_closes || prev_opens {
+        // No blank line at a block's edge (or the file's top).
+        if let Some(&ps) = before.last() {
             a = ps;
-        } else if is_blank(next) && b < text.len() {
-            let t = pline.trim_end();
-            if t.ends_with('{') || t.ends_with(':') || t.ends_with('(') {
-                b = (line_end(text, b) + 1).min(text.len());
-            }
         }
+        if prev_opens {
+            b = q.min(text.len());
+        }
+    } else if !before.is_empty() && after > 0 {
+        // Two runs of blank lines meet: keep the longer one.
+        a = before[before.len().min(after) - 1];
     }
     a..b
 }
@@ -255,6 +278,9 @@ mod tests {
         let mut o = t.to_string();
         o.replace_range(r, "");
         assert_eq!(o, "a\n\nb\n");
-        assert_eq!(reindent("x\n        y\n\n        z", "        ", "    "), "x\n    y\n\n    z");
+        assert_eq!(
+            reindent("x\n        y\n\n        z", "        ", "    "),
+            "x\n    y\n\n    z"
+        );
     }
 }

@@ -72,7 +72,11 @@ impl Adapter for Go {
             return None;
         }
         let else_if = is_else_if(n)
-            .then(|| n.parent().and_then(|p| field(p, "consequence")).map(|c| c.end_byte()))
+            .then(|| {
+                n.parent()
+                    .and_then(|p| field(p, "consequence"))
+                    .map(|c| c.end_byte())
+            })
             .flatten();
         brace_if(
             cx,
@@ -92,7 +96,11 @@ impl Adapter for Go {
         let list = |f: &str| -> Option<Vec<Node<'t>>> {
             let l = field(n, f)?;
             let mut c = l.walk();
-            Some(l.named_children(&mut c).filter(|x| x.kind() != "comment").collect())
+            Some(
+                l.named_children(&mut c)
+                    .filter(|x| x.kind() != "comment")
+                    .collect(),
+            )
         };
         let names = list("left")?;
         if names.iter().any(|x| x.kind() != "identifier") {
@@ -120,7 +128,10 @@ impl Adapter for Go {
                     "import_spec" => specs.push(ch),
                     "import_spec_list" => {
                         let mut c3 = ch.walk();
-                        specs.extend(ch.named_children(&mut c3).filter(|s| s.kind() == "import_spec"));
+                        specs.extend(
+                            ch.named_children(&mut c3)
+                                .filter(|s| s.kind() == "import_spec"),
+                        );
                     }
                     _ => {}
                 }
@@ -130,14 +141,20 @@ impl Adapter for Go {
                 let name = match field(spec, "name") {
                     Some(a) => text[a.byte_range()].to_string(),
                     None => {
-                        let Some(p) = field(spec, "path") else { continue };
+                        let Some(p) = field(spec, "path") else {
+                            continue;
+                        };
                         let path = text[p.byte_range()].trim_matches(['"', '`']);
                         let mut segs = path.rsplit('/');
                         let last = segs.next().unwrap_or("");
                         let is_version = last.len() > 1
                             && last.starts_with('v')
                             && last[1..].bytes().all(|b| b.is_ascii_digit());
-                        let seg = if is_version { segs.next().unwrap_or("") } else { last };
+                        let seg = if is_version {
+                            segs.next().unwrap_or("")
+                        } else {
+                            last
+                        };
                         seg.to_string()
                     }
                 };
@@ -177,6 +194,30 @@ impl Adapter for Go {
             name: name.to_string(),
             body: block_items(field(n, "body")?),
         })
+    }
+
+    fn constant<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Node<'t>)> {
+        if n.kind() != "const_spec" {
+            return None;
+        }
+        let mut c = n.walk();
+        let names: Vec<Node> = n.children_by_field_name("name", &mut c).collect();
+        let [name] = names.as_slice() else {
+            return None;
+        };
+        let name = &text[name.byte_range()];
+        if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+            return None;
+        }
+        // `const x = "..."` alone goes with its `const`.
+        let decl = n.parent()?;
+        let mut c2 = decl.walk();
+        let alone = decl
+            .named_children(&mut c2)
+            .filter(|s| s.kind() == "const_spec")
+            .count()
+            == 1;
+        Some((name.to_string(), if alone { decl } else { n }))
     }
 
     fn plain_call<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Vec<Node<'t>>)> {

@@ -19,7 +19,11 @@ static SYNTAX: Syntax = Syntax {
     ternary: &["ternary_expression"],
     string: &["string_literal"],
     calls: &["method_invocation", "object_creation_expression"],
-    functions: &["method_declaration", "constructor_declaration", "lambda_expression"],
+    functions: &[
+        "method_declaration",
+        "constructor_declaration",
+        "lambda_expression",
+    ],
     returns: &["return_statement", "throw_statement"],
     imports: &["import_declaration", "package_declaration"],
     awaits: &[],
@@ -57,9 +61,7 @@ impl Adapter for Java {
             return None;
         }
         let mut c = n.walk();
-        let decls: Vec<Node> = n
-            .children_by_field_name("declarator", &mut c)
-            .collect();
+        let decls: Vec<Node> = n.children_by_field_name("declarator", &mut c).collect();
         let [d] = decls.as_slice() else { return None };
         Some(Binding {
             stmt: n,
@@ -104,9 +106,12 @@ impl Adapter for Java {
             return None;
         }
         let mut c = n.walk();
-        let private = n
-            .named_children(&mut c)
-            .any(|m| m.kind() == "modifiers" && text[m.byte_range()].split_whitespace().any(|w| w == "private"));
+        let private = n.named_children(&mut c).any(|m| {
+            m.kind() == "modifiers"
+                && text[m.byte_range()]
+                    .split_whitespace()
+                    .any(|w| w == "private")
+        });
         if !private {
             return None;
         }
@@ -115,6 +120,28 @@ impl Adapter for Java {
             name: text[field(n, "name")?.byte_range()].to_string(),
             body: block_items(field(n, "body")?),
         })
+    }
+
+    fn constant<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Node<'t>)> {
+        if n.kind() != "field_declaration" {
+            return None;
+        }
+        let t = &text[n.byte_range()];
+        let words: Vec<&str> = t.split_whitespace().collect();
+        if !(words.contains(&"private") && words.contains(&"static") && words.contains(&"final")) {
+            return None;
+        }
+        let mut c = n.walk();
+        let decls: Vec<Node> = n.children_by_field_name("declarator", &mut c).collect();
+        let [d] = decls.as_slice() else { return None };
+        let value = field(*d, "value")?;
+        if !matches!(
+            value.kind(),
+            "string_literal" | "decimal_integer_literal" | "true" | "false"
+        ) {
+            return None;
+        }
+        Some((text[field(*d, "name")?.byte_range()].to_string(), n))
     }
 
     fn plain_call<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Vec<Node<'t>>)> {

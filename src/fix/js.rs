@@ -51,7 +51,12 @@ impl Adapter for Js {
         }
         let parent = n.parent()?;
         let else_if = (parent.kind() == "else_clause")
-            .then(|| parent.parent().and_then(|g| field(g, "consequence")).map(|c| c.end_byte()))
+            .then(|| {
+                parent
+                    .parent()
+                    .and_then(|g| field(g, "consequence"))
+                    .map(|c| c.end_byte())
+            })
             .flatten();
         let alt = field(n, "alternative").and_then(|e| {
             let mut c = e.walk();
@@ -59,9 +64,11 @@ impl Adapter for Js {
             s
         });
         // `else if (false) {}` without else: the whole `else` clause goes.
-        if let (Some(from), None, Some(false)) =
-            (else_if, alt, field(n, "condition").and_then(|c| cx.bool_of(c)))
-        {
+        if let (Some(from), None, Some(false)) = (
+            else_if,
+            alt,
+            field(n, "condition").and_then(|c| cx.bool_of(c)),
+        ) {
             return Some(Edit::one(Rep::delete(from..parent.end_byte())));
         }
         brace_if(
@@ -106,7 +113,9 @@ impl Adapter for Js {
             }
             let Some(clause) = ({
                 let mut c2 = stmt.walk();
-                let x = stmt.named_children(&mut c2).find(|x| x.kind() == "import_clause");
+                let x = stmt
+                    .named_children(&mut c2)
+                    .find(|x| x.kind() == "import_clause");
                 x
             }) else {
                 continue;
@@ -158,6 +167,15 @@ impl Adapter for Js {
             name: text[field(n, "name")?.byte_range()].to_string(),
             body: block_items(field(n, "body")?),
         })
+    }
+
+    fn constant<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Node<'t>)> {
+        if n.kind() != "lexical_declaration" || n.parent()?.kind() != "program" {
+            return None;
+        }
+        let b = self.binding(n)?;
+        let literal = matches!(b.values[0].kind(), "string" | "number" | "true" | "false");
+        literal.then(|| (text[b.names[0].byte_range()].to_string(), n))
     }
 
     fn plain_call<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Vec<Node<'t>>)> {

@@ -226,7 +226,10 @@ fn negated(call_text: &str) -> bool {
         .unwrap_or("")
         .to_ascii_lowercase()
         .replace('_', "");
-    matches!(name.as_str(), "isoff" | "isdisabled" | "disabled" | "off?" | "disabled?")
+    matches!(
+        name.as_str(),
+        "isoff" | "isdisabled" | "disabled" | "off?" | "disabled?"
+    )
 }
 
 /// What an environment variable set to `s` means.
@@ -242,7 +245,13 @@ fn unquote(s: &str) -> &str {
 }
 
 /// The replacement for one read.
-fn read_edit(cx: &Cx, n: Node, r: &Reference, value: &Value, ad: &dyn Adapter) -> Result<Rep, String> {
+fn read_edit(
+    cx: &Cx,
+    n: Node,
+    r: &Reference,
+    value: &Value,
+    ad: &dyn Adapter,
+) -> Result<Rep, String> {
     let syn = cx.syn;
     let mut outer = n;
     while let Some(p) = outer.parent().filter(|p| syn.paren.contains(&p.kind())) {
@@ -304,8 +313,13 @@ fn read_edit(cx: &Cx, n: Node, r: &Reference, value: &Value, ad: &dyn Adapter) -
     };
     let text = value_text(ad, &value);
     // Go: `v, err := client.BooleanValue(...)` becomes `v, err := true, nil`.
-    if let (Some(nil), Some(p)) = (syn.nil_lit, parent) {
-        if p.kind() == "expression_list" && p.named_child_count() == 1 {
+    let list = if n.kind() == "expression_list" {
+        Some(n)
+    } else {
+        parent.filter(|p| p.kind() == "expression_list")
+    };
+    if let (Some(nil), Some(p)) = (syn.nil_lit, list) {
+        if p.named_child_count() == 1 {
             if let Some(stmt) = p.parent() {
                 let left = field(stmt, "left");
                 if left.is_some_and(|l| l.named_child_count() == 2)
@@ -333,6 +347,7 @@ fn test_pin<'t>(cx: &Cx, n: Node<'t>) -> (Option<Node<'t>>, String, Option<bool>
     while let Some(p) = cur {
         if cx.syn.functions.contains(&p.kind()) {
             f = Some(p);
+            break;
         }
         cur = p.parent();
     }
@@ -352,10 +367,15 @@ fn test_pin<'t>(cx: &Cx, n: Node<'t>) -> (Option<Node<'t>>, String, Option<bool>
         })
         .unwrap_or_default();
     let words = split_words(&name);
-    let on = words.iter().any(|w| matches!(w.as_str(), "on" | "enabled" | "true"));
-    let off = words
+    let on = words
         .iter()
-        .any(|w| matches!(w.as_str(), "off" | "disabled" | "false" | "legacy" | "without"));
+        .any(|w| matches!(w.as_str(), "on" | "enabled" | "true"));
+    let off = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "off" | "disabled" | "false" | "legacy" | "without"
+        )
+    });
     let pin = match (on, off) {
         (true, false) => Some(true),
         (false, true) => Some(false),
@@ -514,7 +534,10 @@ mod tests {
             split_words("TestIndexForUsesV2WhenFlagOn"),
             ["test", "index", "for", "uses", "v2", "when", "flag", "on"]
         );
-        assert_eq!(split_words("test_legacy_when_off"), ["test", "legacy", "when", "off"]);
+        assert_eq!(
+            split_words("test_legacy_when_off"),
+            ["test", "legacy", "when", "off"]
+        );
         assert!(negated("flags.is_off(KEY)"));
         assert!(negated("featureFlags.isOff(\"x\")"));
         assert!(!negated("flags.is_on(KEY)"));

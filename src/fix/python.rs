@@ -20,7 +20,11 @@ static SYNTAX: Syntax = Syntax {
     calls: &["call"],
     functions: &["function_definition", "lambda"],
     returns: &["return_statement", "raise_statement"],
-    imports: &["import_statement", "import_from_statement", "future_import_statement"],
+    imports: &[
+        "import_statement",
+        "import_from_statement",
+        "future_import_statement",
+    ],
     awaits: &["await"],
     names: &["identifier"],
     empty_block: Some("pass"),
@@ -53,6 +57,10 @@ impl Adapter for Python {
                     None => Some(cx.delete_stmt(n)),
                 }
             }
+            // `assert True` (a test pinned to the value read it): nothing left to assert.
+            "assert_statement" if n.named_child_count() == 1 => {
+                cx.bool_of(n.named_child(0)?)?.then(|| cx.delete_stmt(n))
+            }
             "elif_clause" => {
                 let cond = field(n, "condition")?;
                 let b = cx.bool_of(cond)?;
@@ -62,7 +70,10 @@ impl Adapter for Python {
                     if parent.end_byte() > n.end_byte() {
                         reps.push(Rep::delete(n.end_byte()..parent.end_byte()));
                     }
-                    return Some(Edit { reps, region: false });
+                    return Some(Edit {
+                        reps,
+                        region: false,
+                    });
                 }
                 match n.next_named_sibling() {
                     Some(next) => Some(Edit::one(Rep::delete(n.start_byte()..next.start_byte()))),
@@ -114,7 +125,9 @@ impl Adapter for Python {
             let n = names.len();
             for name in names {
                 let bound = match name.kind() {
-                    "aliased_import" => field(name, "alias").map(|a| text[a.byte_range()].to_string()),
+                    "aliased_import" => {
+                        field(name, "alias").map(|a| text[a.byte_range()].to_string())
+                    }
                     "dotted_name" => {
                         let t = &text[name.byte_range()];
                         if from {
@@ -153,6 +166,17 @@ impl Adapter for Python {
             name: name.to_string(),
             body: body.named_children(&mut c).collect(),
         })
+    }
+
+    fn constant<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Node<'t>)> {
+        if n.parent()?.kind() != "module" {
+            return None;
+        }
+        let b = self.binding(n)?;
+        let name = &text[b.names[0].byte_range()];
+        let private = name.starts_with('_') && !name.starts_with("__");
+        let literal = b.values[0].kind() == "string" || b.values[0].kind() == "integer";
+        (private && literal).then(|| (name.to_string(), n))
     }
 
     fn plain_call<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Vec<Node<'t>>)> {

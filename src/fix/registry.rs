@@ -19,11 +19,15 @@ pub fn remove(root: &Path, inv: &Inventory, env: &EnvSettings, flag: &str, out: 
             reason,
         };
         let result = match d.source {
-            SourceKind::Yaml => edit_file(root, out, &d.path, |t| yaml_block(t, d.line, d.column, flag))
-                .and_then(|()| verify(out, &d.path, d.source, flag)),
+            SourceKind::Yaml => edit_file(root, out, &d.path, |t| {
+                yaml_block(t, d.line, d.column, flag)
+            })
+            .and_then(|()| verify(out, &d.path, d.source, flag)),
             SourceKind::Flagd | SourceKind::OpenFeatureManifest => {
-                edit_file(root, out, &d.path, |t| json_member(t, d.line, d.column, flag))
-                    .and_then(|()| verify(out, &d.path, d.source, flag))
+                edit_file(root, out, &d.path, |t| {
+                    json_member(t, d.line, d.column, flag)
+                })
+                .and_then(|()| verify(out, &d.path, d.source, flag))
             }
             SourceKind::FlagDir => Err("the flag's own definition file: delete it".into()),
             SourceKind::Code => Err("declared in code: remove the declaration by hand".into()),
@@ -77,7 +81,9 @@ fn edit_file(
             out.changes.len() - 1
         }
     };
-    let new = f(&out.changes[i].after).ok_or("the entry is not where the scan saw it, or in a shape fix does not edit: left as it is")?;
+    let new = f(&out.changes[i].after).ok_or(
+        "the entry is not where the scan saw it, or in a shape fix does not edit: left as it is",
+    )?;
     out.changes[i].after = new;
     Ok(())
 }
@@ -107,11 +113,36 @@ pub fn yaml_block(text: &str, line: usize, column: usize, key: &str) -> Option<S
     let key_at = offset(text, line, column)?;
     let head = &text[start..key_at];
     let rest = &text[key_at..];
-    let quoted = [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")];
+    let quoted = [
+        format!("{key}:"),
+        format!("\"{key}\":"),
+        format!("'{key}':"),
+    ];
     if !head.trim().is_empty() || !quoted.iter().any(|q| rest.starts_with(q.as_str())) {
         return None;
     }
     let level = head.len();
+    // Comment lines right above the key, set apart from what precedes them by a blank line,
+    // are about this entry and go with it.
+    let mut start = start;
+    {
+        let mut p = start;
+        let mut top = start;
+        while p > 0 {
+            let ps = line_start(text, p - 1);
+            let l = &text[ps..p - 1];
+            if l.trim_start().starts_with('#') && indent_of(l) == level {
+                top = ps;
+                p = ps;
+            } else {
+                break;
+            }
+        }
+        let blank_above = p > 0 && text[line_start(text, p - 1)..p - 1].trim().is_empty();
+        if top < start && blank_above {
+            start = top;
+        }
+    }
     let mut end = (line_end(text, key_at) + 1).min(text.len());
     let mut last_content = end;
     while end < text.len() {
@@ -269,6 +300,11 @@ mod tests {
             "# head\n\na:\n  x: 1\n  # about a\n  y: 2\n\n# about b\nb:\n  x: 2\n"
         );
         assert_eq!(yaml_block(t, 3, 1, "b"), None);
+        // A comment group right above the key goes with it.
+        assert_eq!(
+            yaml_block(t, 9, 1, "b").unwrap(),
+            "# head\n\na:\n  x: 1\n  # about a\n  y: 2\n\nc: {x: 3}\n"
+        );
     }
 
     #[test]

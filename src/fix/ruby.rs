@@ -62,7 +62,10 @@ impl Adapter for Ruby {
                     if let Some(a) = alt {
                         reps.push(Rep::delete(statement_range(&cx.doc.text, a.byte_range())));
                     }
-                    return Some(Edit { reps, region: false });
+                    return Some(Edit {
+                        reps,
+                        region: false,
+                    });
                 }
                 Some(match alt {
                     Some(a) if a.kind() == "else" => {

@@ -73,6 +73,11 @@ pub trait Adapter: Sync {
     fn imports<'t>(&self, root: Node<'t>, text: &str) -> Vec<Import<'t>>;
     /// A function only this file can call, with its body statements.
     fn private_function<'t>(&self, node: Node<'t>, text: &str) -> Option<FnDef<'t>>;
+    /// A file-private constant (`const staleKey = "..."` in Go, `_KEY = "..."` in Python):
+    /// its name and the node whose lines go when nothing uses it any more.
+    fn constant<'t>(&self, _n: Node<'t>, _text: &str) -> Option<(String, Node<'t>)> {
+        None
+    }
     /// The callee name of a plain call `name(...)` and its argument nodes.
     fn plain_call<'t>(&self, node: Node<'t>, text: &str) -> Option<(String, Vec<Node<'t>>)>;
 }
@@ -262,6 +267,9 @@ const NE: &[&str] = &["!=", "!=="];
 
 /// The generic folding rules, then the adapter's conditionals, then bindings and helpers.
 fn rewrite(cx: &Cx, ad: &dyn Adapter, n: Node) -> Option<Edit> {
+    if !n.is_named() {
+        return None;
+    }
     let syn = cx.syn;
     let k = n.kind();
     if syn.unary.contains(&k) && operator(n, NOT).is_some() {
@@ -276,7 +284,24 @@ fn rewrite(cx: &Cx, ad: &dyn Adapter, n: Node) -> Option<Edit> {
     if syn.ternary.contains(&k) {
         let (cond, yes, no) = ternary_parts(n)?;
         let b = cx.bool_of(cond)?;
-        return Some(cx.to_node(n, if b { yes } else { no }));
+        let chosen = if b { yes } else { no };
+        // `(flag ? "a" : "b") + x`: the parentheses go with the ternary when what is left is
+        // one term.
+        let one_term = chosen.child_count() == 0
+            || syn.string.contains(&chosen.kind())
+            || syn.calls.contains(&chosen.kind())
+            || syn.paren.contains(&chosen.kind());
+        let target = match n.parent() {
+            Some(p)
+                if one_term
+                    && syn.paren.contains(&p.kind())
+                    && !matches!(field_of(p), Some("condition")) =>
+            {
+                p
+            }
+            _ => n,
+        };
+        return Some(cx.to_node(target, chosen));
     }
     if syn.paren.contains(&k) && !matches!(field_of(n), Some("condition")) {
         let inner = cx.strip_parens(n);
@@ -337,6 +362,23 @@ fn binary(cx: &Cx, n: Node) -> Option<Edit> {
     if !eq && operator(n, NE).is_none() {
         return None;
     }
+    // The other side may be a literal written by hand (`err != nil`).
+    let written = |x: Node| {
+        let x = cx.strip_parens(x);
+        let t = cx.text(x);
+        (x.child_count() == 0).then_some(())?;
+        if t == cx.syn.true_lit {
+            Some(Lit::Bool(true))
+        } else if t == cx.syn.false_lit {
+            Some(Lit::Bool(false))
+        } else if Some(t) == cx.syn.nil_lit {
+            Some(Lit::Nil)
+        } else {
+            None
+        }
+    };
+    let lv = lv.or_else(|| written(l));
+    let rv = rv.or_else(|| written(r));
     match (&lv, &rv) {
         (Some(a), Some(b)) => Some(cx.to_bool(n, (a == b) == eq)),
         // `x == true` is `x`; `x != false` too.
@@ -471,14 +513,13 @@ fn inline_binding(cx: &Cx, b: Binding) -> Option<Edit> {
         if name == "_" {
             continue;
         }
-        let value = cx.text(cx.strip_parens(
-            b.values[b.names.iter().position(|x| x.id() == name_node.id())?],
-        ));
+        let value = cx.text(
+            cx.strip_parens(b.values[b.names.iter().position(|x| x.id() == name_node.id())?]),
+        );
         let mut nodes = Vec::new();
         name_nodes(cx.syn, scope, text, name, &mut nodes);
         let writes = nodes.iter().filter(|x| is_write(**x)).count();
-        let shorthand = has_shorthand(scope, text, name);
-        if writes != 1 || shorthand {
+        if writes != 1 {
             let shown = match lit {
                 Lit::Nil if b.short => "error(nil)".to_string(),
                 _ => value.to_string(),
@@ -487,7 +528,10 @@ fn inline_binding(cx: &Cx, b: Binding) -> Option<Edit> {
             continue;
         }
         for u in nodes {
-            if u.id() != name_node.id() && !is_write(u) && is_plain_use(u) {
+            if u.kind().starts_with("shorthand_property_identifier") {
+                // `{ useNew }` becomes `{ useNew: true }`.
+                reps.push(Rep::plain(u.byte_range(), format!("{name}: {value}")));
+            } else if u.id() != name_node.id() && !is_write(u) && is_plain_use(u) {
                 reps.push(Rep::value(u.byte_range(), value));
             }
         }
@@ -507,16 +551,10 @@ fn inline_binding(cx: &Cx, b: Binding) -> Option<Edit> {
             format!("{} {op} {}", names.join(", "), values.join(", ")),
         ));
     }
-    Some(Edit { reps, region: false })
-}
-
-fn has_shorthand(n: Node, text: &str, name: &str) -> bool {
-    if n.kind().starts_with("shorthand_property_identifier") && &text[n.byte_range()] == name {
-        return true;
-    }
-    let mut c = n.walk();
-    let found = n.children(&mut c).any(|ch| has_shorthand(ch, text, name));
-    found
+    Some(Edit {
+        reps,
+        region: false,
+    })
 }
 
 /// A file-private function whose body is `return <value>` (a docstring aside): its calls become
@@ -574,7 +612,10 @@ fn inline_helper(cx: &Cx, ad: &dyn Adapter, root: Node, f: FnDef) -> Option<Edit
         reps.push(Rep::value(call.byte_range(), value.as_str()));
     }
     reps.push(Rep::delete(definition_range(text, f.node)));
-    Some(Edit { reps, region: false })
+    Some(Edit {
+        reps,
+        region: false,
+    })
 }
 
 /// A definition's lines, with the comment lines right above it.
@@ -691,6 +732,13 @@ pub fn cleanup(doc: &mut Doc, lang: Language, ad: &dyn Adapter, before: &HashMap
                     edit = Some(cx.delete_stmt(n));
                     break;
                 }
+            }
+            if let Some((name, node)) = ad.constant(n, &cx.doc.text) {
+                if gone(&name, 1) {
+                    edit = Some(Edit::one(Rep::delete(definition_range(&cx.doc.text, node))));
+                    break;
+                }
+                continue;
             }
             if let Some(f) = ad.private_function(n, &cx.doc.text) {
                 if gone(&f.name, 1) {

@@ -1,0 +1,178 @@
+//! `flagdebt fix`: fixture pairs and the bookstore example.
+//!
+//! Each case under fixtures/fix/<language>/<case>/ has a `before/` tree, the `after/` tree
+//! `fix --write` must leave, and `args` (the flag and its value, then optionally `exit N`).
+//! The dry run's diff and notes are insta snapshots; every source file of the result must
+//! parse. `FLAGDEBT_BLESS_FIX=1` rewrites the `after/` trees from the current output.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{flagdebt, repo};
+use flagdebt::lang::Language;
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dst = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            fs::create_dir_all(&dst).unwrap();
+            copy_tree(&e.path(), &dst);
+        } else {
+            fs::copy(e.path(), dst).unwrap();
+        }
+    }
+}
+
+/// Every file under `root`, relative, `/`-separated, sorted.
+fn files(root: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push(rel);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if root.exists() {
+        walk(root, root, &mut out);
+    }
+    out.sort();
+    out
+}
+
+fn cases() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for lang in fs::read_dir(repo().join("fixtures/fix")).unwrap() {
+        let lang = lang.unwrap().path();
+        if !lang.is_dir() {
+            continue;
+        }
+        for case in fs::read_dir(&lang).unwrap() {
+            let case = case.unwrap().path();
+            if case.join("args").is_file() {
+                out.push(case);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every source file under `root` parses without errors.
+fn assert_parses(root: &Path, what: &str) {
+    for rel in files(root) {
+        let Some(lang) = Language::from_path(Path::new(&rel)) else {
+            continue;
+        };
+        if lang == Language::Rust {
+            let text = fs::read_to_string(root.join(&rel)).unwrap();
+            assert!(
+                syn::parse_file(&text).is_ok(),
+                "{what}: {rel} does not parse"
+            );
+            continue;
+        }
+        let text = fs::read_to_string(root.join(&rel)).unwrap();
+        assert!(
+            flagdebt::fix::simplify::parses(lang, &text),
+            "{what}: {rel} does not parse after the fix"
+        );
+    }
+}
+
+#[test]
+fn fixture_pairs() {
+    let bless = std::env::var_os("FLAGDEBT_BLESS_FIX").is_some();
+    let cases = cases();
+    assert!(cases.len() >= 10, "fixture cases missing: {}", cases.len());
+    for case in cases {
+        let name = format!(
+            "{}_{}",
+            case.parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy(),
+            case.file_name().unwrap().to_string_lossy()
+        );
+        let args_text = fs::read_to_string(case.join("args")).unwrap();
+        let mut lines = args_text.lines();
+        let args: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+        let exit: i32 = lines
+            .find_map(|l| l.strip_prefix("exit "))
+            .map_or(0, |n| n.trim().parse().unwrap());
+
+        let tmp = tempfile::tempdir().unwrap();
+        copy_tree(&case.join("before"), tmp.path());
+        let dry = flagdebt()
+            .current_dir(tmp.path())
+            .arg("fix")
+            .args(&args)
+            .output()
+            .unwrap();
+        let shown = format!(
+            "{}--- notes (exit {})\n{}",
+            String::from_utf8_lossy(&dry.stdout),
+            dry.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&dry.stderr)
+        );
+        insta::assert_snapshot!(format!("fix_{name}"), shown);
+        assert_eq!(dry.status.code(), Some(exit), "{name}: dry-run exit code");
+        // The dry run wrote nothing.
+        for rel in files(&case.join("before")) {
+            assert_eq!(
+                fs::read(tmp.path().join(&rel)).unwrap(),
+                fs::read(case.join("before").join(&rel)).unwrap(),
+                "{name}: --dry-run changed {rel}"
+            );
+        }
+
+        let w = flagdebt()
+            .current_dir(tmp.path())
+            .arg("fix")
+            .args(&args)
+            .arg("--write")
+            .output()
+            .unwrap();
+        assert_eq!(w.status.code(), Some(exit), "{name}: --write exit code");
+        assert_parses(tmp.path(), &name);
+        if bless {
+            let _ = fs::remove_dir_all(case.join("after"));
+            fs::create_dir_all(case.join("after")).unwrap();
+            copy_tree(tmp.path(), &case.join("after"));
+            continue;
+        }
+        let after = case.join("after");
+        assert_eq!(files(tmp.path()), files(&after), "{name}: file set");
+        for rel in files(&after) {
+            assert_eq!(
+                fs::read_to_string(tmp.path().join(&rel)).unwrap(),
+                fs::read_to_string(after.join(&rel)).unwrap(),
+                "{name}: {rel} differs from the golden after/ file"
+            );
+        }
+        // A second run finds nothing left to do.
+        let again = flagdebt()
+            .current_dir(tmp.path())
+            .arg("fix")
+            .args(&args)
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&again.stdout);
+        assert!(
+            !out.contains("@@"),
+            "{name}: a second fix still changes files:\n{out}"
+        );
+    }
+}
