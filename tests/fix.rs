@@ -176,3 +176,100 @@ fn fixture_pairs() {
         );
     }
 }
+
+/// The bookstore example, one stale flag per language: `fix --write` on a copy, then the scan
+/// reads the flag nowhere, the registry no longer declares it, and every file still parses.
+#[test]
+fn bookstore_one_flag_per_language() {
+    let cases: &[(&str, &str, i32)] = &[
+        ("express_checkout", "python", 0),
+        ("audiobook_previews", "go", 0),
+        ("dark_mode", "typescript+javascript", 0),
+        ("priority_fulfillment", "java", 0),
+        ("personalized_digest", "ruby", 0),
+        ("search_v2", "go+typescript+java, a Go test pinned on", 0),
+    ];
+    for (flag, what, exit) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        copy_tree(&repo().join("fixtures/bookstore"), tmp.path());
+        let dry = flagdebt()
+            .current_dir(tmp.path())
+            .args(["fix", flag, "--treated", "on"])
+            .output()
+            .unwrap();
+        let shown = format!(
+            "{}--- notes (exit {})\n{}",
+            String::from_utf8_lossy(&dry.stdout),
+            dry.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&dry.stderr)
+        );
+        insta::assert_snapshot!(format!("fix_bookstore_{flag}"), shown);
+        let w = flagdebt()
+            .current_dir(tmp.path())
+            .args(["fix", flag, "--treated", "on", "--write"])
+            .output()
+            .unwrap();
+        assert_eq!(w.status.code(), Some(*exit), "{flag} ({what})");
+        assert_parses(tmp.path(), flag);
+        let scan = flagdebt()
+            .current_dir(tmp.path())
+            .args(["scan", "--offline", "--format", "json"])
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
+        let reads: Vec<&serde_json::Value> = json["references"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["flag"] == *flag)
+            .collect();
+        assert!(reads.is_empty(), "{flag}: reads left after fix: {reads:?}");
+        assert!(
+            json["flags"].get(flag).is_none()
+                && !json["flags"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|f| f["key"] == *flag)),
+            "{flag}: still declared"
+        );
+        assert_eq!(json["parse_errors"], serde_json::json!([]), "{flag}");
+    }
+}
+
+/// What fix leaves for the user: a test pinning the other value is named, not edited (exit 1);
+/// Rust reads are listed, not touched.
+#[test]
+fn bookstore_left_for_the_user() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("fixtures/bookstore"), tmp.path());
+    let test_file = "api/tests/test_checkout.py";
+    let before = fs::read_to_string(tmp.path().join(test_file)).unwrap();
+    let w = flagdebt()
+        .current_dir(tmp.path())
+        .args(["fix", "new_checkout", "--treated", "on", "--write"])
+        .output()
+        .unwrap();
+    assert_eq!(w.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&w.stderr);
+    assert!(
+        err.contains("api/tests/test_checkout.py:17: test `test_legacy_checkout_when_flag_off` pins `new_checkout` to the other value: delete it"),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(tmp.path().join(test_file)).unwrap(), before);
+    assert_parses(tmp.path(), "new_checkout");
+
+    let rust = flagdebt()
+        .current_dir(tmp.path())
+        .args(["fix", "bulk_order_import", "--treated", "on"])
+        .output()
+        .unwrap();
+    assert_eq!(rust.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&rust.stderr);
+    assert!(err.contains("tools/src/import.rs:26: not fixed: rust is not rewritten by fix"), "{err}");
+
+    let unknown = flagdebt()
+        .current_dir(tmp.path())
+        .args(["fix", "no_such_flag", "--treated", "on"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+}
