@@ -646,7 +646,19 @@ fn cmd_fix(cli: &Cli, a: &FixArgs) -> Result<i32> {
         anyhow::bail!("flag `{}` is neither read nor declared here", a.flag);
     }
     let root = scan_root(&scanned);
-    let out = crate::fix::run(&root, &inventory, &cfg.env_settings(), &a.flag, &value);
+    let files: Vec<String> = crate::walk::list(&root, &cfg.walk_options())
+        .files
+        .into_iter()
+        .map(|f| f.rel)
+        .collect();
+    let out = crate::fix::run(
+        &root,
+        &files,
+        &inventory,
+        &cfg.env_settings(),
+        &a.flag,
+        &value,
+    );
     if a.write {
         crate::fix::write(&root, &out.changes).context("cannot write the fixed files")?;
         if !cli.quiet {

@@ -254,7 +254,10 @@ fn bookstore_left_for_the_user() {
         err.contains("api/tests/test_checkout.py:17: test `test_legacy_checkout_when_flag_off` pins `new_checkout` to the other value: delete it"),
         "{err}"
     );
-    assert_eq!(fs::read_to_string(tmp.path().join(test_file)).unwrap(), before);
+    assert_eq!(
+        fs::read_to_string(tmp.path().join(test_file)).unwrap(),
+        before
+    );
     assert_parses(tmp.path(), "new_checkout");
 
     let rust = flagdebt()
@@ -264,7 +267,10 @@ fn bookstore_left_for_the_user() {
         .unwrap();
     assert_eq!(rust.status.code(), Some(1));
     let err = String::from_utf8_lossy(&rust.stderr);
-    assert!(err.contains("tools/src/import.rs:26: not fixed: rust is not rewritten by fix"), "{err}");
+    assert!(
+        err.contains("tools/src/import.rs:26: not fixed: rust is not rewritten by fix"),
+        "{err}"
+    );
 
     let unknown = flagdebt()
         .current_dir(tmp.path())

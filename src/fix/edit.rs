@@ -216,14 +216,14 @@ pub fn statement_range(text: &str, r: Range<usize>) -> Range<usize> {
         let t = text[..p].trim_end();
         t.is_empty() || t.ends_with('{') || t.ends_with(':') || t.ends_with('(')
     };
-    if next_closes || prev_opens {
-        // No blank line at a block's edge (or the file's top).
+    if next_closes {
+        // No blank line left before a block's end.
         if let Some(&ps) = before.last() {
             a = ps;
         }
-        if prev_opens {
-            b = q.min(text.len());
-        }
+    } else if prev_opens && before.is_empty() {
+        // Nor right after a block's start (or at the file's top).
+        b = q.min(text.len());
     } else if !before.is_empty() && after > 0 {
         // Two runs of blank lines meet: keep the longer one.
         a = before[before.len().min(after) - 1];

@@ -4,6 +4,7 @@
 //! folds what follows (see [`simplify`]), and what became unused goes. Every rewritten file is
 //! parsed again; one that would not parse is left as it was and named.
 
+mod constants;
 mod edit;
 mod go;
 mod java;
@@ -84,7 +85,16 @@ pub fn adapter(lang: Language) -> Option<&'static dyn Adapter> {
 
 /// Compute every change removing `flag`, treated as `value`, from the tree at `root` (the
 /// scan root the Inventory's paths are relative to). Nothing is written.
-pub fn run(root: &Path, inv: &Inventory, env: &EnvSettings, flag: &str, value: &Value) -> Outcome {
+/// `files`: every file of the tree (relative), where flag-key constants left unused are looked
+/// for.
+pub fn run(
+    root: &Path,
+    files: &[String],
+    inv: &Inventory,
+    env: &EnvSettings,
+    flag: &str,
+    value: &Value,
+) -> Outcome {
     let mut out = Outcome::default();
     let mut by_file: BTreeMap<&str, Vec<&Reference>> = BTreeMap::new();
     for r in inv.references.iter().filter(|r| r.flag == flag) {
@@ -123,6 +133,8 @@ pub fn run(root: &Path, inv: &Inventory, env: &EnvSettings, flag: &str, value: &
             Err(reason) => out.left.push(left(&reason)),
         }
     }
+    let refs: Vec<&Reference> = inv.references.iter().filter(|r| r.flag == flag).collect();
+    constants::remove_unused(root, files, &refs, &mut out);
     registry::remove(root, inv, env, flag, &mut out);
     out.left.sort();
     out.stale_tests.sort();
@@ -131,8 +143,8 @@ pub fn run(root: &Path, inv: &Inventory, env: &EnvSettings, flag: &str, value: &
 }
 
 /// What `fix` would do for `flag` (treated as on): the question `report` asks per flag.
-pub fn plan(root: &Path, inv: &Inventory, env: &EnvSettings, flag: &str) -> Plan {
-    let o = run(root, inv, env, flag, &Value::Bool(true));
+pub fn plan(root: &Path, files: &[String], inv: &Inventory, env: &EnvSettings, flag: &str) -> Plan {
+    let o = run(root, files, inv, env, flag, &Value::Bool(true));
     let mut blockers: Vec<String> = o
         .left
         .iter()

@@ -619,10 +619,10 @@ fn inline_helper(cx: &Cx, ad: &dyn Adapter, root: Node, f: FnDef) -> Option<Edit
 }
 
 /// A definition's lines, with the comment lines right above it.
-fn definition_range(text: &str, n: Node) -> Range<usize> {
+pub fn definition_range(text: &str, n: Node) -> Range<usize> {
     let mut start = n;
     while let Some(p) = start.prev_sibling() {
-        if p.kind() == "comment" && p.end_position().row + 1 == start.start_position().row {
+        if p.kind().contains("comment") && p.end_position().row + 1 == start.start_position().row {
             start = p;
         } else {
             break;
@@ -786,7 +786,7 @@ fn side_effect_free_call(cx: &Cx, n: Node) -> bool {
 }
 
 /// Remove one item of a comma-separated list, with its comma.
-fn remove_list_item(cx: &Cx, part: Node) -> Edit {
+pub fn remove_list_item(cx: &Cx, part: Node) -> Edit {
     let text = &cx.doc.text;
     if let Some(next) = part.next_sibling().filter(|s| s.kind() == ",") {
         let mut end = next.end_byte();
