@@ -62,7 +62,8 @@ fn definition_edit(cx: &Cx, root: Node, name: &str, key: &str) -> Option<Edit> {
             continue;
         }
         let p = n.parent()?;
-        if !holds_key(cx, p, key, 2) {
+        // `X = "key"`, `X("key")`, `X = NewFeatureFlag("key", ...)`.
+        if !holds_key(cx, p, key, 4) {
             continue;
         }
         return Some(removal(cx, p));

@@ -391,6 +391,10 @@ fn test_pin<'t>(cx: &Cx, n: Node<'t>) -> (Option<Node<'t>>, String, Option<bool>
     let pin = match (on, off) {
         (true, false) => Some(true),
         (false, true) => Some(false),
+        // The test sets the flag: `settings.FLAG = True`.
+        _ if f.and_then(|f| set_in(cx, f, cx.text(n))).is_some() => {
+            f.and_then(|f| set_in(cx, f, cx.text(n)))
+        }
         _ => {
             // `assert not read` / `assert read`.
             let mut x = n;
@@ -411,6 +415,35 @@ fn test_pin<'t>(cx: &Cx, n: Node<'t>) -> (Option<Node<'t>>, String, Option<bool>
         }
     };
     (f, name, pin)
+}
+
+/// The boolean `scope` assigns to the expression `target` (`settings.FLAG = True`).
+fn set_in(cx: &Cx, scope: Node, target: &str) -> Option<bool> {
+    let mut stack = vec![scope];
+    while let Some(n) = stack.pop() {
+        if n.kind().contains("assignment") {
+            if let (Some(l), Some(r)) = (field(n, "left"), field(n, "right")) {
+                if cx.text(l) == target {
+                    let v = cx.text(r);
+                    if v == cx.syn.true_lit {
+                        return Some(true);
+                    }
+                    if v == cx.syn.false_lit {
+                        return Some(false);
+                    }
+                }
+            }
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    None
+}
+
+/// Whether the read is the target of an assignment (a write of the flag, not a read).
+fn is_assigned(n: Node) -> bool {
+    simplify::field_of(n) == Some("left")
+        && n.parent().is_some_and(|p| p.kind().contains("assignment"))
 }
 
 fn split_words(name: &str) -> Vec<String> {
@@ -469,6 +502,16 @@ fn fix_file(
                 });
                 continue;
             };
+            if is_assigned(n) {
+                if !r.test {
+                    out.left.push(Left {
+                        path: path.to_string(),
+                        line: r.span.line,
+                        reason: "the code sets the flag here: left as it is".into(),
+                    });
+                }
+                continue;
+            }
             if r.test {
                 let (f, name, pin) = test_pin(&cx, n);
                 let line = f.map_or(r.span.line, |f| f.start_position().row + 1);
@@ -486,16 +529,9 @@ fn fix_file(
                         });
                         continue;
                     }
-                    _ => {
-                        out.left.push(Left {
-                            path: path.to_string(),
-                            line: r.span.line,
-                            reason: format!(
-                                "test `{name}`: which value it pins is not clear; review it by hand"
-                            ),
-                        });
-                        continue;
-                    }
+                    // A test that runs with either value (`if flag { expect A } else
+                    // { expect B }`): its reads are rewritten like any code.
+                    _ => {}
                 }
             }
             match read_edit(&cx, n, r, value, ad) {

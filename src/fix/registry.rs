@@ -30,7 +30,22 @@ pub fn remove(root: &Path, inv: &Inventory, env: &EnvSettings, flag: &str, out: 
                 .and_then(|()| verify(out, &d.path, d.source, flag))
             }
             SourceKind::FlagDir => Err("the flag's own definition file: delete it".into()),
-            SourceKind::Code => Err("declared in code: remove the declaration by hand".into()),
+            // Removed with the constant that held it (constants.rs), or left to the user.
+            SourceKind::Code => {
+                let quoted = serde_json::to_string(flag).unwrap_or_default();
+                let gone = out
+                    .changes
+                    .iter()
+                    .any(|c| c.path == d.path && !c.after.contains(&quoted));
+                if gone {
+                    Ok(())
+                } else {
+                    Err(
+                        "declared in code, still named elsewhere: remove the declaration by hand"
+                            .into(),
+                    )
+                }
+            }
         };
         if let Err(reason) = result {
             out.left.push(left(reason));
