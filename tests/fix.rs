@@ -279,3 +279,34 @@ fn bookstore_left_for_the_user() {
         .unwrap();
     assert_eq!(unknown.status.code(), Some(2));
 }
+
+/// `fix::plan`: which flags `fix` can remove entirely (for `report` and `sheet`).
+#[test]
+fn plan_says_which_flags_fix_removes_entirely() {
+    use clap::Parser as _;
+    let root = repo().join("fixtures/bookstore");
+    let cli = flagdebt::cli::Cli::try_parse_from(["flagdebt", "refs", "--quiet"]).unwrap();
+    let offline = flagdebt::cli::ProviderArgs {
+        offline: true,
+        ..Default::default()
+    };
+    let a = flagdebt::cli::analyze(&cli, std::slice::from_ref(&root), &offline).unwrap();
+    let files = files(&root);
+    let env = a.cfg.env_settings();
+    let plan = |flag: &str| flagdebt::fix::plan(&root, &files, &a.inventory, &env, flag);
+
+    let p = plan("express_checkout");
+    assert!(p.removable_entirely, "{p:?}");
+    assert_eq!(p.files, 3, "{p:?}"); // the route, the key constant, the registry
+
+    let p = plan("new_checkout");
+    assert!(!p.removable_entirely);
+    assert_eq!(
+        p.blockers,
+        ["api/tests/test_checkout.py:17: test `test_legacy_checkout_when_flag_off` pins the flag off: delete it by hand"]
+    );
+
+    let p = plan("bulk_order_import");
+    assert!(!p.removable_entirely);
+    assert!(p.blockers.iter().all(|b| b.contains("rust is not rewritten")), "{p:?}");
+}
