@@ -308,5 +308,10 @@ fn plan_says_which_flags_fix_removes_entirely() {
 
     let p = plan("bulk_order_import");
     assert!(!p.removable_entirely);
-    assert!(p.blockers.iter().all(|b| b.contains("rust is not rewritten")), "{p:?}");
+    assert!(
+        p.blockers
+            .iter()
+            .all(|b| b.contains("rust is not rewritten")),
+        "{p:?}"
+    );
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use tree_sitter::Node;
 
-use super::edit::{Doc, Edit, Rep};
+use super::edit::{count_word, Doc, Edit, Rep};
 use super::simplify::{self, Cx};
 use super::{adapter, Change, Left, Outcome};
 use crate::lang::Language;
@@ -20,18 +20,6 @@ fn name_of(expr: &str) -> Option<&str> {
     let last = expr.rsplit(['.', ':']).next()?.trim();
     let ok = !last.is_empty() && last.chars().all(|c| c.is_alphanumeric() || c == '_');
     ok.then_some(last)
-}
-
-/// Whole-word occurrences of `name` in `text`.
-fn count_word(text: &str, name: &str) -> usize {
-    let word = |c: char| c.is_alphanumeric() || c == '_';
-    text.match_indices(name)
-        .filter(|(i, _)| {
-            let before = text[..*i].chars().next_back();
-            let after = text[i + name.len()..].chars().next();
-            !before.is_some_and(word) && !after.is_some_and(word)
-        })
-        .count()
 }
 
 /// Leaves spelled `name`, outside comments and strings.

@@ -65,6 +65,9 @@ pub struct Doc {
     pub text: String,
     pub hot: Vec<Range<usize>>,
     pub regions: Vec<Range<usize>>,
+    /// The text of the files that share this file's private names (a Go package's other
+    /// files): a helper or constant they name is not this file's alone.
+    pub outside: String,
 }
 
 impl Doc {
@@ -73,7 +76,13 @@ impl Doc {
             text,
             hot: Vec::new(),
             regions: Vec::new(),
+            outside: String::new(),
         }
+    }
+
+    /// Whether a file sharing this one's private names names `name`.
+    pub fn named_outside(&self, name: &str) -> bool {
+        count_word(&self.outside, name) > 0
     }
 
     pub fn is_hot(&self, r: Range<usize>) -> bool {
@@ -144,6 +153,18 @@ impl Doc {
             self.regions.push(s..s + n);
         }
     }
+}
+
+/// Whole-word occurrences of `name` in `text`.
+pub fn count_word(text: &str, name: &str) -> usize {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(name)
+        .filter(|(i, _)| {
+            let before = text[..*i].chars().next_back();
+            let after = text[i + name.len()..].chars().next();
+            !before.is_some_and(word) && !after.is_some_and(word)
+        })
+        .count()
 }
 
 pub fn line_start(text: &str, pos: usize) -> usize {

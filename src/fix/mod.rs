@@ -123,7 +123,8 @@ pub fn run(
             out.left.push(left("cannot read the file"));
             continue;
         };
-        match fix_file(path, lang, ad, &before, &refs, value, &mut out) {
+        let outside = package_text(root, path, lang);
+        match fix_file(path, lang, ad, &before, &outside, &refs, value, &mut out) {
             Ok(Some(after)) if after != before => out.changes.push(Change {
                 path: path.to_string(),
                 before,
@@ -470,12 +471,39 @@ fn split_words(name: &str) -> Vec<String> {
     words
 }
 
+/// The other files that see this file's private names: a Go package's files (its folder).
+fn package_text(root: &Path, path: &str, lang: Language) -> String {
+    if lang != Language::Go {
+        return String::new();
+    }
+    let file = root.join(path);
+    let Some(dir) = file.parent() else {
+        return String::new();
+    };
+    let mut out = String::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p != file && p.extension().is_some_and(|x| x == "go") {
+            if let Ok(t) = std::fs::read_to_string(&p) {
+                out.push_str(&t);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
 /// Rewrite one file. Ok(None): nothing to change. Err: left as it is, and why.
+#[allow(clippy::too_many_arguments)]
 fn fix_file(
     path: &str,
     lang: Language,
     ad: &dyn Adapter,
     before: &str,
+    outside: &str,
     refs: &[&Reference],
     value: &Value,
     out: &mut Outcome,
@@ -485,6 +513,7 @@ fn fix_file(
         return Err("the file does not parse before the fix: left as it is".into());
     }
     let mut doc = Doc::new(before.to_string());
+    doc.outside = outside.to_string();
     let counts = simplify::name_counts(lang, ad.syntax(), before);
     let mut reps = Vec::new();
     {

@@ -363,28 +363,32 @@ fn binary(cx: &Cx, n: Node) -> Option<Edit> {
         return None;
     }
     // The other side may be a literal written by hand (`err != nil`).
-    let written = |x: Node| {
-        let x = cx.strip_parens(x);
-        let t = cx.text(x);
-        (x.child_count() == 0).then_some(())?;
-        if t == cx.syn.true_lit {
-            Some(Lit::Bool(true))
-        } else if t == cx.syn.false_lit {
-            Some(Lit::Bool(false))
-        } else if Some(t) == cx.syn.nil_lit {
-            Some(Lit::Nil)
-        } else {
-            None
-        }
-    };
-    let lv = lv.or_else(|| written(l));
-    let rv = rv.or_else(|| written(r));
+    let lv = lv.or_else(|| written_lit(cx, l));
+    let rv = rv.or_else(|| written_lit(cx, r));
     match (&lv, &rv) {
         (Some(a), Some(b)) => Some(cx.to_bool(n, (a == b) == eq)),
         // `x == true` is `x`; `x != false` too.
         (_, Some(Lit::Bool(b))) if *b == eq && !bool_l => Some(cx.to_node(n, l)),
         (Some(Lit::Bool(b)), _) if *b == eq && !bool_r => Some(cx.to_node(n, r)),
         _ => None,
+    }
+}
+
+/// A boolean or nil literal written by hand.
+fn written_lit(cx: &Cx, x: Node) -> Option<Lit> {
+    let x = cx.strip_parens(x);
+    let t = cx.text(x);
+    if x.child_count() != 0 {
+        return None;
+    }
+    if t == cx.syn.true_lit {
+        Some(Lit::Bool(true))
+    } else if t == cx.syn.false_lit {
+        Some(Lit::Bool(false))
+    } else if Some(t) == cx.syn.nil_lit {
+        Some(Lit::Nil)
+    } else {
+        None
     }
 }
 
@@ -499,10 +503,14 @@ fn inline_binding(cx: &Cx, b: Binding) -> Option<Edit> {
     if b.names.len() != b.values.len() {
         return None;
     }
+    // Values `fix` wrote; beside one, a literal written by hand (`v, err := <read>, nil`).
+    if !b.values.iter().any(|v| cx.lit(*v).is_some()) {
+        return None;
+    }
     let lits: Vec<Lit> = b
         .values
         .iter()
-        .map(|v| cx.lit(*v))
+        .map(|v| cx.lit(*v).or_else(|| written_lit(cx, *v)))
         .collect::<Option<Vec<_>>>()?;
     let scope = scope_of(cx.syn, b.stmt)?;
     let text = cx.doc.text.as_str();
@@ -586,6 +594,9 @@ fn inline_helper(cx: &Cx, ad: &dyn Adapter, root: Node, f: FnDef) -> Option<Edit
     } else {
         *ret
     };
+    if cx.doc.named_outside(&f.name) {
+        return None;
+    }
     let lit = cx.lit(value_node)?;
     let value = match lit {
         Lit::Bool(b) => cx.bool_text(b).to_string(),
@@ -712,6 +723,7 @@ pub fn cleanup(doc: &mut Doc, lang: Language, ad: &dyn Adapter, before: &HashMap
         let gone = |name: &str, left: usize| {
             now.get(name).copied().unwrap_or(0) <= left
                 && before.get(name).copied().unwrap_or(0) > left
+                && !doc.named_outside(name)
         };
         let Some(tree) = parse(lang, &doc.text) else {
             return;
