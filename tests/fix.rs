@@ -69,23 +69,29 @@ fn cases() -> Vec<PathBuf> {
     out
 }
 
-/// Every source file under `root` parses without errors.
-fn assert_parses(root: &Path, what: &str) {
+fn parses(lang: Language, text: &str) -> bool {
+    if lang == Language::Rust {
+        return syn::parse_file(text).is_ok();
+    }
+    flagdebt::fix::simplify::parses(lang, text)
+}
+
+/// Every source file under `root` parses without errors (but those that did not before, under
+/// `before`: they must be left as they were).
+fn assert_parses(root: &Path, before: &Path, what: &str) {
     for rel in files(root) {
         let Some(lang) = Language::from_path(Path::new(&rel)) else {
             continue;
         };
-        if lang == Language::Rust {
-            let text = fs::read_to_string(root.join(&rel)).unwrap();
-            assert!(
-                syn::parse_file(&text).is_ok(),
-                "{what}: {rel} does not parse"
-            );
-            continue;
-        }
         let text = fs::read_to_string(root.join(&rel)).unwrap();
+        if let Ok(old) = fs::read_to_string(before.join(&rel)) {
+            if !parses(lang, &old) {
+                assert_eq!(text, old, "{what}: {rel} did not parse and was changed");
+                continue;
+            }
+        }
         assert!(
-            flagdebt::fix::simplify::parses(lang, &text),
+            parses(lang, &text),
             "{what}: {rel} does not parse after the fix"
         );
     }
@@ -146,7 +152,7 @@ fn fixture_pairs() {
             .output()
             .unwrap();
         assert_eq!(w.status.code(), Some(exit), "{name}: --write exit code");
-        assert_parses(tmp.path(), &name);
+        assert_parses(tmp.path(), &case.join("before"), &name);
         if bless {
             let _ = fs::remove_dir_all(case.join("after"));
             fs::create_dir_all(case.join("after")).unwrap();
@@ -210,7 +216,7 @@ fn bookstore_one_flag_per_language() {
             .output()
             .unwrap();
         assert_eq!(w.status.code(), Some(*exit), "{flag} ({what})");
-        assert_parses(tmp.path(), flag);
+        assert_parses(tmp.path(), &repo().join("fixtures/bookstore"), flag);
         let scan = flagdebt()
             .current_dir(tmp.path())
             .args(["scan", "--offline", "--format", "json"])
@@ -258,7 +264,11 @@ fn bookstore_left_for_the_user() {
         fs::read_to_string(tmp.path().join(test_file)).unwrap(),
         before
     );
-    assert_parses(tmp.path(), "new_checkout");
+    assert_parses(
+        tmp.path(),
+        &repo().join("fixtures/bookstore"),
+        "new_checkout",
+    );
 
     let rust = flagdebt()
         .current_dir(tmp.path())
