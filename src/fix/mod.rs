@@ -239,10 +239,8 @@ fn negated(call_text: &str) -> bool {
         .unwrap_or("")
         .to_ascii_lowercase()
         .replace('_', "");
-    matches!(
-        name.as_str(),
-        "isoff" | "isdisabled" | "disabled" | "off?" | "disabled?"
-    )
+    let name = name.trim_end_matches('?');
+    name.ends_with("disabled") || name == "isoff" || name.ends_with("toggleoff")
 }
 
 /// What an environment variable set to `s` means.
@@ -618,6 +616,8 @@ mod tests {
         assert!(negated("flags.is_off(KEY)"));
         assert!(negated("featureFlags.isOff(\"x\")"));
         assert!(!negated("flags.is_on(KEY)"));
+        assert!(negated("experimentation.isToggleDisabled(KEY)"));
+        assert!(negated("flags.disabled?(:x)"));
         assert_eq!(offset("ab\ncd", 2, 2), Some(4));
     }
 }
