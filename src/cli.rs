@@ -669,6 +669,12 @@ fn cmd_fix(cli: &Cli, a: &FixArgs) -> Result<i32> {
     } else {
         report::emit(crate::fix::diff(&out.changes).as_bytes())
             .context("cannot write the output")?;
+        if !cli.quiet {
+            eprintln!(
+                "flagdebt: {} file(s) would change (--write applies the diff)",
+                out.changes.len()
+            );
+        }
     }
     for t in &out.stale_tests {
         eprintln!(
