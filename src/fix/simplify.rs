@@ -185,8 +185,8 @@ impl<'a> Cx<'a> {
         ok
     }
 
-    /// Delete a statement (its lines when it has them to itself). A block left empty gets the
-    /// language's filler statement.
+    /// Delete a statement (its lines when it has them to itself, and the comment lines right
+    /// above it). A block left empty gets the language's filler statement.
     pub fn delete_stmt(&self, n: Node) -> Edit {
         if let (Some(fill), Some(p)) = (self.syn.empty_block, n.parent()) {
             if p.kind() == "block" {
@@ -200,7 +200,8 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        Edit::one(Rep::delete(statement_range(&self.doc.text, n.byte_range())))
+        // With the comment lines right above it: they were about it.
+        Edit::one(Rep::delete(definition_range(&self.doc.text, n)))
     }
 
     /// Replace the statement `target` with the statements inside `body` (a block, `then`, an
