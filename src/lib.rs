@@ -11,6 +11,7 @@ pub mod date;
 pub mod diff;
 pub mod envfile;
 pub mod finding;
+pub mod fix;
 pub mod init;
 pub mod inventory;
 pub mod lang;
