@@ -95,14 +95,9 @@ impl ConstCache<'_> {
             return None;
         }
         let bytes = std::fs::read(path).ok()?;
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            self.skipped.push(Skipped {
-                path: rel.to_string(),
-                reason: "not valid UTF-8; its constants were not read".into(),
-            });
-            return None;
-        };
-        let facts = super::extract_file(*lang, rel, text, self.rules, false)?;
+        // Lossy, as the walk reads it (the walk notes the file when it reads it itself).
+        let text = String::from_utf8_lossy(&bytes);
+        let facts = super::extract_file(*lang, rel, &text, self.rules, false)?;
         Some(Exports {
             constants: facts.constants,
             reexports: facts.reexports,
@@ -528,7 +523,7 @@ fn import_candidates(
                 out.push((f, with(&head)));
             }
         }
-        Language::Ruby | Language::Rust => {}
+        Language::Ruby | Language::Rust | Language::Text => {}
     }
     out
 }
