@@ -265,6 +265,8 @@ pub struct Analysis {
     pub cfg: Config,
     pub scanned: Scanned,
     pub inventory: Inventory,
+    /// Which presets were on, and why.
+    pub presets: Vec<Detection>,
 }
 
 pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Analysis> {
@@ -298,12 +300,51 @@ pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Anal
         env_vars,
         config_path,
     };
-    let inventory = Inventory::build(&scanned.out, sources, &cfg)?;
+    let mut inventory = Inventory::build(&scanned.out, sources, &cfg)?;
+    inventory.mentions = unparsed_mentions(&inventory, &listings);
     Ok(Analysis {
         cfg,
         scanned,
         inventory,
+        presets,
     })
+}
+
+/// Where files flagdebt does not parse name the declared flags that no parsed code reads.
+fn unparsed_mentions(
+    inventory: &Inventory,
+    listings: &[Listing],
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    let unread: Vec<String> = inventory
+        .flags
+        .values()
+        .filter(|r| {
+            !r.declarations.is_empty()
+                && r.reference_count <= r.test_reference_count + r.generated_reference_count
+        })
+        .map(|r| r.key.clone())
+        .collect();
+    if unread.is_empty() {
+        return Default::default();
+    }
+    let several = listings.len() > 1;
+    let prefixes: Vec<Box<dyn Fn(&str) -> String>> = listings
+        .iter()
+        .map(|l| -> Box<dyn Fn(&str) -> String> {
+            if several {
+                let root = display_path(&l.root);
+                Box::new(move |s: &str| format!("{}/{s}", root.trim_end_matches('/')))
+            } else {
+                Box::new(|s: &str| s.to_string())
+            }
+        })
+        .collect();
+    let pairs: Vec<(&Listing, &dyn Fn(&str) -> String)> = listings
+        .iter()
+        .zip(&prefixes)
+        .map(|(l, p)| (l, p.as_ref()))
+        .collect();
+    crate::mentions::find(&pairs, &unread)
 }
 
 fn scan_root(scanned: &Scanned) -> PathBuf {
@@ -458,6 +499,58 @@ fn notes(cli: &Cli, scanned: &Scanned) {
     }
 }
 
+/// One line on stderr when a convention was not recognised: a registry but no reads, reads
+/// but no registry, or a preset on that found nothing. Each points at `flagdebt init`.
+fn hints(cli: &Cli, scanned: &Scanned, inventory: &Inventory, presets: &[Detection]) {
+    if cli.quiet {
+        return;
+    }
+    for h in convention_hints(inventory, &scanned.out.declarations, presets) {
+        eprintln!("hint: {h}");
+    }
+}
+
+/// The hints of [`hints`], as lines.
+pub fn convention_hints(
+    inventory: &Inventory,
+    code_decls: &[crate::scan::CodeDecl],
+    presets: &[Detection],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let declared = inventory
+        .flags
+        .values()
+        .filter(|r| !r.declarations.is_empty())
+        .count();
+    let reads = inventory.references.len() + inventory.unresolved.len();
+    if declared > 0 && inventory.references.iter().all(|r| r.test) {
+        out.push(format!(
+            "{declared} flag(s) declared, but no read of them was recognised in code; if the code reads flags through its own helper or a library flagdebt does not know, `flagdebt init` proposes the rules"
+        ));
+    }
+    if reads > 0 && !inventory.has_registry {
+        out.push(format!(
+            "{reads} flag read(s) found, but no registry declares flags; `flagdebt init` looks for one (or name yours with `registries:`)"
+        ));
+    }
+    for d in presets.iter().filter(|d| d.active) {
+        let ids = crate::presets::rule_ids(d.preset);
+        if ids.is_empty() {
+            continue;
+        }
+        let found = inventory.references.iter().any(|r| ids.contains(&r.rule))
+            || inventory.unresolved.iter().any(|u| ids.contains(&u.rule))
+            || code_decls.iter().any(|c| ids.contains(&c.rule));
+        if !found {
+            out.push(format!(
+                "preset `{}` is on ({}) but found nothing; `flagdebt init` shows what the repository uses (or switch it off: `presets: [-{}]`)",
+                d.preset.name, d.reason, d.preset.name
+            ));
+        }
+    }
+    out
+}
+
 fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
     let sel = Selection {
         select: a.select.clone(),
@@ -473,6 +566,7 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         cfg,
         scanned,
         inventory,
+        presets,
     } = analyze(cli, &a.paths, &a.provider)?;
     let cx = checks::Context {
         inventory: &inventory,
@@ -522,6 +616,7 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         (findings, fps) = crate::baseline::filter_new(findings, fps, &base);
     }
     notes(cli, &scanned);
+    hints(cli, &scanned, &inventory, &presets);
     let report = Report {
         root: scanned.root.clone(),
         root_path: scanned.root_path.clone(),
@@ -564,9 +659,13 @@ fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
         ..Default::default()
     };
     let Analysis {
-        scanned, inventory, ..
+        scanned,
+        inventory,
+        presets,
+        ..
     } = analyze(cli, &a.paths, &offline)?;
     notes(cli, &scanned);
+    hints(cli, &scanned, &inventory, &presets);
     let report = Report {
         root: scanned.root.clone(),
         root_path: scanned.root_path.clone(),

@@ -36,7 +36,8 @@ pub mod yaml;
 
 pub use crate::date::Date;
 pub use discover::{
-    discover, discover_in, kind_for_path, sniff_json_kind, SKIPPED_DIRS, SNIFF_BYTES,
+    discover, discover_in, in_fixture_dir, kind_for_path, sniff_json_kind, FIXTURE_DIRS,
+    SKIPPED_DIRS, SNIFF_BYTES,
 };
 
 /// Registry files larger than this are refused unread (hostile-input budget). Real registries

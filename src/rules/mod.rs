@@ -23,6 +23,15 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../rules/launchdarkly.yml"),
     ),
     ("unleash.yml", include_str!("../../rules/unleash.yml")),
+    ("waffle.yml", include_str!("../../rules/waffle.yml")),
+    ("flipper.yml", include_str!("../../rules/flipper.yml")),
+    ("posthog.yml", include_str!("../../rules/posthog.yml")),
+    ("growthbook.yml", include_str!("../../rules/growthbook.yml")),
+    ("configcat.yml", include_str!("../../rules/configcat.yml")),
+    ("devcycle.yml", include_str!("../../rules/devcycle.yml")),
+    ("statsig.yml", include_str!("../../rules/statsig.yml")),
+    ("split.yml", include_str!("../../rules/split.yml")),
+    ("flipt.yml", include_str!("../../rules/flipt.yml")),
     ("inhouse.yml", include_str!("../../rules/inhouse.yml")),
     ("env.yml", include_str!("../../rules/env.yml")),
 ];
@@ -60,6 +69,11 @@ pub struct ArgSpec {
     /// read. A single key is read as usual.
     #[serde(default)]
     pub elements: bool,
+    /// The rule applies only when the key is written as a string literal: where two SDKs
+    /// share a method name with the key at different places (`getTreatment(user, "split")`
+    /// and `getTreatment("split", attributes)`), the other shape is tried next.
+    #[serde(default)]
+    pub literal: bool,
     /// Map the value's source text (or literal value) to another value
     /// (`featuregate.GA` → `ga`). Unmapped values are kept as written.
     #[serde(default)]
@@ -174,6 +188,8 @@ impl Receiver {
     pub fn matches(&self, receiver: Option<&str>) -> bool {
         match (self, receiver) {
             (Receiver::None, None) => true,
+            // `this.getStringValue(v)`: a class's own method, not an SDK client's.
+            (Receiver::Glob(g), Some("this" | "self" | "super")) if g == "*" => false,
             (Receiver::Glob(g), Some(r)) => glob_match(g, r),
             _ => false,
         }

@@ -54,6 +54,9 @@ pub struct RawDecl {
     pub span: Span,
     /// Declared attributes by field name, each with its 1-based line.
     pub fields: Vec<(String, Value, usize)>,
+    /// Inside a function body: a key that does not resolve is a run-time value, not a
+    /// declaration to report.
+    pub in_function: bool,
 }
 
 /// A function whose parameter flows into a rule's key argument: its callers' arguments at
@@ -321,6 +324,9 @@ impl<'t> Cx<'t> {
             return false;
         }
         let key = ad.key(key_node, self);
+        if rule.key.literal && !matches!(key, KeyExpr::Literal(_)) {
+            return false;
+        }
         if rules.wrappers && !rule.wrapper && self.wrapper(idx, site, &key, ad) {
             return true;
         }
@@ -444,12 +450,14 @@ impl<'t> Cx<'t> {
         }
         let expr = self.text(key_node).to_string();
         let span = self.span(key_node);
+        let in_function = ad.enclosing_function(site.node, self).is_some();
         self.facts.decls.push(RawDecl {
             rule: idx,
             key,
             expr,
             span,
             fields,
+            in_function,
         });
         true
     }
@@ -650,10 +658,25 @@ fn is_collection(kind: &str) -> bool {
     )
 }
 
-/// A value that cannot be a flag key: a collection literal, or a literal that is not a string
-/// (`true`, `3`, `None`). A rule whose key position holds one does not describe the call.
+/// A value that cannot be a flag key: a collection literal, a literal that is not a string
+/// (`true`, `3`, `None`), or a variable whose name says what else it is ([`NOT_KEYS`]). A rule
+/// whose key position holds one does not describe the call.
 fn not_a_key(node: Node, cx: &Cx, ad: &dyn Adapter) -> bool {
-    is_collection(node.kind()) || ad.literal(node, cx).is_some_and(|v| !v.is_string())
+    is_collection(node.kind())
+        || ad.literal(node, cx).is_some_and(|v| !v.is_string())
+        || NOT_KEYS.contains(&cx.text(node))
+}
+
+/// Variable names that hold a context, a logger, a request, a test handle or a user, by the
+/// conventions of every language here: `featureflags.IsOn(logger, value)`,
+/// `checkGate(user, "gate")` read with the wrong shape. Never a flag key.
+pub const NOT_KEYS: &[&str] = &[
+    "ctx", "context", "logger", "log", "req", "request", "user", "this", "self",
+];
+
+/// [`not_a_key`] for a key already read as an expression (the shared call matching).
+fn not_a_key_expr(key: &KeyExpr) -> bool {
+    matches!(key, KeyExpr::Path(p) if p.len() == 1 && NOT_KEYS.contains(&p[0].as_str()))
 }
 
 /// The argument a spec points at: the keyword argument if present, else the positional one.
@@ -734,6 +757,9 @@ pub fn match_call<V: Copy>(
         if matches!(key, KeyExpr::Dynamic(_)) && literal(key_arg).is_some_and(|v| !v.is_string())
         {
             continue; // `true` where the key should be: not this rule's shape
+        }
+        if rule.key.literal && !matches!(key, KeyExpr::Literal(_)) || not_a_key_expr(&key) {
+            continue;
         }
         if keep(rules, m.rule, &key, &expr) {
             return Some(RawRef {

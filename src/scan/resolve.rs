@@ -152,6 +152,9 @@ pub fn resolve(
                     rule: rule.id.clone(),
                     fields: d.fields.clone(),
                 }),
+                // `flag = FeatureFlag{Name: name}` inside a function builds a value at run
+                // time (a lookup, a parse): it declares nothing, like a constructor.
+                Err(_) if d.in_function => {}
                 Err(reason) => unresolved.push(unresolved_of(
                     f,
                     lang,
@@ -202,6 +205,8 @@ pub fn resolve(
                 // An env read through a name flagdebt cannot resolve (`ENV[name]`,
                 // `process.env[key]`) is not visibly a flag read, like `os.environ.get(name)`.
                 Err(_) if rule.is_env && matches!(r.key, KeyExpr::Path(_)) => {}
+                // A `declared_only` rule reads declared keys only: anything else is not a read.
+                Err(_) if rule.declared_only => {}
                 Err(reason) => {
                     let mut u = unresolved_of(f, lang, rule, &r.expr, r.span, reason);
                     u.test |= r.test;
