@@ -424,7 +424,11 @@ fn load_registry(
         }
     } else {
         let mut files = Vec::new();
-        for r in &cfg.registries {
+        for entry in cfg.registries.iter() {
+            if let crate::config::RegistryEntry::Shaped(_) = entry {
+                continue; // read below, in their shape
+            }
+            let r = entry.path();
             let p = reg_root.join(r);
             if p.is_dir() {
                 files.extend(
@@ -433,7 +437,7 @@ fn load_registry(
                         .map(|f| format!("{}/{f}", r.trim_end_matches('/'))),
                 );
             } else if p.is_file() {
-                files.push(r.clone());
+                files.push(r.to_string());
             } else {
                 anyhow::bail!(
                     "{}: registry `{r}` named in the config does not exist",
@@ -446,7 +450,34 @@ fn load_registry(
         }
         files
     };
-    let (mut registry, errors) = crate::registry::load_all(&reg_root, &files);
+    let (mut registry, mut errors) = crate::registry::load_all(&reg_root, &files);
+    let mut shaped = 0;
+    for entry in &cfg.registries {
+        let crate::config::RegistryEntry::Shaped(s) = entry else {
+            continue;
+        };
+        shaped += 1;
+        if !reg_root.join(&s.path).is_file() {
+            anyhow::bail!(
+                "{}: registry `{}` named in the config does not exist",
+                cfg.path
+                    .as_deref()
+                    .unwrap_or(Path::new(".flagdebt.yml"))
+                    .display(),
+                s.path
+            );
+        }
+        match crate::registry::load_shaped(
+            &reg_root,
+            &s.path,
+            s.format,
+            s.under.as_deref(),
+            s.name.as_deref(),
+        ) {
+            Ok(r) => registry.extend(r),
+            Err(e) => errors.push(e),
+        }
+    }
     if let Some(first) = errors.first() {
         for e in errors.iter().skip(1) {
             eprintln!("flagdebt: error: {e}");
@@ -464,7 +495,7 @@ fn load_registry(
             .iter_mut()
             .for_each(|d| rebase(&mut d.path));
     }
-    Ok((registry, !files.is_empty()))
+    Ok((registry, !files.is_empty() || shaped > 0))
 }
 
 /// `target` relative to `base`, `/`-separated, with `..` where needed.

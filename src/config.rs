@@ -19,9 +19,10 @@ const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// Registry files or folders (relative to the config file). Empty: discovered.
+    /// Registry files or folders (relative to the config file), each a path or
+    /// `{path, format, under, name}`. Empty: discovered.
     #[serde(default)]
-    pub registries: Vec<String>,
+    pub registries: Vec<RegistryEntry>,
     /// Extra rule files (relative to the config file).
     #[serde(default)]
     pub rules: Vec<String>,
@@ -71,6 +72,36 @@ pub struct Config {
     /// Where the config was read from (not part of the schema).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+/// One `registries:` entry: a path (format from its name and content), or a path with the
+/// shape to read it as.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RegistryEntry {
+    Path(String),
+    Shaped(ShapedRegistry),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShapedRegistry {
+    pub path: String,
+    /// key-value | map | flagsmith-environment | typescript | java | python
+    pub format: crate::registry::shapes::Format,
+    /// key-value: the `[section]` holding the flags; map: the dotted path to the map.
+    pub under: Option<String>,
+    /// typescript | java | python: the type, enum or object that lists the flags.
+    pub name: Option<String>,
+}
+
+impl RegistryEntry {
+    pub fn path(&self) -> &str {
+        match self {
+            RegistryEntry::Path(p) => p,
+            RegistryEntry::Shaped(s) => &s.path,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -15,9 +15,9 @@ use crate::walk::Listing;
 /// Extensions of source and template files of languages no parser here reads.
 const UNPARSED: &[&str] = &[
     "cs", "fs", "vb", "kt", "kts", "scala", "groovy", "gradle", "php", "sh", "bash", "zsh", "ps1",
-    "ex", "exs", "erl", "swift", "m", "mm", "c", "h", "cc", "cpp", "hpp", "dart", "lua", "pl",
-    "r", "clj", "html", "htm", "erb", "haml", "slim", "jinja", "jinja2", "j2", "tmpl", "tpl",
-    "gotmpl", "vue", "svelte", "twig", "hbs", "mustache", "ejs", "cshtml", "razor",
+    "ex", "exs", "erl", "swift", "m", "mm", "c", "h", "cc", "cpp", "hpp", "dart", "lua", "pl", "r",
+    "clj", "html", "htm", "erb", "haml", "slim", "jinja", "jinja2", "j2", "tmpl", "tpl", "gotmpl",
+    "vue", "svelte", "twig", "hbs", "mustache", "ejs", "cshtml", "razor",
 ];
 
 /// The largest file looked at.

@@ -220,8 +220,9 @@ fn scan_markers(listing: &Listing, found: &mut [Option<String>]) {
                 (Marker::Contains(_, text), Some(path)) => {
                     contains(path, text).then(|| format!("`{rel}` contains `{text}`"))
                 }
-                (Marker::GoModule(prefix), Some(path)) => go_mod_requires(path, prefix)
-                    .map(|m| format!("`{rel}` requires `{m}`")),
+                (Marker::GoModule(prefix), Some(path)) => {
+                    go_mod_requires(path, prefix).map(|m| format!("`{rel}` requires `{m}`"))
+                }
                 _ => None,
             };
             if hit.is_some() {
@@ -334,15 +335,21 @@ mod tests {
     fn go_mod_direct_requirements_only() {
         let text = "module example.com/app\n\ngo 1.22\n\nrequire k8s.io/api v0.30.0\n\nrequire (\n\tgithub.com/x/y v1.0.0\n\tk8s.io/component-base v0.30.0 // indirect\n)\n";
         assert_eq!(go_mod_find(text, "k8s.io/component-base"), None);
-        assert_eq!(go_mod_find(text, "k8s.io/api").as_deref(), Some("k8s.io/api"));
+        assert_eq!(
+            go_mod_find(text, "k8s.io/api").as_deref(),
+            Some("k8s.io/api")
+        );
         let direct = text.replace(" // indirect", "");
         assert_eq!(
             go_mod_find(&direct, "k8s.io/component-base").as_deref(),
             Some("k8s.io/component-base")
         );
         assert_eq!(
-            go_mod_find("module gitlab.com/gitlab-org/gitaly/v16\n", "gitlab.com/gitlab-org/")
-                .as_deref(),
+            go_mod_find(
+                "module gitlab.com/gitlab-org/gitaly/v16\n",
+                "gitlab.com/gitlab-org/"
+            )
+            .as_deref(),
             Some("gitlab.com/gitlab-org/gitaly/v16")
         );
         // A mention in a comment or a replace directive is not a requirement.

@@ -607,7 +607,10 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
         return compile_text_rule(source, spec);
     }
     if !spec.files.is_empty() || spec.pattern.is_some() {
-        bail!("{}: `files` and `pattern` belong to `kind: text` rules", at());
+        bail!(
+            "{}: `files` and `pattern` belong to `kind: text` rules",
+            at()
+        );
     }
     let mut languages = Vec::new();
     for l in &spec.language {
@@ -741,7 +744,9 @@ fn compile_text_rule(source: &str, spec: &RuleSpec) -> Result<Rule> {
     for g in &spec.files {
         b.add(globset::Glob::new(g).with_context(|| format!("{}: bad glob `{g}`", at()))?);
     }
-    let files = b.build().with_context(|| format!("{}: bad `files`", at()))?;
+    let files = b
+        .build()
+        .with_context(|| format!("{}: bad `files`", at()))?;
     let key_pattern = match &spec.key_pattern {
         Some(p) => {
             Some(regex::Regex::new(p).with_context(|| format!("{}: bad key_pattern", at()))?)

@@ -754,8 +754,7 @@ pub fn match_call<V: Copy>(
             .and_then(|d| pick(args, d))
             .and_then(&literal);
         let (key, expr) = key(key_arg);
-        if matches!(key, KeyExpr::Dynamic(_)) && literal(key_arg).is_some_and(|v| !v.is_string())
-        {
+        if matches!(key, KeyExpr::Dynamic(_)) && literal(key_arg).is_some_and(|v| !v.is_string()) {
             continue; // `true` where the key should be: not this rule's shape
         }
         if rule.key.literal && !matches!(key, KeyExpr::Literal(_)) || not_a_key_expr(&key) {

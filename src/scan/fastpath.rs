@@ -343,8 +343,7 @@ impl<'a, 'r> Scan<'a, 'r> {
             return None;
         }
         // A rule that counts only imported callees: the imports are the parser's to read.
-        if m
-            .as_ref()
+        if m.as_ref()
             .is_some_and(|r| !self.rules.rules[r.rule].imported_from.is_empty())
         {
             return None;
