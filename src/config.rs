@@ -23,9 +23,10 @@ pub struct Config {
     /// `{path, format, under, name}`. Empty: discovered.
     #[serde(default)]
     pub registries: Vec<RegistryEntry>,
-    /// Extra rule files (relative to the config file).
+    /// Extra rule files (relative to the config file), or rules written inline (a map in the
+    /// rule format).
     #[serde(default)]
-    pub rules: Vec<String>,
+    pub rules: Vec<RuleEntry>,
     /// Built-in packs to switch off, by provider (`launchdarkly`, `unleash`, `env`, ...).
     #[serde(default)]
     pub disable_packs: Vec<String>,
@@ -72,6 +73,14 @@ pub struct Config {
     /// Where the config was read from (not part of the schema).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+/// One `rules:` entry: a rule file's path, or one rule written in the config.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RuleEntry {
+    File(String),
+    Inline(serde_json::Value),
 }
 
 /// One `registries:` entry: a path (format from its name and content), or a path with the
@@ -239,12 +248,28 @@ impl Config {
     /// Extra rule files as (name, text), plus the `helpers:` list as a generated rule file.
     pub fn extra_rules(&self) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
+        let mut inline = Vec::new();
         for r in &self.rules {
+            let r = match r {
+                RuleEntry::File(r) => r,
+                RuleEntry::Inline(v) => {
+                    inline.push(v.to_string());
+                    continue;
+                }
+            };
             let p = match self.base_dir() {
                 Some(b) => b.join(r),
                 None => PathBuf::from(r),
             };
             out.push(crate::rules::read_rule_file(&p)?);
+        }
+        if !inline.is_empty() {
+            // JSON is YAML: the rules as written, one rule file.
+            let name = match &self.path {
+                Some(p) => format!("{} (rules)", p.display()),
+                None => "config rules".into(),
+            };
+            out.push((name, format!("rules: [{}]", inline.join(", "))));
         }
         if !self.helpers.is_empty() {
             let calls: Vec<String> = self

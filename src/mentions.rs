@@ -53,6 +53,8 @@ pub fn find(
     else {
         return out;
     };
+    // Per key: (test file, path, line), so the places shown are production code first.
+    let mut all: BTreeMap<String, Vec<(bool, String, usize)>> = BTreeMap::new();
     for (listing, prefix) in listings {
         let found: Vec<(String, Vec<(usize, usize)>)> = listing
             .files
@@ -78,17 +80,25 @@ pub fn find(
             })
             .collect();
         for (rel, hits) in found {
+            let test = crate::lang::is_test_path(&rel);
             for (k, line) in hits {
-                let places = out.entry(keys[k].clone()).or_default();
-                let place = format!("{}:{line}", prefix(&rel));
-                if places.len() < MAX_PLACES && !places.contains(&place) {
-                    places.push(place);
-                }
+                all.entry(keys[k].clone())
+                    .or_default()
+                    .push((test, prefix(&rel), line));
             }
         }
     }
-    for v in out.values_mut() {
-        v.sort();
+    for (key, mut places) in all {
+        places.sort();
+        places.dedup();
+        out.insert(
+            key,
+            places
+                .into_iter()
+                .take(MAX_PLACES)
+                .map(|(_, p, l)| format!("{p}:{l}"))
+                .collect(),
+        );
     }
     out
 }
