@@ -328,21 +328,9 @@ fn unparsed_mentions(
         return Default::default();
     }
     let several = listings.len() > 1;
-    let prefixes: Vec<Box<dyn Fn(&str) -> String>> = listings
+    let pairs: Vec<(&Listing, Option<String>)> = listings
         .iter()
-        .map(|l| -> Box<dyn Fn(&str) -> String> {
-            if several {
-                let root = display_path(&l.root);
-                Box::new(move |s: &str| format!("{}/{s}", root.trim_end_matches('/')))
-            } else {
-                Box::new(|s: &str| s.to_string())
-            }
-        })
-        .collect();
-    let pairs: Vec<(&Listing, &dyn Fn(&str) -> String)> = listings
-        .iter()
-        .zip(&prefixes)
-        .map(|(l, p)| (l, p.as_ref()))
+        .map(|l| (l, several.then(|| display_path(&l.root))))
         .collect();
     crate::mentions::find(&pairs, &unread)
 }

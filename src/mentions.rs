@@ -36,10 +36,10 @@ fn unparsed(rel: &str) -> bool {
 }
 
 /// For each of `keys`, up to three `path:line` places in unparsed files of the listings that
-/// name it as a whole word (not inside a longer identifier). `prefix` maps a listing's
-/// relative path to the path findings use.
+/// name it as a whole word (not inside a longer identifier). Each listing comes with the
+/// prefix its paths carry in findings (with several scan roots: the root as given).
 pub fn find(
-    listings: &[(&Listing, &dyn Fn(&str) -> String)],
+    listings: &[(&Listing, Option<String>)],
     keys: &[String],
 ) -> BTreeMap<String, Vec<String>> {
     let keys: Vec<&String> = keys.iter().filter(|k| k.len() >= 3).collect();
@@ -82,9 +82,13 @@ pub fn find(
         for (rel, hits) in found {
             let test = crate::lang::is_test_path(&rel);
             for (k, line) in hits {
+                let path = match prefix {
+                    Some(p) => format!("{}/{rel}", p.trim_end_matches('/')),
+                    None => rel.clone(),
+                };
                 all.entry(keys[k].clone())
                     .or_default()
-                    .push((test, prefix(&rel), line));
+                    .push((test, path, line));
             }
         }
     }
