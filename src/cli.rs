@@ -267,6 +267,8 @@ pub struct Analysis {
     pub inventory: Inventory,
     /// Which presets were on, and why.
     pub presets: Vec<Detection>,
+    /// The scan roots as listed (for what `scan` reads besides the parsed files).
+    pub listings: Vec<Listing>,
 }
 
 pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Analysis> {
@@ -300,13 +302,13 @@ pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Anal
         env_vars,
         config_path,
     };
-    let mut inventory = Inventory::build(&scanned.out, sources, &cfg)?;
-    inventory.mentions = unparsed_mentions(&inventory, &listings);
+    let inventory = Inventory::build(&scanned.out, sources, &cfg)?;
     Ok(Analysis {
         cfg,
         scanned,
         inventory,
         presets,
+        listings,
     })
 }
 
@@ -584,9 +586,14 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
     let Analysis {
         cfg,
         scanned,
-        inventory,
+        mut inventory,
         presets,
+        listings,
     } = analyze(cli, &a.paths, &a.provider)?;
+    // Only `scan` reports unused flags: only it reads the unparsed files for their mentions.
+    if sel.enabled("unused-flag") {
+        inventory.mentions = unparsed_mentions(&inventory, &listings);
+    }
     let cx = checks::Context {
         inventory: &inventory,
         config: &cfg,

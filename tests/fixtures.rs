@@ -117,6 +117,7 @@ fn markers(root: &Path) -> BTreeMap<(String, u64), Vec<String>> {
                 .trim()
                 .trim_end_matches('#')
                 .trim_end_matches("-->")
+                .trim_end_matches("%>")
                 .trim();
             let mut keys: Vec<String> = body
                 .split(',')

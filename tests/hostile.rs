@@ -132,8 +132,7 @@ fn hostile_tree_is_scanned_around() {
     assert_eq!(parse_errors[0]["path"], "api/broken.py");
     assert!(
         parse_errors.iter().any(|e| e["path"] == "api/latin1.py"
-            && e["reason"]
-                == "not valid UTF-8 (at byte 5); read with the invalid bytes replaced"),
+            && e["reason"] == "not valid UTF-8 (at byte 5); read with the invalid bytes replaced"),
         "{parse_errors:?}"
     );
     // The human notes go to stderr, one line each.
