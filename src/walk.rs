@@ -187,6 +187,12 @@ const HIDDEN_LISTED: &[&str] = &[
     ".gitlab-ci.yml",
 ];
 
+/// Whether a relative path lies in (or is) a CI definition listed for text rules only
+/// (`.github/`, `.gitlab/`, `.circleci/`, `.gitlab-ci.yml`): never a registry.
+pub fn is_ci_path(rel: &str) -> bool {
+    rel.split('/').any(|c| HIDDEN_LISTED[1..].contains(&c))
+}
+
 fn is_hidden_component(c: &str) -> bool {
     c.starts_with('.') && c != "." && c != ".."
 }

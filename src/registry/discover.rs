@@ -62,7 +62,10 @@ pub fn discover_in(listing: &Listing) -> Vec<String> {
             continue;
         }
         let dirs = f.rel.rsplit_once('/').map_or("", |(d, _)| d);
-        if dirs.split('/').any(|d| SKIPPED_DIRS.contains(&d)) || in_fixture_dir(&f.rel) {
+        if dirs.split('/').any(|d| SKIPPED_DIRS.contains(&d))
+            || in_fixture_dir(&f.rel)
+            || crate::walk::is_ci_path(&f.rel)
+        {
             continue;
         }
         let is_registry = match kind_for_path(&f.rel) {
