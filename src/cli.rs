@@ -766,6 +766,7 @@ fn cmd_fix(cli: &Cli, a: &FixArgs) -> Result<i32> {
         cfg,
         scanned,
         inventory,
+        ..
     } = analyze(cli, &a.paths, &offline)?;
     if !inventory.flags.contains_key(&a.flag) {
         anyhow::bail!("flag `{}` is neither read nor declared here", a.flag);
