@@ -321,6 +321,10 @@ pub struct Analysis {
     pub inventory: Inventory,
     /// The scanned paths under the project root (None: the whole project).
     pub scope: Option<Vec<String>>,
+    /// Which presets were on, and why.
+    pub presets: Vec<Detection>,
+    /// The scan roots as listed (for what `scan` reads besides the parsed files).
+    pub listings: Vec<Listing>,
 }
 
 impl Analysis {
@@ -407,7 +411,7 @@ fn analyze_project(
         scope,
         ..
     } = project;
-    let listings = [listing];
+    let listings = vec![listing];
     let presets = detect_presets(&cfg, &listings)?;
     let rules = load_rules(&cfg, &presets)?;
     let progress = !cli.quiet && std::io::stderr().is_terminal();
@@ -451,7 +455,34 @@ fn analyze_project(
         scanned,
         inventory,
         scope,
+        presets,
+        listings,
     })
+}
+
+/// Where files flagdebt does not parse name the declared flags that no parsed code reads.
+fn unparsed_mentions(
+    inventory: &Inventory,
+    listings: &[Listing],
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    let unread: Vec<String> = inventory
+        .flags
+        .values()
+        .filter(|r| {
+            !r.declarations.is_empty()
+                && r.reference_count <= r.test_reference_count + r.generated_reference_count
+        })
+        .map(|r| r.key.clone())
+        .collect();
+    if unread.is_empty() {
+        return Default::default();
+    }
+    let several = listings.len() > 1;
+    let pairs: Vec<(&Listing, Option<String>)> = listings
+        .iter()
+        .map(|l| (l, several.then(|| display_path(&l.root))))
+        .collect();
+    crate::mentions::find(&pairs, &unread)
 }
 
 fn scan_root(scanned: &Scanned) -> PathBuf {
@@ -557,7 +588,11 @@ fn load_registry(
         }
     } else {
         let mut files = Vec::new();
-        for r in &cfg.registries {
+        for entry in cfg.registries.iter() {
+            if let crate::config::RegistryEntry::Shaped(_) = entry {
+                continue; // read below, in their shape
+            }
+            let r = entry.path();
             let p = reg_root.join(r);
             if p.is_dir() {
                 files.extend(
@@ -566,7 +601,7 @@ fn load_registry(
                         .map(|f| format!("{}/{f}", r.trim_end_matches('/'))),
                 );
             } else if p.is_file() {
-                files.push(r.clone());
+                files.push(r.to_string());
             } else {
                 anyhow::bail!(
                     "{}: registry `{r}` named in the config does not exist",
@@ -579,7 +614,34 @@ fn load_registry(
         }
         files
     };
-    let (mut registry, errors) = crate::registry::load_all(&reg_root, &files);
+    let (mut registry, mut errors) = crate::registry::load_all(&reg_root, &files);
+    let mut shaped = 0;
+    for entry in &cfg.registries {
+        let crate::config::RegistryEntry::Shaped(s) = entry else {
+            continue;
+        };
+        shaped += 1;
+        if !reg_root.join(&s.path).is_file() {
+            anyhow::bail!(
+                "{}: registry `{}` named in the config does not exist",
+                cfg.path
+                    .as_deref()
+                    .unwrap_or(Path::new(".flagdebt.yml"))
+                    .display(),
+                s.path
+            );
+        }
+        match crate::registry::load_shaped(
+            &reg_root,
+            &s.path,
+            s.format,
+            s.under.as_deref(),
+            s.name.as_deref(),
+        ) {
+            Ok(r) => registry.extend(r),
+            Err(e) => errors.push(e),
+        }
+    }
     if let Some(first) = errors.first() {
         for e in errors.iter().skip(1) {
             eprintln!("flagdebt: error: {e}");
@@ -597,7 +659,7 @@ fn load_registry(
             .iter_mut()
             .for_each(|d| rebase(&mut d.path));
     }
-    Ok((registry, !files.is_empty()))
+    Ok((registry, !files.is_empty() || shaped > 0))
 }
 
 /// `target` relative to `base`, `/`-separated, with `..` where needed.
@@ -630,6 +692,58 @@ fn notes(cli: &Cli, out: &ScanOutput) {
     for s in &out.parse_errors {
         eprintln!("note: {}: {}", s.path, s.reason);
     }
+}
+
+/// One line on stderr when a convention was not recognised: a registry but no reads, reads
+/// but no registry, or a preset on that found nothing. Each points at `flagdebt init`.
+fn hints(cli: &Cli, scanned: &Scanned, inventory: &Inventory, presets: &[Detection]) {
+    if cli.quiet {
+        return;
+    }
+    for h in convention_hints(inventory, &scanned.out.declarations, presets) {
+        eprintln!("hint: {h}");
+    }
+}
+
+/// The hints of [`hints`], as lines.
+pub fn convention_hints(
+    inventory: &Inventory,
+    code_decls: &[crate::scan::CodeDecl],
+    presets: &[Detection],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let declared = inventory
+        .flags
+        .values()
+        .filter(|r| !r.declarations.is_empty())
+        .count();
+    let reads = inventory.references.len() + inventory.unresolved.len();
+    if declared > 0 && inventory.references.iter().all(|r| r.test) {
+        out.push(format!(
+            "{declared} flag(s) declared, but no read of them was recognised in code; if the code reads flags through its own helper or a library flagdebt does not know, `flagdebt init` proposes the rules"
+        ));
+    }
+    if reads > 0 && !inventory.has_registry {
+        out.push(format!(
+            "{reads} flag read(s) found, but no registry declares flags; `flagdebt init` looks for one (or name yours with `registries:`)"
+        ));
+    }
+    for d in presets.iter().filter(|d| d.active) {
+        let ids = crate::presets::rule_ids(d.preset);
+        if ids.is_empty() {
+            continue;
+        }
+        let found = inventory.references.iter().any(|r| ids.contains(&r.rule))
+            || inventory.unresolved.iter().any(|u| ids.contains(&u.rule))
+            || code_decls.iter().any(|c| ids.contains(&c.rule));
+        if !found {
+            out.push(format!(
+                "preset `{}` is on ({}) but found nothing; `flagdebt init` shows what the repository uses (or switch it off: `presets: [-{}]`)",
+                d.preset.name, d.reason, d.preset.name
+            ));
+        }
+    }
+    out
 }
 
 /// Every finding of one project: all checks, then suppressions, the selection and the config's
@@ -707,6 +821,10 @@ pub fn merge(analyses: Vec<Analysis>, sel: &Selection, today: Date) -> Result<Me
         read: Default::default(),
     };
     for mut an in analyses {
+        // Only `scan` reports unused flags: only it reads the unparsed files for their mentions.
+        if sel.enabled("unused-flag") {
+            an.inventory.mentions = unparsed_mentions(&an.inventory, &an.listings);
+        }
         let mut findings = project_findings(&an, sel, today)?;
         merged.read.extend(
             an.inventory
@@ -766,6 +884,10 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         None => Date::today(),
     };
     let analyses = analyze_projects(cli, &a.paths, &a.provider)?;
+    let hint_lines: Vec<String> = analyses
+        .iter()
+        .flat_map(|an| convention_hints(&an.inventory, &an.scanned.out.declarations, &an.presets))
+        .collect();
     let Merged {
         root,
         root_path,
@@ -806,6 +928,11 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         None => None,
     };
     notes(cli, &out);
+    if !cli.quiet {
+        for h in &hint_lines {
+            eprintln!("hint: {h}");
+        }
+    }
     if partial && !cli.quiet {
         let skipped: Vec<&str> = checks::WHOLE_TREE
             .iter()
@@ -963,9 +1090,13 @@ fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
         ..Default::default()
     };
     let Analysis {
-        scanned, inventory, ..
+        scanned,
+        inventory,
+        presets,
+        ..
     } = analyze(cli, &a.paths, &offline)?;
     notes(cli, &scanned.out);
+    hints(cli, &scanned, &inventory, &presets);
     let report = Report {
         root: scanned.root.clone(),
         root_path: scanned.root_path.clone(),

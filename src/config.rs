@@ -19,12 +19,14 @@ const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// Registry files or folders (relative to the config file). Empty: discovered.
+    /// Registry files or folders (relative to the config file), each a path or
+    /// `{path, format, under, name}`. Empty: discovered.
     #[serde(default)]
-    pub registries: Vec<String>,
-    /// Extra rule files (relative to the config file).
+    pub registries: Vec<RegistryEntry>,
+    /// Extra rule files (relative to the config file), or rules written inline (a map in the
+    /// rule format).
     #[serde(default)]
-    pub rules: Vec<String>,
+    pub rules: Vec<RuleEntry>,
     /// Built-in packs to switch off, by provider (`launchdarkly`, `unleash`, `env`, ...).
     #[serde(default)]
     pub disable_packs: Vec<String>,
@@ -71,6 +73,44 @@ pub struct Config {
     /// Where the config was read from (not part of the schema).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+/// One `rules:` entry: a rule file's path, or one rule written in the config.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RuleEntry {
+    File(String),
+    Inline(serde_json::Value),
+}
+
+/// One `registries:` entry: a path (format from its name and content), or a path with the
+/// shape to read it as.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RegistryEntry {
+    Path(String),
+    Shaped(ShapedRegistry),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShapedRegistry {
+    pub path: String,
+    /// key-value | map | flagsmith-environment | typescript | java | python
+    pub format: crate::registry::shapes::Format,
+    /// key-value: the `[section]` holding the flags; map: the dotted path to the map.
+    pub under: Option<String>,
+    /// typescript | java | python: the type, enum or object that lists the flags.
+    pub name: Option<String>,
+}
+
+impl RegistryEntry {
+    pub fn path(&self) -> &str {
+        match self {
+            RegistryEntry::Path(p) => p,
+            RegistryEntry::Shaped(s) => &s.path,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -208,12 +248,28 @@ impl Config {
     /// Extra rule files as (name, text), plus the `helpers:` list as a generated rule file.
     pub fn extra_rules(&self) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
+        let mut inline = Vec::new();
         for r in &self.rules {
+            let r = match r {
+                RuleEntry::File(r) => r,
+                RuleEntry::Inline(v) => {
+                    inline.push(v.to_string());
+                    continue;
+                }
+            };
             let p = match self.base_dir() {
                 Some(b) => b.join(r),
                 None => PathBuf::from(r),
             };
             out.push(crate::rules::read_rule_file(&p)?);
+        }
+        if !inline.is_empty() {
+            // JSON is YAML: the rules as written, one rule file.
+            let name = match &self.path {
+                Some(p) => format!("{} (rules)", p.display()),
+                None => "config rules".into(),
+            };
+            out.push((name, format!("rules: [{}]", inline.join(", "))));
         }
         if !self.helpers.is_empty() {
             let calls: Vec<String> = self

@@ -486,7 +486,8 @@ mod tests {
                 live.disable_packs.is_empty(),
                 "switching packs off is a choice"
             );
-            assert_eq!(live.registries, s.registries);
+            let live: Vec<&str> = live.registries.iter().map(|r| r.path()).collect();
+            assert_eq!(live, s.registries);
         }
     }
 

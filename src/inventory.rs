@@ -34,6 +34,9 @@ pub struct Inventory {
     pub config_path: Option<String>,
     /// One row per flag key.
     pub flags: BTreeMap<String, FlagRow>,
+    /// Declared flags no parsed code reads, with the `path:line` places where files of
+    /// languages flagdebt does not parse name them ([`crate::mentions`]).
+    pub mentions: BTreeMap<String, Vec<String>>,
 }
 
 /// Everything the Inventory joins, read at the edge.
@@ -131,6 +134,7 @@ impl Inventory {
             env_vars: src.env_vars,
             config_path: src.config_path,
             flags: BTreeMap::new(),
+            mentions: BTreeMap::new(),
         };
         let by_registry = cfg.declared_by.contains(&DeclaredBy::Registry);
         let by_provider = cfg.declared_by.contains(&DeclaredBy::Provider);

@@ -15,6 +15,7 @@ pub mod fix;
 pub mod init;
 pub mod inventory;
 pub mod lang;
+pub mod mentions;
 pub mod presets;
 pub mod project;
 pub mod provider;

@@ -54,6 +54,9 @@ pub struct RawDecl {
     pub span: Span,
     /// Declared attributes by field name, each with its 1-based line.
     pub fields: Vec<(String, Value, usize)>,
+    /// Inside a function body: a key that does not resolve is a run-time value, not a
+    /// declaration to report.
+    pub in_function: bool,
 }
 
 /// A function whose parameter flows into a rule's key argument: its callers' arguments at
@@ -295,6 +298,7 @@ impl<'t> Cx<'t> {
             let done = match self.rules.rules[m.rule].kind {
                 RuleKind::Reference => self.reference(m.rule, site, ad),
                 RuleKind::Declaration => self.declaration(m.rule, site, ad),
+                RuleKind::Text => false,
             };
             if done {
                 return;
@@ -305,10 +309,24 @@ impl<'t> Cx<'t> {
     fn reference(&mut self, idx: usize, site: &Site<'t>, ad: &dyn Adapter) -> bool {
         let rules = self.rules;
         let rule = &rules.rules[idx];
+        if !rule.imported_from.is_empty() && !self.imported(&rule.imported_from, site) {
+            return false;
+        }
         let Some(key_node) = self.pick(site, &rule.key, ad) else {
             return false;
         };
+        if not_a_key(key_node, self, ad) {
+            // `getTreatment("split", {attrs})` read with the server shape's position, or a
+            // `true` where a key should be: this rule does not describe the call.
+            if rule.key.elements && is_collection(key_node.kind()) {
+                return self.elements(idx, site, key_node, ad);
+            }
+            return false;
+        }
         let key = ad.key(key_node, self);
+        if rule.key.literal && !matches!(key, KeyExpr::Literal(_)) {
+            return false;
+        }
         if rules.wrappers && !rule.wrapper && self.wrapper(idx, site, &key, ad) {
             return true;
         }
@@ -318,6 +336,46 @@ impl<'t> Cx<'t> {
             .and_then(|d| self.pick(site, d, ad))
             .and_then(|n| ad.literal(n, self));
         self.push(idx, key, key_node, site.node, default)
+    }
+
+    /// Whether the callee of `site` (a bare call's name, or its receiver's first name) is
+    /// imported from a module matching one of `modules` (imports above the call).
+    fn imported(&self, modules: &[String], site: &Site<'t>) -> bool {
+        let local = match site.receiver {
+            Some(r) => {
+                let text = normalize_receiver(self.text(r));
+                text.split(['.', '(', '[']).next().unwrap_or("").to_string()
+            }
+            None => match site.node.child_by_field_name("function") {
+                Some(f) => self.text(f).to_string(),
+                None => match site.node.child_by_field_name("method") {
+                    Some(m) => self.text(m).to_string(),
+                    None => return false,
+                },
+            },
+        };
+        self.facts.imports.iter().any(|i| {
+            i.local == local
+                && modules
+                    .iter()
+                    .any(|m| crate::rules::glob_match(m, &i.module))
+        })
+    }
+
+    /// `key: { elements: true }` on a list literal: each element is a read (`useFlags(["a",
+    /// "b"])`), at the element's place. Whether any was kept.
+    fn elements(&mut self, idx: usize, site: &Site<'t>, list: Node<'t>, ad: &dyn Adapter) -> bool {
+        let mut any = false;
+        let mut cursor = list.walk();
+        let items: Vec<Node<'t>> = list.named_children(&mut cursor).collect();
+        for item in items {
+            if item.kind().contains("comment") || not_a_key(item, self, ad) {
+                continue;
+            }
+            let key = ad.key(item, self);
+            any |= self.push(idx, key, item, site.node, None);
+        }
+        any
     }
 
     /// A key that is a parameter of the enclosing function: the function is a wrapper.
@@ -392,12 +450,14 @@ impl<'t> Cx<'t> {
         }
         let expr = self.text(key_node).to_string();
         let span = self.span(key_node);
+        let in_function = ad.enclosing_function(site.node, self).is_some();
         self.facts.decls.push(RawDecl {
             rule: idx,
             key,
             expr,
             span,
             fields,
+            in_function,
         });
         true
     }
@@ -590,6 +650,35 @@ impl<'t> Cx<'t> {
     }
 }
 
+/// Syntax kinds of list and map literals, in every grammar: never a flag key themselves.
+fn is_collection(kind: &str) -> bool {
+    matches!(
+        kind,
+        "array" | "list" | "tuple" | "object" | "dictionary" | "hash" | "set"
+    )
+}
+
+/// A value that cannot be a flag key: a collection literal, a literal that is not a string
+/// (`true`, `3`, `None`), or a variable whose name says what else it is ([`NOT_KEYS`]). A rule
+/// whose key position holds one does not describe the call.
+fn not_a_key(node: Node, cx: &Cx, ad: &dyn Adapter) -> bool {
+    is_collection(node.kind())
+        || ad.literal(node, cx).is_some_and(|v| !v.is_string())
+        || NOT_KEYS.contains(&cx.text(node))
+}
+
+/// Variable names that hold a context, a logger, a request, a test handle or a user, by the
+/// conventions of every language here: `featureflags.IsOn(logger, value)`,
+/// `checkGate(user, "gate")` read with the wrong shape. Never a flag key.
+pub const NOT_KEYS: &[&str] = &[
+    "ctx", "context", "logger", "log", "req", "request", "user", "this", "self",
+];
+
+/// [`not_a_key`] for a key already read as an expression (the shared call matching).
+fn not_a_key_expr(key: &KeyExpr) -> bool {
+    matches!(key, KeyExpr::Path(p) if p.len() == 1 && NOT_KEYS.contains(&p[0].as_str()))
+}
+
 /// The argument a spec points at: the keyword argument if present, else the positional one.
 pub fn pick<V: Copy>(args: &[Arg<'_, V>], spec: &ArgSpec) -> Option<V> {
     if let Some(kw) = &spec.keyword {
@@ -665,6 +754,12 @@ pub fn match_call<V: Copy>(
             .and_then(|d| pick(args, d))
             .and_then(&literal);
         let (key, expr) = key(key_arg);
+        if matches!(key, KeyExpr::Dynamic(_)) && literal(key_arg).is_some_and(|v| !v.is_string()) {
+            continue; // `true` where the key should be: not this rule's shape
+        }
+        if rule.key.literal && !matches!(key, KeyExpr::Literal(_)) || not_a_key_expr(&key) {
+            continue;
+        }
         if keep(rules, m.rule, &key, &expr) {
             return Some(RawRef {
                 rule: m.rule,

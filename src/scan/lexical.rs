@@ -40,6 +40,8 @@ impl Family {
             Language::Java => Family::Java,
             Language::Ruby => Family::Ruby,
             Language::Rust => Family::Rust,
+            // Never lexed: text rules read files as plain text. The closest family.
+            Language::Text => Family::Python,
         }
     }
 }

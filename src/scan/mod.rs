@@ -13,6 +13,7 @@ mod python;
 pub mod resolve;
 mod ruby;
 mod rust;
+mod text;
 mod wrapper;
 
 use std::collections::BTreeMap;
@@ -224,6 +225,9 @@ pub fn scan_listing(listing: &walk::Listing, opts: &WalkOptions, rules: &RuleSet
     out.unresolved = resolved.unresolved;
     out.declarations = resolved.declarations;
     out.skipped.extend(resolved.skipped);
+    let (text_refs, text_skipped) = text::scan(listing, opts, rules);
+    out.references.extend(text_refs);
+    out.skipped.extend(text_skipped);
     out.sort();
     out
 }
@@ -247,5 +251,6 @@ pub fn extract_file(
         Language::Java => ts(lang, rel, text, rules, with_rules, &java::Java),
         Language::Ruby => ts(lang, rel, text, rules, with_rules, &ruby::Ruby),
         Language::Rust => rust::extract(rel, text, rules, with_rules),
+        Language::Text => None,
     }
 }

@@ -95,14 +95,9 @@ impl ConstCache<'_> {
             return None;
         }
         let bytes = std::fs::read(path).ok()?;
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            self.skipped.push(Skipped {
-                path: rel.to_string(),
-                reason: "not valid UTF-8; its constants were not read".into(),
-            });
-            return None;
-        };
-        let facts = super::extract_file(*lang, rel, text, self.rules, false)?;
+        // Lossy, as the walk reads it (the walk notes the file when it reads it itself).
+        let text = String::from_utf8_lossy(&bytes);
+        let facts = super::extract_file(*lang, rel, &text, self.rules, false)?;
         Some(Exports {
             constants: facts.constants,
             reexports: facts.reexports,
@@ -157,6 +152,9 @@ pub fn resolve(
                     rule: rule.id.clone(),
                     fields: d.fields.clone(),
                 }),
+                // `flag = FeatureFlag{Name: name}` inside a function builds a value at run
+                // time (a lookup, a parse): it declares nothing, like a constructor.
+                Err(_) if d.in_function => {}
                 Err(reason) => unresolved.push(unresolved_of(
                     f,
                     lang,
@@ -207,6 +205,8 @@ pub fn resolve(
                 // An env read through a name flagdebt cannot resolve (`ENV[name]`,
                 // `process.env[key]`) is not visibly a flag read, like `os.environ.get(name)`.
                 Err(_) if rule.is_env && matches!(r.key, KeyExpr::Path(_)) => {}
+                // A `declared_only` rule reads declared keys only: anything else is not a read.
+                Err(_) if rule.declared_only => {}
                 Err(reason) => {
                     let mut u = unresolved_of(f, lang, rule, &r.expr, r.span, reason);
                     u.test |= r.test;
@@ -528,7 +528,7 @@ fn import_candidates(
                 out.push((f, with(&head)));
             }
         }
-        Language::Ruby | Language::Rust => {}
+        Language::Ruby | Language::Rust | Language::Text => {}
     }
     out
 }
