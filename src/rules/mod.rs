@@ -128,6 +128,11 @@ pub struct RuleSpec {
     /// extra field, e.g. `introduced`, `lock_to_default`, `deprecated`).
     #[serde(default)]
     pub fields: BTreeMap<String, ArgSpec>,
+    /// `kind: declaration`: the name the declaration is bound to (`X = new("x")`, a typed
+    /// constant's name) is the flag's symbol, and every use of it in code is a reference
+    /// (`pkg.X.Enabled()`, `pkg.X` passed as a value, `X` in its own package or module).
+    #[serde(default)]
+    pub symbol: bool,
     pub description: Option<String>,
 }
 
@@ -220,6 +225,10 @@ pub struct Rule {
     pub fields: Vec<(String, ArgSpec)>,
     /// A rule made for a wrapper function found in the code (its reads are `via: wrapper`).
     pub wrapper: bool,
+    /// A declaration rule: its binding is the flag's symbol. A reference rule: made for the
+    /// uses of a declaration rule's symbols (`via: symbol`; uses that do not resolve to a
+    /// declared flag are not reads).
+    pub symbol: bool,
     pub source: String,
 }
 
@@ -339,6 +348,9 @@ pub struct RuleSet {
     /// Find wrapper functions (a parameter flowing into a rule's key argument) and read their
     /// callers' arguments as references (`via: wrapper`). Switched on by presets.
     pub wrappers: bool,
+    /// Symbol names whose uses are references, by language, each with the rule its uses are
+    /// read with (the symbol pass's rule set only; see `scan::symbols`).
+    pub symbols: HashMap<Language, HashMap<String, usize>>,
 }
 
 impl RuleSet {
@@ -427,6 +439,7 @@ impl RuleSet {
             by_lang,
             env,
             wrappers: false,
+            symbols: HashMap::new(),
         })
     }
 
@@ -548,6 +561,9 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
             at()
         );
     }
+    if spec.kind == RuleKind::Reference && spec.symbol {
+        bail!("{}: `symbol` belongs to `kind: declaration` rules", at());
+    }
     if spec.kind == RuleKind::Reference && !spec.fields.is_empty() {
         bail!("{}: `fields` belong to `kind: declaration` rules", at());
     }
@@ -607,6 +623,7 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         wrapper: false,
+        symbol: spec.symbol,
         source: source.to_string(),
     })
 }

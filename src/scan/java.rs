@@ -7,7 +7,7 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr};
+use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr, SymbolSyntax};
 
 pub struct Java;
 
@@ -24,6 +24,10 @@ const TYPE_DECLS: &[&str] = &[
 ];
 
 impl Adapter for Java {
+    fn symbol_syntax(&self) -> SymbolSyntax {
+        (MEMBER, IDENT, IDENT)
+    }
+
     fn visit<'t>(&self, node: Node<'t>, cx: &mut Cx<'t>) {
         match node.kind() {
             "method_invocation" => {

@@ -7,7 +7,7 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{number, string_parts, Adapter, Arg, Cx, KeyExpr, StringParts};
+use super::extract::{number, string_parts, Adapter, Arg, Cx, KeyExpr, StringParts, SymbolSyntax};
 
 pub struct Js;
 
@@ -15,6 +15,14 @@ pub struct Js;
 const MAX_OBJECT_DEPTH: usize = 3;
 
 impl Adapter for Js {
+    fn symbol_syntax(&self) -> SymbolSyntax {
+        (
+            &[("member_expression", "object", "property")],
+            &["identifier", "property_identifier"],
+            &["identifier"],
+        )
+    }
+
     fn visit<'t>(&self, node: Node<'t>, cx: &mut Cx<'t>) {
         match node.kind() {
             "call_expression" => {

@@ -4,7 +4,7 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{dotted_path, number, unescape, Adapter, Arg, Cx, KeyExpr};
+use super::extract::{dotted_path, number, unescape, Adapter, Arg, Cx, KeyExpr, SymbolSyntax};
 
 pub struct Python;
 
@@ -12,6 +12,10 @@ const MEMBER: &[(&str, &str, &str)] = &[("attribute", "object", "attribute")];
 const IDENT: &[&str] = &["identifier"];
 
 impl Adapter for Python {
+    fn symbol_syntax(&self) -> SymbolSyntax {
+        (MEMBER, IDENT, IDENT)
+    }
+
     fn visit<'t>(&self, node: Node<'t>, cx: &mut Cx<'t>) {
         match node.kind() {
             "call" => {

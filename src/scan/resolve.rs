@@ -174,7 +174,13 @@ pub fn resolve(
         for r in &f.refs {
             let rule = &rules.rules[r.rule];
             let (value, via) = key_of(f, lang, &r.key, index, &mut cache);
-            let via = if rule.wrapper { Via::Wrapper } else { via };
+            let via = if rule.wrapper {
+                Via::Wrapper
+            } else if rule.symbol {
+                Via::Symbol
+            } else {
+                via
+            };
             match value {
                 Ok(v) => {
                     let (flag, via, env_var) = if rule.is_env {
@@ -207,6 +213,8 @@ pub fn resolve(
                 // An env read through a name flagdebt cannot resolve (`ENV[name]`,
                 // `process.env[key]`) is not visibly a flag read, like `os.environ.get(name)`.
                 Err(_) if rule.is_env && matches!(r.key, KeyExpr::Path(_)) => {}
+                // A name that is not the declared symbol here (another package's `X`).
+                Err(_) if rule.symbol => {}
                 Err(reason) => {
                     let mut u = unresolved_of(f, lang, rule, &r.expr, r.span, reason);
                     u.test |= r.test;
