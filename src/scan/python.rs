@@ -109,6 +109,13 @@ impl Adapter for Python {
         node: Node<'t>,
         cx: &Cx<'t>,
     ) -> Option<(Option<Node<'t>>, Vec<Arg<'t>>)> {
+        // `os.environ.get("X") or str(Y)`: the value comes from the first operand's call.
+        if node.kind() == "boolean_operator" {
+            return self.call_parts(node.child_by_field_name("left")?, cx);
+        }
+        if node.kind() == "parenthesized_expression" {
+            return self.call_parts(node.named_child(0)?, cx);
+        }
         if node.kind() != "call" {
             return None;
         }

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
-use super::extract::FileFacts;
+use super::extract::{FileFacts, RawRef};
 use crate::finding::Span;
 use crate::lang::{is_test_path, Language};
 use crate::rules::{RuleKind, RuleSet};
@@ -102,18 +102,21 @@ pub fn second_pass(
             .or_default()
             .push(visibility(s));
     }
-    // What the first pass found in each file: a use inside one of those is that read (or
-    // declaration) itself.
-    let taken: HashMap<&str, Vec<Span>> = facts
+    // What the first pass found in each file: a use inside a read is that read itself; a use
+    // inside a declaration is that declaration's own name (a spec map's entry key, the
+    // binding), while another flag's symbol there (`B = parse(env("B") or str(A))`) is a use.
+    let taken: HashMap<&str, Taken> = facts
         .iter()
         .map(|f| {
-            let spans = f
-                .refs
-                .iter()
-                .map(|r| r.span)
-                .chain(f.decls.iter().map(|d| d.site))
-                .collect();
-            (f.path.as_str(), spans)
+            let t = Taken {
+                reads: f.refs.iter().map(|r| r.span).collect(),
+                decls: f
+                    .decls
+                    .iter()
+                    .map(|d| (d.site, d.expr.clone(), d.symbol.clone()))
+                    .collect(),
+            };
+            (f.path.as_str(), t)
         })
         .collect();
     let generated = Generated::new(&opts.generated);
@@ -140,9 +143,9 @@ pub fn second_pass(
             let text = std::str::from_utf8(&bytes).ok()?;
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
             let mut f = super::extract_file(*lang, rel, text, &set, true)?;
-            let spans = taken.get(rel.as_str());
-            f.refs
-                .retain(|r| !spans.is_some_and(|t| t.iter().any(|s| within(&r.span, s))));
+            if let Some(t) = taken.get(rel.as_str()) {
+                f.refs.retain(|r| !t.covers(r));
+            }
             if f.refs.is_empty() {
                 return None;
             }
@@ -184,6 +187,23 @@ fn same_family(lang: Language) -> &'static [Language] {
 
 fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'$'
+}
+
+/// A file's reads and declarations from the first pass.
+struct Taken {
+    reads: Vec<Span>,
+    /// Site, key expression, symbol.
+    decls: Vec<(Span, String, Option<String>)>,
+}
+
+impl Taken {
+    fn covers(&self, r: &RawRef) -> bool {
+        let last = r.expr.rsplit('.').next().unwrap_or(&r.expr);
+        self.reads.iter().any(|s| within(&r.span, s))
+            || self.decls.iter().any(|(site, expr, sym)| {
+                within(&r.span, site) && (*expr == r.expr || sym.as_deref() == Some(last))
+            })
+    }
 }
 
 /// Whether span `a` lies inside span `b`.
