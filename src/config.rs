@@ -22,9 +22,9 @@ pub struct Config {
     /// Registry files or folders (relative to the config file). Empty: discovered.
     #[serde(default)]
     pub registries: Vec<String>,
-    /// Extra rule files (relative to the config file).
+    /// Extra rules: rule files (relative to the config file), or rules written inline.
     #[serde(default)]
-    pub rules: Vec<String>,
+    pub rules: Vec<RuleEntry>,
     /// Built-in packs to switch off, by provider (`launchdarkly`, `unleash`, `env`, ...).
     #[serde(default)]
     pub disable_packs: Vec<String>,
@@ -71,6 +71,15 @@ pub struct Config {
     /// Where the config was read from (not part of the schema).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+/// One entry of `rules:`: a rule file's path, or one rule written inline (the same fields as
+/// in a rule file).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RuleEntry {
+    File(String),
+    Inline(serde_json::Value),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -208,12 +217,29 @@ impl Config {
     /// Extra rule files as (name, text), plus the `helpers:` list as a generated rule file.
     pub fn extra_rules(&self) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
+        let mut inline = Vec::new();
         for r in &self.rules {
+            let r = match r {
+                RuleEntry::File(f) => f,
+                RuleEntry::Inline(rule) => {
+                    inline.push(rule.clone());
+                    continue;
+                }
+            };
             let p = match self.base_dir() {
                 Some(b) => b.join(r),
                 None => PathBuf::from(r),
             };
             out.push(crate::rules::read_rule_file(&p)?);
+        }
+        if !inline.is_empty() {
+            // JSON is YAML: the inline rules are read as a rule file of their own.
+            let text = serde_json::json!({ "rules": inline }).to_string();
+            let name = match &self.path {
+                Some(p) => format!("{} (rules)", p.display()),
+                None => "config rules".into(),
+            };
+            out.push((name, text));
         }
         if !self.helpers.is_empty() {
             let calls: Vec<String> = self
