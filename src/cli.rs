@@ -474,10 +474,12 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         scanned,
         inventory,
     } = analyze(cli, &a.paths, &a.provider)?;
+    let repo_version = crate::version::repo_version(&scan_root(&scanned), cfg.version.as_deref());
     let cx = checks::Context {
         inventory: &inventory,
         config: &cfg,
         today,
+        repo_version,
     };
     // Every check runs, so suppressions are matched against all findings (a suppression of a
     // check left out by --select is still in use); the selection applies afterwards.

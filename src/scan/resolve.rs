@@ -28,6 +28,9 @@ struct ConstCache<'a> {
     /// Shared, so a lookup does not copy a file's constant table.
     parsed: HashMap<String, Option<Rc<Exports>>>,
     skipped: Vec<Skipped>,
+    /// Go import path → the package's files (found once per path: symbol uses look the same
+    /// packages up many times).
+    go_packages: HashMap<String, Vec<String>>,
 }
 
 /// What a file offers to others: its constants and its re-exports.
@@ -77,7 +80,15 @@ impl ConstCache<'_> {
                 module: r.module.clone(),
                 item: None,
             };
-            for (f, p) in import_candidates(lang, file, &imp, &target_path, self.index) {
+            let cands = import_candidates(
+                lang,
+                file,
+                &imp,
+                &target_path,
+                self.index,
+                &mut self.go_packages,
+            );
+            for (f, p) in cands {
                 if f != file {
                     if let Some(v) = self.find_in(lang, &f, &p, depth - 1) {
                         return Some(v);
@@ -123,6 +134,7 @@ pub fn resolve(
         opts,
         parsed: HashMap::new(),
         skipped: Vec::new(),
+        go_packages: HashMap::new(),
     };
     // Files parsed with rules already have their constants.
     // Fast-path files were not parsed: their constants are read on demand like any other's.
@@ -311,7 +323,14 @@ fn lookup(
         })
         .max_by_key(|(_, n)| *n);
     let candidates: Vec<(String, Vec<String>)> = match bound {
-        Some((imp, n)) => import_candidates(lang, &f.path, imp, &path[n..], index),
+        Some((imp, n)) => import_candidates(
+            lang,
+            &f.path,
+            imp,
+            &path[n..],
+            index,
+            &mut cache.go_packages,
+        ),
         None => same_scope_candidates(lang, &f.path, path, index),
     };
     for (file, cpath) in candidates {
@@ -369,6 +388,7 @@ fn import_candidates(
     imp: &Import,
     rest: &[String],
     index: &BTreeMap<String, (Language, PathBuf)>,
+    go_packages: &mut HashMap<String, Vec<String>>,
 ) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     let with = |head: &[String]| -> Vec<String> { head.iter().chain(rest).cloned().collect() };
@@ -419,30 +439,11 @@ fn import_candidates(
             }
         }
         Language::Go => {
-            // The package directory: the longest run of the import path's trailing segments
-            // that is a directory of the tree.
-            let segs: Vec<&str> = imp.module.split('/').collect();
-            let mut dirs: Vec<&str> = Vec::new();
-            for start in 0..segs.len() {
-                let suffix = segs[start..].join("/");
-                let found: Vec<&str> = index
-                    .keys()
-                    .filter(|k| k.ends_with(".go") && !k.ends_with("_test.go"))
-                    .map(|k| dir_of(k))
-                    .filter(|d| *d == suffix || d.ends_with(&format!("/{suffix}")))
-                    .collect();
-                if !found.is_empty() {
-                    dirs = found;
-                    break;
-                }
-            }
-            for (k, _) in index
-                .iter()
-                .filter(|(k, _)| k.ends_with(".go") && !k.ends_with("_test.go"))
-            {
-                if dirs.contains(&dir_of(k)) {
-                    out.push((k.clone(), with(&[])));
-                }
+            let files = go_packages
+                .entry(imp.module.clone())
+                .or_insert_with(|| go_package_files(&imp.module, index));
+            for k in files.iter() {
+                out.push((k.clone(), with(&[])));
             }
         }
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
@@ -539,6 +540,33 @@ fn import_candidates(
         Language::Ruby | Language::Rust => {}
     }
     out
+}
+
+/// A Go package's files (tests left out): the directory found by the longest run of the
+/// import path's trailing segments that is a directory of the tree.
+fn go_package_files(module: &str, index: &BTreeMap<String, (Language, PathBuf)>) -> Vec<String> {
+    let segs: Vec<&str> = module.split('/').collect();
+    let go_files = || {
+        index
+            .keys()
+            .filter(|k| k.ends_with(".go") && !k.ends_with("_test.go"))
+    };
+    let mut dirs: Vec<&str> = Vec::new();
+    for start in 0..segs.len() {
+        let suffix = segs[start..].join("/");
+        let found: Vec<&str> = go_files()
+            .map(|k| dir_of(k))
+            .filter(|d| *d == suffix || d.ends_with(&format!("/{suffix}")))
+            .collect();
+        if !found.is_empty() {
+            dirs = found;
+            break;
+        }
+    }
+    go_files()
+        .filter(|k| dirs.contains(&dir_of(k)))
+        .cloned()
+        .collect()
 }
 
 /// Names used without an import: Go's same package, Java's same package, Python's nothing.

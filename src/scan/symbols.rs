@@ -129,13 +129,23 @@ pub fn second_pass(
                 return None;
             }
             let bytes = std::fs::read(path).ok()?;
-            let visible = ac.find_iter(&bytes).any(|m| {
+            // Each name once per file, then whether the file can see a declaration of it.
+            let mut hit = vec![false; names.len()];
+            for m in ac.find_iter(&bytes) {
                 let (s, e) = (m.start(), m.end());
-                let word = !bytes[..s].last().is_some_and(|c| is_ident(*c))
-                    && !bytes.get(e).is_some_and(|c| is_ident(*c));
-                word && seen_by[names[m.pattern().as_usize()]]
-                    .iter()
-                    .any(|v| v.sees(*lang, rel, &bytes))
+                if !bytes[..s].last().is_some_and(|c| is_ident(*c))
+                    && !bytes.get(e).is_some_and(|c| is_ident(*c))
+                {
+                    hit[m.pattern().as_usize()] = true;
+                }
+            }
+            let mut sees: HashMap<&str, bool> = HashMap::new();
+            let visible = hit.iter().enumerate().filter(|(_, h)| **h).any(|(i, _)| {
+                seen_by[names[i]].iter().any(|v| {
+                    *sees
+                        .entry(v.file.as_str())
+                        .or_insert_with(|| v.sees(*lang, rel, &bytes))
+                })
             });
             if !visible {
                 return None;
