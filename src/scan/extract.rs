@@ -193,6 +193,8 @@ pub struct Cx<'t> {
     pub aliases: HashMap<String, String>,
     /// Symbol names whose uses are references, with their rule (the symbol pass only).
     pub symbols: Option<&'t HashMap<String, usize>>,
+    /// Local names this file imports a symbol as (`from m import X as y`: `y`).
+    pub symbol_aliases: HashMap<String, usize>,
 }
 
 impl<'t> Cx<'t> {
@@ -615,6 +617,11 @@ impl<'t> Cx<'t> {
     }
 
     pub fn import(&mut self, local: &str, module: &str, item: Option<&str>) {
+        if let (Some(symbols), Some(item)) = (self.symbols, item) {
+            if let Some(rule) = symbols.get(item).filter(|_| local != item) {
+                self.symbol_aliases.insert(local.to_string(), *rule);
+            }
+        }
         self.facts.imports.push(Import {
             local: local.to_string(),
             module: module.to_string(),
@@ -813,6 +820,7 @@ pub fn extract_tree_sitter(
         },
         aliases: HashMap::new(),
         symbols: rules.symbols.get(&lang).filter(|s| !s.is_empty()),
+        symbol_aliases: HashMap::new(),
     };
     let root = tree.root_node();
     if root.has_error() {
@@ -862,9 +870,11 @@ fn symbol_use<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &dyn Adapter) {
             None => return,
         }
     } else if bare.contains(&kind) {
-        let Some(r) = symbols.get(cx.text(node)) else {
+        let name = cx.text(node);
+        let Some(r) = symbols.get(name).or_else(|| cx.symbol_aliases.get(name)) else {
             return;
         };
+        let r = *r;
         if let Some(parent) = node.parent() {
             // The property of a member path is that path's; a defined name is no use.
             let member_prop = members
@@ -875,7 +885,7 @@ fn symbol_use<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &dyn Adapter) {
                 return;
             }
         }
-        *r
+        r
     } else {
         return;
     };
@@ -899,6 +909,15 @@ fn is_definition(node: Node, parent: Node) -> bool {
     const DEFINING: &[&str] = &["name", "left", "declarator"];
     if field_of(parent, node).is_some_and(|f| DEFINING.contains(&f)) {
         return true;
+    }
+    // An import names what it brings in; it reads nothing (`from m import X as y`).
+    let mut up = Some(parent);
+    for _ in 0..3 {
+        match up {
+            Some(p) if p.kind().contains("import") => return true,
+            Some(p) => up = p.parent(),
+            None => break,
+        }
     }
     // Go `X, Y := ...` / `X = ...`: the names are in the left expression list.
     parent.kind() == "expression_list"
