@@ -336,6 +336,7 @@ impl<'t> Cx<'t> {
         let Some(key_node) = self.pick(site, &rule.key, ad) else {
             return false;
         };
+        let key_node = self.not_a_value(site, key_node, &rule.key, ad);
         let key = ad.key(key_node, self);
         if rules.wrappers && !rule.wrapper && self.wrapper(idx, site, &key, ad) {
             return true;
@@ -346,6 +347,42 @@ impl<'t> Cx<'t> {
             .and_then(|d| self.pick(site, d, ad))
             .and_then(|n| ad.literal(n, self));
         self.push(idx, key, key_node, site.node, default)
+    }
+
+    /// A key argument picked by position that is a boolean, number or null literal is the value
+    /// a call sets, never a flag key: a project's own helper with one parameter fewer than the
+    /// upstream one (`SetFeatureGateDuringTest(t, features.X, true)` against upstream's
+    /// `(t, gate, features.X, true)`). The nearest argument before it that is not such a
+    /// literal is the key.
+    fn not_a_value(
+        &self,
+        site: &Site<'t>,
+        picked: Node<'t>,
+        spec: &ArgSpec,
+        ad: &dyn Adapter,
+    ) -> Node<'t> {
+        let is_value = |n: Node| {
+            matches!(
+                ad.literal(n, self),
+                Some(Value::Bool(_) | Value::Number(_) | Value::Null)
+            )
+        };
+        if spec.keyword.is_some() || spec.inner.is_some() || !is_value(picked) {
+            return picked;
+        }
+        let Some(i) = spec.arg else { return picked };
+        let positional: Vec<Node> = site
+            .args
+            .iter()
+            .filter(|a| a.keyword.is_none())
+            .map(|a| a.value)
+            .collect();
+        positional[..i.min(positional.len())]
+            .iter()
+            .rev()
+            .find(|n| !is_value(**n))
+            .copied()
+            .unwrap_or(picked)
     }
 
     /// A key that is a parameter of the enclosing function: the function is a wrapper.

@@ -223,13 +223,9 @@ pub fn scan_listing(listing: &walk::Listing, opts: &WalkOptions, rules: &RuleSet
     let mut facts = walked.facts;
     let wrapped = wrapper::second_pass(&mut facts, &files, rules, opts);
     let rules = wrapped.as_ref().unwrap_or(rules);
-    let t = std::time::Instant::now();
     let with_symbols = symbols::second_pass(&mut facts, &files, rules, opts);
-    eprintln!("TIMING symbols {:?}", t.elapsed());
     let rules = with_symbols.as_ref().unwrap_or(rules);
-    let t = std::time::Instant::now();
     let resolved = resolve::resolve(root, facts, &files, rules, opts);
-    eprintln!("TIMING resolve {:?}", t.elapsed());
     out.references = resolved.references;
     out.unresolved = resolved.unresolved;
     out.declarations = resolved.declarations;
