@@ -173,14 +173,13 @@ fn load_config(cli: &Cli) -> Result<Config> {
 
 /// The built-in packs, the active presets' packs and the config's rule files.
 fn load_rules(cfg: &Config, presets: &[Detection]) -> Result<RuleSet> {
-    let mut rules = RuleSet::load_with(
+    // Wrapper functions are followed in every configuration (one level).
+    RuleSet::load_with(
         &crate::presets::packs(presets),
         &cfg.extra_rules()?,
         &cfg.disable_packs,
         cfg.env_settings(),
-    )?;
-    rules.wrappers = presets.iter().any(|d| d.active && d.preset.wrappers);
-    Ok(rules)
+    )
 }
 
 /// Which presets are on for these listed roots.

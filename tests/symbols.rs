@@ -283,3 +283,58 @@ fn gitaly_introduced_versions_and_values() {
          the repository's v16.7.0 (VERSION): the rollout is over"
     );
 }
+
+/// Wrapper functions are followed with no preset and no config, in every language, with the
+/// key at any parameter position and in function-valued fields.
+#[test]
+fn wrappers_in_every_configuration() {
+    let doc = scan("wrappers");
+    let refs: Vec<(&str, &str, u64, &str, &str)> = doc["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["flag"].as_str().unwrap(),
+                r["path"].as_str().unwrap(),
+                r["line"].as_u64().unwrap(),
+                r["via"].as_str().unwrap(),
+                r["rule"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            (
+                "java-wrapped",
+                "java/FlagService.java",
+                18,
+                "wrapper",
+                "openfeature-java:on"
+            ),
+            (
+                "ruby-wrapped",
+                "ruby/flag_helper.rb",
+                8,
+                "wrapper",
+                "openfeature-ruby:feature_on?"
+            ),
+            (
+                "go-field",
+                "svc/flags.go",
+                24,
+                "wrapper",
+                "openfeature-go:On"
+            ),
+            (
+                "js-field",
+                "web/helpers.js",
+                11,
+                "wrapper",
+                "openfeature-js:check"
+            ),
+        ]
+    );
+    assert_eq!(doc["summary"]["by_via"]["dynamic"], 0);
+}

@@ -346,7 +346,7 @@ pub struct RuleSet {
     pub by_lang: HashMap<Language, LangRules>,
     pub env: EnvSettings,
     /// Find wrapper functions (a parameter flowing into a rule's key argument) and read their
-    /// callers' arguments as references (`via: wrapper`). Switched on by presets.
+    /// callers' arguments as references (`via: wrapper`). On for every loaded rule set.
     pub wrappers: bool,
     /// Symbol names whose uses are references, by language, each with the rule its uses are
     /// read with (the symbol pass's rule set only; see `scan::symbols`).
@@ -438,7 +438,7 @@ impl RuleSet {
             rules,
             by_lang,
             env,
-            wrappers: false,
+            wrappers: true,
             symbols: HashMap::new(),
         })
     }

@@ -132,7 +132,41 @@ impl Adapter for Go {
                     }
                     return Some((name, names));
                 }
-                "func_literal" => return None,
+                // A function-valued field: `Flags{IsOn: func(key string) bool { ... }}`.
+                "func_literal" => {
+                    let field = n
+                        .parent()
+                        .filter(|e| e.kind() == "literal_element")
+                        .and_then(|e| e.parent())
+                        .filter(|k| k.kind() == "keyed_element")
+                        .and_then(|k| k.child_by_field_name("key"))
+                        .and_then(|k| {
+                            if k.kind() == "literal_element" {
+                                k.named_child(0)
+                            } else {
+                                Some(k)
+                            }
+                        })
+                        .filter(|k| matches!(k.kind(), "identifier" | "field_identifier"))?;
+                    let params = n.child_by_field_name("parameters")?;
+                    let mut names = Vec::new();
+                    let mut c = params.walk();
+                    for d in params.named_children(&mut c) {
+                        if d.kind() != "parameter_declaration" {
+                            continue;
+                        }
+                        let mut dc = d.walk();
+                        let ns: Vec<String> = d
+                            .children_by_field_name("name", &mut dc)
+                            .map(|x| cx.text(x).to_string())
+                            .collect();
+                        if ns.is_empty() {
+                            names.push(String::new());
+                        }
+                        names.extend(ns);
+                    }
+                    return Some((cx.text(field).to_string(), names));
+                }
                 _ => p = n.parent(),
             }
         }
