@@ -331,7 +331,7 @@ fn lookup(
             index,
             &mut cache.go_packages,
         ),
-        None => same_scope_candidates(lang, &f.path, path, index),
+        None => same_scope_candidates(lang, &f.path, f.package.as_deref(), path, index),
     };
     for (file, cpath) in candidates {
         if file == f.path {
@@ -573,6 +573,7 @@ fn go_package_files(module: &str, index: &BTreeMap<String, (Language, PathBuf)>)
 fn same_scope_candidates(
     lang: Language,
     importer: &str,
+    package: Option<&str>,
     path: &[String],
     index: &BTreeMap<String, (Language, PathBuf)>,
 ) -> Vec<(String, Vec<String>)> {
@@ -591,6 +592,14 @@ fn same_scope_candidates(
                 return vec![(file, path.to_vec())];
             }
             let mut out = Vec::new();
+            // The same package in another source root (`src/test/java` reading
+            // `src/main/java`): a file of the package's folder, wherever it is.
+            if let Some(pkg) = package {
+                let suffix = format!("{}/{}.java", pkg.replace('.', "/"), path[0]);
+                for f in files_ending(index, &suffix) {
+                    out.push((f.clone(), path.to_vec()));
+                }
+            }
             for k in (2..path.len()).rev() {
                 let suffix = format!("{}.java", path[..k].join("/"));
                 for f in files_ending(index, &suffix) {
