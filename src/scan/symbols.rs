@@ -156,6 +156,30 @@ pub fn second_pass(
             if let Some(t) = taken.get(rel.as_str()) {
                 f.refs.retain(|r| !t.covers(r));
             }
+            // A use counts only where the name can mean the declaration: in the declaring
+            // file or package, or through an import (`featureflag.X`, `from m import X`).
+            // Other paths (`s.config.X`, a struct field `X` elsewhere) are not looked up.
+            let in_scope = |name: &str| {
+                seen_by.get(name).is_some_and(|vs| {
+                    vs.iter().any(|v| {
+                        v.file == *rel
+                            || (matches!(lang, Language::Go | Language::Java)
+                                && rel.rsplit_once('/').map_or("", |(d, _)| d) == v.dir)
+                    })
+                })
+            };
+            let heads: std::collections::HashSet<String> = f
+                .imports
+                .iter()
+                .filter_map(|i| i.local.split('.').next().map(str::to_string))
+                .collect();
+            f.refs.retain(|r| match &r.key {
+                super::extract::KeyExpr::Path(p) => {
+                    let name = p.last().map(String::as_str).unwrap_or("");
+                    heads.contains(&p[0]) || in_scope(name)
+                }
+                _ => false,
+            });
             if f.refs.is_empty() {
                 return None;
             }
