@@ -338,3 +338,14 @@ fn wrappers_in_every_configuration() {
     );
     assert_eq!(doc["summary"]["by_via"]["dynamic"], 0);
 }
+
+/// A read whose key is the receiver and whose call has no arguments
+/// (`featureflag.X.Enabled()`) is not dropped by the prefilter.
+#[test]
+fn receiver_keyed_call_with_no_arguments() {
+    let doc = scan("receiver-no-args");
+    assert_eq!(
+        references(&doc),
+        [("spot-instances", "pkg/app/app.go", 6, "constant", false)]
+    );
+}

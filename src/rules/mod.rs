@@ -63,6 +63,12 @@ pub struct ArgSpec {
 }
 
 impl ArgSpec {
+    /// Whether the value is a call argument (a call with none cannot have it); a receiver's
+    /// is not.
+    pub fn needs_argument(&self) -> bool {
+        !self.receiver && !self.binding && !self.entry_key && self.comment.is_none()
+    }
+
     /// Whether the spec says where to look at all.
     pub fn is_set(&self) -> bool {
         self.arg.is_some()
