@@ -599,6 +599,11 @@ mod tests {
             key_style: Some("kebab"),
             top_dirs: [("api".to_string(), 4), ("web app".to_string(), 1)].into(),
             skipped: 2,
+            presets: vec![(
+                "kubernetes".into(),
+                "`go.mod` contains `k8s.io/component-base`".into(),
+            )],
+            helpers: vec![("toggle_on".into(), 2), ("*.flag_enabled?".into(), 3)],
         };
         let every_pack = Survey {
             by_provider: PACKS.iter().map(|(p, _)| (p.to_string(), 1)).collect(),
