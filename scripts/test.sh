@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need (the SARIF
 # validator from npm, PostgreSQL from Debian and Unleash from npm for the live provider
-# tests), starts the real Unleash server on 127.0.0.1, runs the checks and every test, and
+# tests, pre-commit from PyPI), starts the real Unleash server on 127.0.0.1, runs the checks and every test, and
 # stops the server. Usage: scripts/test.sh [extra cargo test args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,13 @@ if [ ! -x "$SARIF_MULTITOOL" ]; then
   log "installing @microsoft/sarif-multitool from npm"
   mkdir -p .cache/sarif
   npm install --silent --no-audit --no-fund --prefix .cache/sarif @microsoft/sarif-multitool >&2
+fi
+
+# 1b. pre-commit from PyPI, for tests/precommit.rs (`pre-commit try-repo` on the hooks).
+if ! command -v pre-commit >/dev/null; then
+  log "installing pre-commit from PyPI"
+  python3 -m pip install --quiet --user pre-commit >&2 || python3 -m pip install --quiet --user --break-system-packages pre-commit >&2
+  export PATH="$(python3 -m site --user-base)/bin:$PATH"
 fi
 
 # 2. A real Unleash server for tests/provider_unleash_live.rs.
