@@ -226,14 +226,13 @@ fn load_config(cli: &Cli) -> Result<Config> {
 
 /// The built-in packs, the active presets' packs and the config's rule files.
 fn load_rules(cfg: &Config, presets: &[Detection]) -> Result<RuleSet> {
-    let mut rules = RuleSet::load_with(
+    // Wrapper functions are followed in every configuration (one level).
+    RuleSet::load_with(
         &crate::presets::packs(presets),
         &cfg.extra_rules()?,
         &cfg.disable_packs,
         cfg.env_settings(),
-    )?;
-    rules.wrappers = presets.iter().any(|d| d.active && d.preset.wrappers);
-    Ok(rules)
+    )
 }
 
 /// Which presets are on for these listed roots.
@@ -759,10 +758,12 @@ fn project_findings(
         inventory,
         ..
     } = an;
+    let repo_version = crate::version::repo_version(&scan_root(scanned), cfg.version.as_deref());
     let cx = checks::Context {
         inventory,
         config: cfg,
         today,
+        repo_version,
     };
     // Every check runs, so suppressions are matched against all findings (a suppression of a
     // check left out by --select is still in use); the selection applies afterwards.

@@ -70,6 +70,9 @@ pub struct Config {
     /// Deployment env files (dotenv, `heroku config --json`) to check for dormant overrides.
     #[serde(default)]
     pub env_files: Vec<String>,
+    /// The repository's own release version, when no VERSION file, package manifest or git
+    /// tag says it (`1.15.0`): declared removal and introduced versions are compared with it.
+    pub version: Option<String>,
     /// Where the config was read from (not part of the schema).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -138,11 +141,17 @@ pub struct EnvConfig {
 pub struct Thresholds {
     /// Days a flag may sit fully on / off / at GA before it is stale (default 30).
     pub stale_days: u32,
+    /// Minor releases a flag may stay on by default after the version it was introduced in
+    /// before it is stale (its off path is dead code by then): default 2.
+    pub stale_releases: u32,
 }
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { stale_days: 30 }
+        Thresholds {
+            stale_days: 30,
+            stale_releases: 2,
+        }
     }
 }
 
@@ -164,6 +173,7 @@ impl Default for Config {
             agree: Vec::new(),
             declared_by: default_declared_by(),
             env_files: Vec::new(),
+            version: None,
             generated: Vec::new(),
             presets: Vec::new(),
             path: None,

@@ -24,6 +24,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod suppress;
+pub mod version;
 pub mod walk;
 
 /// Exit codes, as every linter in the ecosystem uses them.

@@ -32,6 +32,9 @@ pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub config: &'a Config,
     pub today: Date,
+    /// The repository's own version (config `version`, a VERSION file, a package manifest, the
+    /// latest git tag), which declared release versions are compared with.
+    pub repo_version: Option<crate::version::RepoVersion>,
 }
 
 pub struct Check {

@@ -47,8 +47,6 @@ pub struct Preset {
     /// Where its flags are declared.
     pub registry: &'static str,
     pub markers: &'static [Marker],
-    /// Whether it reads through wrapper functions (a parameter flowing into an SDK key).
-    pub wrappers: bool,
 }
 
 pub static ALL: &[Preset] = &[
@@ -61,7 +59,6 @@ pub static ALL: &[Preset] = &[
         )],
         registry: "code: `Name featuregate.Feature = \"Name\"` constants (`// owner:` above) and the FeatureSpec / VersionedSpecs maps",
         markers: &[Marker::GoModule("k8s.io/component-base")],
-        wrappers: false,
     },
     Preset {
         name: "gitlab",
@@ -72,18 +69,16 @@ pub static ALL: &[Preset] = &[
             Marker::Dir("**/config/feature_flags"),
             Marker::GoModule("gitlab.com/gitlab-org/"),
         ],
-        wrappers: false,
     },
     Preset {
         name: "openfeature-flagd",
-        summary: "OpenFeature with flagd: flagd flag files as the registry, reads through any OpenFeature SDK and through wrapper functions",
+        summary: "OpenFeature with flagd: flagd flag files as the registry, reads through any OpenFeature SDK",
         packs: &[],
         registry: "`*.flagd.json` files, and JSON files with the flagd `$schema`",
         markers: &[
             Marker::File("**/*.flagd.json"),
             Marker::Contains("**/*.json", "flagd.dev/schema"),
         ],
-        wrappers: true,
     },
     Preset {
         name: "feature-manager",
@@ -99,7 +94,6 @@ pub static ALL: &[Preset] = &[
             Marker::Contains("**/settings.py", "parse_boolean("),
             Marker::Contains("**/settings/*.py", "parse_boolean("),
         ],
-        wrappers: false,
     },
 ];
 

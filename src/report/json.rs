@@ -44,7 +44,7 @@ struct Summary {
 
 pub fn render(r: &Report) -> String {
     let mut by_via: BTreeMap<&'static str, usize> =
-        ["literal", "constant", "wrapper", "env", "dynamic"]
+        ["literal", "constant", "wrapper", "symbol", "env", "dynamic"]
             .into_iter()
             .map(|k| (k, 0))
             .collect();
@@ -53,6 +53,7 @@ pub fn render(r: &Report) -> String {
             Via::Literal => "literal",
             Via::Constant => "constant",
             Via::Wrapper => "wrapper",
+            Via::Symbol => "symbol",
             Via::Env => "env",
         };
         *by_via.entry(k).or_default() += 1;

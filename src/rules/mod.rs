@@ -81,6 +81,12 @@ pub struct ArgSpec {
 }
 
 impl ArgSpec {
+    /// Whether the value is a call argument (a call with none cannot have it); a receiver's
+    /// is not.
+    pub fn needs_argument(&self) -> bool {
+        !self.receiver && !self.binding && !self.entry_key && self.comment.is_none()
+    }
+
     /// Whether the spec says where to look at all.
     pub fn is_set(&self) -> bool {
         self.arg.is_some()
@@ -154,6 +160,11 @@ pub struct RuleSpec {
     /// extra field, e.g. `introduced`, `lock_to_default`, `deprecated`).
     #[serde(default)]
     pub fields: BTreeMap<String, ArgSpec>,
+    /// `kind: declaration`: the name the declaration is bound to (`X = new("x")`, a typed
+    /// constant's name) is the flag's symbol, and every use of it in code is a reference
+    /// (`pkg.X.Enabled()`, `pkg.X` passed as a value, `X` in its own package or module).
+    #[serde(default)]
+    pub symbol: bool,
     pub description: Option<String>,
     /// `kind: text`: path globs of the files read (`**/templates/**/*.html`, `**/*.sh`).
     #[serde(default, deserialize_with = "one_or_many")]
@@ -259,6 +270,10 @@ pub struct Rule {
     pub text: Option<TextMatcher>,
     /// A built-in or preset rule (a user's rule of the same id or callee replaces it).
     pub builtin: bool,
+    /// A declaration rule: its binding is the flag's symbol. A reference rule: made for the
+    /// uses of a declaration rule's symbols (`via: symbol`; uses that do not resolve to a
+    /// declared flag are not reads).
+    pub symbol: bool,
     pub source: String,
 }
 
@@ -405,8 +420,11 @@ pub struct RuleSet {
     pub by_lang: HashMap<Language, LangRules>,
     pub env: EnvSettings,
     /// Find wrapper functions (a parameter flowing into a rule's key argument) and read their
-    /// callers' arguments as references (`via: wrapper`). Switched on by presets.
+    /// callers' arguments as references (`via: wrapper`). On for every loaded rule set.
     pub wrappers: bool,
+    /// Symbol names whose uses are references, by language, each with the rule its uses are
+    /// read with (the symbol pass's rule set only; see `scan::symbols`).
+    pub symbols: HashMap<Language, HashMap<String, usize>>,
 }
 
 impl RuleSet {
@@ -509,7 +527,8 @@ impl RuleSet {
             rules,
             by_lang,
             env,
-            wrappers: false,
+            wrappers: true,
+            symbols: HashMap::new(),
         })
     }
 
@@ -640,6 +659,9 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
             at()
         );
     }
+    if spec.kind == RuleKind::Reference && spec.symbol {
+        bail!("{}: `symbol` belongs to `kind: declaration` rules", at());
+    }
     if spec.kind == RuleKind::Reference && !spec.fields.is_empty() {
         bail!("{}: `fields` belong to `kind: declaration` rules", at());
     }
@@ -711,6 +733,7 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
         wrapper: false,
         text: None,
         builtin: false,
+        symbol: spec.symbol,
         source: source.to_string(),
     })
 }
@@ -769,6 +792,7 @@ fn compile_text_rule(source: &str, spec: &RuleSpec) -> Result<Rule> {
         wrapper: false,
         text: Some(TextMatcher { files, pattern }),
         builtin: false,
+        symbol: false,
         source: source.to_string(),
     })
 }

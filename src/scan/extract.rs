@@ -57,6 +57,10 @@ pub struct RawDecl {
     /// Inside a function body: a key that does not resolve is a run-time value, not a
     /// declaration to report.
     pub in_function: bool,
+    /// The whole declaration (its uses of symbols are not references).
+    pub site: Span,
+    /// The flag's symbol, when the rule says its binding is one (`symbol: true`).
+    pub symbol: Option<String>,
 }
 
 /// A function whose parameter flows into a rule's key argument: its callers' arguments at
@@ -117,6 +121,14 @@ pub struct Arg<'t, V = Node<'t>> {
     pub value: V,
 }
 
+/// Member node kinds `(kind, object field, property field)`, path identifier kinds, bare name
+/// kinds: see [`Adapter::symbol_syntax`].
+pub type SymbolSyntax = (
+    &'static [(&'static str, &'static str, &'static str)],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
 /// The per-language half.
 pub trait Adapter {
     /// Called for every named node, in document order.
@@ -148,6 +160,18 @@ pub trait Adapter {
     fn enclosing_function(&self, _node: Node, _cx: &Cx) -> Option<(String, Vec<String>)> {
         None
     }
+    /// A same-length copy of a source the grammar rejected, for a second parse: words the
+    /// grammar reserves but the language allows as names (Go's `new`) renamed. Nodes keep their
+    /// byte ranges, and their text is read from the original source.
+    fn reparse_source(&self, _src: &str) -> Option<String> {
+        None
+    }
+    /// The syntax of a name's uses, for symbol references: member nodes `(kind, object
+    /// field, property field)`, the identifier kinds a member path is made of, and the kinds
+    /// of a bare name.
+    fn symbol_syntax(&self) -> SymbolSyntax {
+        (&[], &[], &[])
+    }
 }
 
 /// Where a rule matched: the node, its receiver and arguments (keyed struct fields are keyword
@@ -170,6 +194,10 @@ pub struct Cx<'t> {
     pub facts: FileFacts,
     /// Local name → canonical dotted path, from imports (`x` → `os`, `environ` → `os.environ`).
     pub aliases: HashMap<String, String>,
+    /// Symbol names whose uses are references, with their rule (the symbol pass only).
+    pub symbols: Option<&'t HashMap<String, usize>>,
+    /// Local names this file imports a symbol as (`from m import X as y`: `y`).
+    pub symbol_aliases: HashMap<String, usize>,
 }
 
 impl<'t> Cx<'t> {
@@ -315,6 +343,7 @@ impl<'t> Cx<'t> {
         let Some(key_node) = self.pick(site, &rule.key, ad) else {
             return false;
         };
+        let key_node = self.not_a_value(site, key_node, &rule.key, ad);
         if not_a_key(key_node, self, ad) {
             // `getTreatment("split", {attrs})` read with the server shape's position, or a
             // `true` where a key should be: this rule does not describe the call.
@@ -378,6 +407,42 @@ impl<'t> Cx<'t> {
         any
     }
 
+    /// A key argument picked by position that is a boolean, number or null literal is the value
+    /// a call sets, never a flag key: a project's own helper with one parameter fewer than the
+    /// upstream one (`SetFeatureGateDuringTest(t, features.X, true)` against upstream's
+    /// `(t, gate, features.X, true)`). The nearest argument before it that is not such a
+    /// literal is the key.
+    fn not_a_value(
+        &self,
+        site: &Site<'t>,
+        picked: Node<'t>,
+        spec: &ArgSpec,
+        ad: &dyn Adapter,
+    ) -> Node<'t> {
+        let is_value = |n: Node| {
+            matches!(
+                ad.literal(n, self),
+                Some(Value::Bool(_) | Value::Number(_) | Value::Null)
+            )
+        };
+        if spec.keyword.is_some() || spec.inner.is_some() || !is_value(picked) {
+            return picked;
+        }
+        let Some(i) = spec.arg else { return picked };
+        let positional: Vec<Node> = site
+            .args
+            .iter()
+            .filter(|a| a.keyword.is_none())
+            .map(|a| a.value)
+            .collect();
+        positional[..i.min(positional.len())]
+            .iter()
+            .rev()
+            .find(|n| !is_value(**n))
+            .copied()
+            .unwrap_or(picked)
+    }
+
     /// A key that is a parameter of the enclosing function: the function is a wrapper.
     fn wrapper(&mut self, idx: usize, site: &Site<'t>, key: &KeyExpr, ad: &dyn Adapter) -> bool {
         let KeyExpr::Path(p) = key else { return false };
@@ -409,6 +474,10 @@ impl<'t> Cx<'t> {
         let rules = self.rules;
         let rule = &rules.rules[idx];
         let binding = site.binding.clone().or_else(|| ad.binding(site.node, self));
+        // A flag declared as a symbol is bound to a name: `new("x")` inside a function is not.
+        if rule.symbol && binding.is_none() {
+            return false;
+        }
         let (key, key_node) = if rule.key.binding {
             match &binding {
                 Some(b) => (KeyExpr::Literal(b.clone()), site.node),
@@ -444,13 +513,14 @@ impl<'t> Cx<'t> {
         }
         // `var X = featureflag.NewFeatureFlag("x", ...)`: `X` names the flag `x` for readers.
         if let (Some(b), KeyExpr::Literal(k)) = (&binding, &key) {
-            if !rule.key.binding {
+            if !rule.key.binding || rule.symbol {
                 self.constant(b.clone(), k.clone());
             }
         }
         let expr = self.text(key_node).to_string();
         let span = self.span(key_node);
         let in_function = ad.enclosing_function(site.node, self).is_some();
+        let symbol = if rule.symbol { binding } else { None };
         self.facts.decls.push(RawDecl {
             rule: idx,
             key,
@@ -458,6 +528,8 @@ impl<'t> Cx<'t> {
             span,
             fields,
             in_function,
+            site: self.span(site.node),
+            symbol,
         });
         true
     }
@@ -642,6 +714,11 @@ impl<'t> Cx<'t> {
     }
 
     pub fn import(&mut self, local: &str, module: &str, item: Option<&str>) {
+        if let (Some(symbols), Some(item)) = (self.symbols, item) {
+            if let Some(rule) = symbols.get(item).filter(|_| local != item) {
+                self.symbol_aliases.insert(local.to_string(), *rule);
+            }
+        }
         self.facts.imports.push(Import {
             local: local.to_string(),
             module: module.to_string(),
@@ -843,7 +920,25 @@ pub fn extract_tree_sitter(
                 e.insert(parser)
             }
         };
-        parser.parse(src, None)
+        let tree = parser.parse(src, None)?;
+        if !tree.root_node().has_error() {
+            return Some(tree);
+        }
+        // A grammar gap (Go's `new` as a function name or with a value argument): parse a
+        // same-length copy with the word renamed, and keep it when it goes further.
+        let Some(copy) = ad.reparse_source(src) else {
+            return Some(tree);
+        };
+        let again = parser.parse(&copy, None)?;
+        let errors = |t: &tree_sitter::Tree| {
+            let mut c = t.walk();
+            count_errors(&mut c)
+        };
+        Some(if errors(&again) < errors(&tree) {
+            again
+        } else {
+            tree
+        })
     })?;
     let mut cx = Cx {
         src,
@@ -856,6 +951,8 @@ pub fn extract_tree_sitter(
             ..Default::default()
         },
         aliases: HashMap::new(),
+        symbols: rules.symbols.get(&lang).filter(|s| !s.is_empty()),
+        symbol_aliases: HashMap::new(),
     };
     let root = tree.root_node();
     if root.has_error() {
@@ -869,6 +966,9 @@ pub fn extract_tree_sitter(
         let node = cursor.node();
         if node.is_named() {
             ad.visit(node, &mut cx);
+            if cx.symbols.is_some() {
+                symbol_use(node, &mut cx, ad);
+            }
         }
         if cursor.goto_first_child() {
             continue;
@@ -883,6 +983,114 @@ pub fn extract_tree_sitter(
         }
     }
     Some(cx.facts)
+}
+
+/// A use of a flag's symbol: a member path ending in one (`featureflag.X`, `dc.X`,
+/// `settings.X`) or a bare name (`X`) that is not where a name is defined. The path is
+/// resolved like a constant key, so only uses that reach the declaring package or module
+/// count; comments and strings are never nodes of these kinds.
+fn symbol_use<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &dyn Adapter) {
+    let Some(symbols) = cx.symbols else { return };
+    let (members, idents, bare) = ad.symbol_syntax();
+    let kind = node.kind();
+    let rule = if let Some((_, _, prop)) = members.iter().find(|(k, _, _)| *k == kind) {
+        let Some(p) = node.child_by_field_name(prop) else {
+            return;
+        };
+        match symbols.get(cx.text(p)) {
+            Some(r) => *r,
+            None => return,
+        }
+    } else if bare.contains(&kind) {
+        let name = cx.text(node);
+        let Some(r) = symbols.get(name).or_else(|| cx.symbol_aliases.get(name)) else {
+            return;
+        };
+        let r = *r;
+        if let Some(parent) = node.parent() {
+            // The property of a member path is that path's; a defined name is no use.
+            let member_prop = members
+                .iter()
+                .find(|(k, _, _)| *k == parent.kind())
+                .is_some_and(|(_, _, prop)| parent.child_by_field_name(prop) == Some(node));
+            if member_prop || is_definition(node, parent) {
+                return;
+            }
+        }
+        r
+    } else {
+        return;
+    };
+    let Some(path) = dotted_path(node, cx.src, members, idents) else {
+        return;
+    };
+    let span = cx.span(node);
+    cx.facts.refs.push(RawRef {
+        rule,
+        key: KeyExpr::Path(path),
+        expr: cx.text(node).to_string(),
+        span,
+        default: None,
+        test: false,
+    });
+}
+
+/// Whether `node` is a name being defined or assigned (`X = ...`, `var X`, a parameter, a
+/// keyword argument's name), not read.
+fn is_definition(node: Node, parent: Node) -> bool {
+    const DEFINING: &[&str] = &["name", "left", "declarator"];
+    if field_of(parent, node).is_some_and(|f| DEFINING.contains(&f)) {
+        return true;
+    }
+    // An import names what it brings in; it reads nothing (`from m import X as y`).
+    let mut up = Some(parent);
+    for _ in 0..3 {
+        match up {
+            Some(p) if p.kind().contains("import") => return true,
+            Some(p) => up = p.parent(),
+            None => break,
+        }
+    }
+    // Go `X, Y := ...` / `X = ...`: the names are in the left expression list.
+    parent.kind() == "expression_list"
+        && parent
+            .parent()
+            .is_some_and(|g| field_of(g, parent) == Some("left"))
+}
+
+/// The field name under which `parent` holds `child`.
+fn field_of<'a>(parent: Node<'a>, child: Node<'a>) -> Option<&'a str> {
+    let mut c = parent.walk();
+    if !c.goto_first_child() {
+        return None;
+    }
+    loop {
+        if c.node() == child {
+            return c.field_name();
+        }
+        if !c.goto_next_sibling() {
+            return None;
+        }
+    }
+}
+
+/// How many ERROR / MISSING nodes a tree holds.
+fn count_errors(c: &mut tree_sitter::TreeCursor) -> usize {
+    let node = c.node();
+    if !node.has_error() {
+        return 0;
+    }
+    let mut n = usize::from(node.is_error() || node.is_missing());
+    if c.goto_first_child() {
+        loop {
+            n += count_errors(c);
+            if !c.goto_next_sibling() {
+                break;
+            }
+        }
+        c.goto_parent();
+    }
+    n
 }
 
 fn first_error(root: Node) -> Option<Node> {

@@ -13,6 +13,7 @@ mod python;
 pub mod resolve;
 mod ruby;
 mod rust;
+mod symbols;
 mod text;
 mod wrapper;
 
@@ -38,6 +39,9 @@ pub enum Via {
     Env,
     /// A literal passed to a wrapper function that forwards it to an SDK call.
     Wrapper,
+    /// A use of the flag's symbol (`featureflag.X.IsEnabled(ctx)`, `featureflag.X` passed as
+    /// a value, `X` in its own package), the name its declaration is bound to.
+    Symbol,
 }
 
 /// One flag read in code.
@@ -220,6 +224,8 @@ pub fn scan_listing(listing: &walk::Listing, opts: &WalkOptions, rules: &RuleSet
     let mut facts = walked.facts;
     let wrapped = wrapper::second_pass(&mut facts, &files, rules, opts);
     let rules = wrapped.as_ref().unwrap_or(rules);
+    let with_symbols = symbols::second_pass(&mut facts, &files, rules, opts);
+    let rules = with_symbols.as_ref().unwrap_or(rules);
     let resolved = resolve::resolve(root, facts, &files, rules, opts);
     out.references = resolved.references;
     out.unresolved = resolved.unresolved;
