@@ -298,7 +298,10 @@ pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Anal
         env_vars,
         config_path,
     };
-    let inventory = Inventory::build(&scanned.out, sources, &cfg)?;
+    let mut inventory = Inventory::build(&scanned.out, sources, &cfg)?;
+    if let Some(co) = crate::owners::Codeowners::discover(&scan_root) {
+        co.fill(&mut inventory);
+    }
     Ok(Analysis {
         cfg,
         scanned,

@@ -13,6 +13,7 @@ pub mod finding;
 pub mod init;
 pub mod inventory;
 pub mod lang;
+pub mod owners;
 pub mod presets;
 pub mod provider;
 pub mod registry;
