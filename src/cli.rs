@@ -42,7 +42,8 @@ pub struct Cli {
 pub enum Cmd {
     /// Scan for flag debt: the main job. Exit 1 when a finding is at error level.
     Scan(ScanArgs),
-    /// List every flag reference.
+    /// Every read and declaration of the named flags (`refs new_checkout -C 2`); with no flag
+    /// named, every flag reference.
     Refs(RefsArgs),
     /// Print a check's documentation (`flagdebt explain raw-env-flag`), or list them all.
     Explain {
@@ -116,10 +117,23 @@ pub struct ProviderArgs {
 
 #[derive(Args, Debug)]
 pub struct RefsArgs {
-    /// Files or folders to scan (default: the current folder).
+    /// Flag keys to look for. An argument that names an existing file or folder is a root to
+    /// scan instead (`refs src new_checkout`); `--flag KEY` names a key that is also a path.
+    /// No flag named: every reference (`--format human|json`).
+    #[arg(value_name = "FLAG|PATH")]
+    pub args: Vec<String>,
+    /// A flag key to look for (repeatable), never read as a path.
+    #[arg(long = "flag", value_name = "KEY")]
+    pub flags: Vec<String>,
+    /// A file or folder to scan (repeatable; default: the current folder).
+    #[arg(long = "path", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Show N lines of context around each hit (with named flags).
+    #[arg(short = 'C', long = "context", value_name = "N", default_value_t = 0)]
+    pub context: usize,
+    /// `human`, `json`, or `grep` (`path:line:col: text`, with named flags).
     #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
+    pub format: crate::refs::RefsFormat,
 }
 
 /// Parse the process's arguments, run, and return the exit code.
@@ -562,13 +576,23 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
 }
 
 fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
+    use crate::refs::RefsFormat;
     let offline = ProviderArgs {
         offline: true,
         ..Default::default()
     };
+    let mut paths = a.paths.clone();
+    let mut flags = a.flags.clone();
+    for arg in &a.args {
+        if Path::new(arg).exists() {
+            paths.push(PathBuf::from(arg));
+        } else {
+            flags.push(arg.clone());
+        }
+    }
     let Analysis {
         scanned, inventory, ..
-    } = analyze(cli, &a.paths, &offline)?;
+    } = analyze(cli, &paths, &offline)?;
     notes(cli, &scanned);
     let report = Report {
         root: scanned.root.clone(),
@@ -581,13 +605,39 @@ fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
         fingerprints: &[],
         color: color(cli),
     };
+    if flags.is_empty() {
+        let text = match a.format {
+            RefsFormat::Human => report::human::render_refs(&report),
+            RefsFormat::Json => report::json::render(&report),
+            RefsFormat::Grep => {
+                anyhow::bail!("`--format grep` needs a flag: `flagdebt refs FLAG --format grep`")
+            }
+        };
+        report::emit(text.as_bytes()).context("cannot write the output")?;
+        return Ok(exit::OK);
+    }
+    let hits = crate::refs::hits(&report, &flags, a.context);
     let text = match a.format {
-        Format::Human => report::human::render_refs(&report),
-        Format::Json => report::json::render(&report),
-        other => anyhow::bail!("`flagdebt refs` writes human or json, not {other:?}"),
+        RefsFormat::Human => crate::refs::render_human(&hits, &flags),
+        RefsFormat::Json => crate::refs::render_json(&hits, &flags),
+        RefsFormat::Grep => crate::refs::render_grep(&hits),
     };
     report::emit(text.as_bytes()).context("cannot write the output")?;
-    Ok(exit::OK)
+    let missing: Vec<&String> = flags
+        .iter()
+        .filter(|f| !hits.iter().any(|h| &h.flag == *f))
+        .collect();
+    if !cli.quiet {
+        for f in &missing {
+            eprintln!("flagdebt: no read or declaration of `{f}` found");
+        }
+    }
+    // As grep does: 1 when nothing at all was found.
+    Ok(if hits.is_empty() {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
 }
 
 fn cmd_pull(cli: &Cli, output: Option<&Path>) -> Result<i32> {

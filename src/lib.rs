@@ -16,6 +16,7 @@ pub mod lang;
 pub mod owners;
 pub mod presets;
 pub mod provider;
+pub mod refs;
 pub mod registry;
 pub mod report;
 pub mod rules;
