@@ -65,6 +65,8 @@ pub enum Cmd {
         /// Folders to look at (default: the current folder).
         paths: Vec<PathBuf>,
     },
+    /// The weekly stale-flag report: flags to remove and expiring soon, grouped by owner.
+    Report(ReportArgs),
     /// Show the compiled rules.
     Rules {
         /// Print the prefilter's literals, one per line.
@@ -136,6 +138,80 @@ pub struct RefsArgs {
     pub format: crate::refs::RefsFormat,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+    Html,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Files or folders to scan (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: ReportFormat,
+    /// The date to compare removal dates and ages against (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// A previous `--format json` report: add the trend (new debt, debt removed, flags that
+    /// crossed their removal date since then).
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub provider: ProviderArgs,
+}
+
+fn parse_today(t: Option<&str>) -> Result<Date> {
+    match t {
+        Some(t) => {
+            Date::parse(t).ok_or_else(|| anyhow::anyhow!("--today: `{t}` is not a YYYY-MM-DD date"))
+        }
+        None => Ok(Date::today()),
+    }
+}
+
+fn cmd_report(cli: &Cli, a: &ReportArgs) -> Result<i32> {
+    use crate::report::weekly;
+    let today = parse_today(a.today.as_deref())?;
+    let Analysis {
+        cfg,
+        scanned,
+        inventory,
+    } = analyze(cli, &a.paths, &a.provider)?;
+    notes(cli, &scanned);
+    let findings = checked_findings(&cfg, &scanned, &inventory, today, &Selection::default())?;
+    let history = crate::gitage::history(&scan_root(&scanned), &crate::gitage::needles(&inventory));
+    let mut r = weekly::build(&weekly::Input {
+        root: &scanned.root,
+        inventory: &inventory,
+        findings: &findings,
+        today,
+        soon_days: cfg.report.soon_days,
+        history: history.as_ref(),
+        url_template: cfg.report.url_template.as_deref(),
+    });
+    if let Some(p) = &a.previous {
+        let text = std::fs::read_to_string(p)
+            .with_context(|| format!("{}: cannot read the previous report", p.display()))?;
+        weekly::add_trend(&mut r, &p.display().to_string(), &text)?;
+    }
+    let text = match a.format {
+        ReportFormat::Markdown => weekly::render_markdown(&r),
+        ReportFormat::Json => weekly::render_json(&r),
+        ReportFormat::Html => report::html::render(&r),
+    };
+    match &a.output {
+        Some(p) => std::fs::write(p, text)
+            .with_context(|| format!("{}: cannot write the report", p.display()))?,
+        None => report::emit(text.as_bytes()).context("cannot write the output")?,
+    }
+    Ok(exit::OK)
+}
+
 /// Parse the process's arguments, run, and return the exit code.
 pub fn run_from_env() -> i32 {
     let cli = match Cli::try_parse() {
@@ -167,6 +243,7 @@ pub fn run(cli: &Cli) -> Result<i32> {
         Cmd::Scan(a) => cmd_scan(cli, a),
         Cmd::Refs(a) => cmd_refs(cli, a),
         Cmd::Explain { code, list } => cmd_explain(code.as_deref(), *list),
+        Cmd::Report(a) => cmd_report(cli, a),
         Cmd::Rules { literals } => cmd_rules(cli, *literals),
         Cmd::Pull { output } => cmd_pull(cli, output.as_deref()),
         Cmd::Init(a) => crate::init::run(cli.quiet, a),
@@ -475,25 +552,19 @@ fn notes(cli: &Cli, scanned: &Scanned) {
     }
 }
 
-fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
-    let sel = Selection {
-        select: a.select.clone(),
-        ignore: a.ignore.clone(),
-    };
-    sel.validate()?;
-    let today = match &a.today {
-        Some(t) => Date::parse(t)
-            .ok_or_else(|| anyhow::anyhow!("--today: `{t}` is not a YYYY-MM-DD date"))?,
-        None => Date::today(),
-    };
-    let Analysis {
-        cfg,
-        scanned,
-        inventory,
-    } = analyze(cli, &a.paths, &a.provider)?;
+/// Every check's findings, suppressions applied (source, registry, env and config files), the
+/// selection and the config's severities applied, sorted: what `scan` reports and what the
+/// weekly report and the exit review sheet read.
+pub fn checked_findings(
+    cfg: &Config,
+    scanned: &Scanned,
+    inventory: &Inventory,
+    today: Date,
+    sel: &Selection,
+) -> Result<Vec<crate::finding::Finding>> {
     let cx = checks::Context {
-        inventory: &inventory,
-        config: &cfg,
+        inventory,
+        config: cfg,
         today,
     };
     // Every check runs, so suppressions are matched against all findings (a suppression of a
@@ -502,7 +573,7 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
     // Suppressions in source files (found by the walk) and in the registry, env and config
     // files findings can point at.
     let mut sups = scanned.out.suppressions.clone();
-    let root = scan_root(&scanned);
+    let root = scan_root(scanned);
     let mut other: Vec<&str> = inventory
         .declarations
         .iter()
@@ -520,8 +591,28 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         .into_iter()
         .filter(|f| sel.enabled(&f.code))
         .collect();
-    let mut findings = checks::apply_severity(findings, &cfg)?;
+    let mut findings = checks::apply_severity(findings, cfg)?;
     sort_findings(&mut findings);
+    Ok(findings)
+}
+
+fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
+    let sel = Selection {
+        select: a.select.clone(),
+        ignore: a.ignore.clone(),
+    };
+    sel.validate()?;
+    let today = match &a.today {
+        Some(t) => Date::parse(t)
+            .ok_or_else(|| anyhow::anyhow!("--today: `{t}` is not a YYYY-MM-DD date"))?,
+        None => Date::today(),
+    };
+    let Analysis {
+        cfg,
+        scanned,
+        inventory,
+    } = analyze(cli, &a.paths, &a.provider)?;
+    let mut findings = checked_findings(&cfg, &scanned, &inventory, today, &sel)?;
     let mut fps = crate::baseline::fingerprints(&scanned.root_path, &findings);
     if let Some(path) = &a.write_baseline {
         crate::baseline::write(path, &findings, &fps)?;

@@ -2,10 +2,12 @@
 //! every format is deterministic (sorted input, no timings, no absolute paths).
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod weekly;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
