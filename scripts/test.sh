@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need (the SARIF
-# validator from npm, PostgreSQL from Debian and Unleash from npm for the live provider
+# validator from npm, headless Chromium from Debian, PostgreSQL from Debian and Unleash from npm for the live provider
 # tests), starts the real Unleash server on 127.0.0.1, runs the checks and every test, and
 # stops the server. Usage: scripts/test.sh [extra cargo test args]
 set -euo pipefail
@@ -14,6 +14,14 @@ if [ ! -x "$SARIF_MULTITOOL" ]; then
   log "installing @microsoft/sarif-multitool from npm"
   mkdir -p .cache/sarif
   npm install --silent --no-audit --no-fund --prefix .cache/sarif @microsoft/sarif-multitool >&2
+fi
+
+# 1b. Headless Chromium (Debian `chromium`), used by tests/report_html.rs to open the HTML
+# weekly report.
+if ! command -v chromium >/dev/null 2>&1; then
+  log "installing chromium from Debian"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
 fi
 
 # 2. A real Unleash server for tests/provider_unleash_live.rs.

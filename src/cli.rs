@@ -185,8 +185,16 @@ fn cmd_report(cli: &Cli, a: &ReportArgs) -> Result<i32> {
     notes(cli, &scanned);
     let findings = checked_findings(&cfg, &scanned, &inventory, today, &Selection::default())?;
     let history = crate::gitage::history(&scan_root(&scanned), &crate::gitage::needles(&inventory));
+    // `.` says nothing in a report's title: the folder's name does.
+    let root = match scanned.root.as_str() {
+        "." => std::path::absolute(&scanned.root_path)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| ".".into()),
+        r => r.to_string(),
+    };
     let mut r = weekly::build(&weekly::Input {
-        root: &scanned.root,
+        root: &root,
         inventory: &inventory,
         findings: &findings,
         today,

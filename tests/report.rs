@@ -6,98 +6,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
+use common::gitrepo::{bookstore_repo, commit, copy_dir, git};
 use common::{flagdebt, repo, write};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let p = e.path();
-        let t = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&p, &t);
-        } else {
-            std::fs::copy(&p, &t).unwrap();
-        }
-    }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "core.hooksPath=/dev/null",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "git {args:?}");
-}
-
-/// Commit everything staged as `who` on `date` (author and committer).
-fn commit(dir: &Path, who: &str, date: &str, msg: &str) {
-    let when = format!("{date}T12:00:00Z");
-    let ok = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "core.hooksPath=/dev/null",
-        ])
-        .args(["commit", "-q", "-m", msg])
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", who)
-        .env(
-            "GIT_AUTHOR_EMAIL",
-            format!("{}@example.com", who.to_lowercase()),
-        )
-        .env("GIT_COMMITTER_NAME", who)
-        .env(
-            "GIT_COMMITTER_EMAIL",
-            format!("{}@example.com", who.to_lowercase()),
-        )
-        .env("GIT_AUTHOR_DATE", &when)
-        .env("GIT_COMMITTER_DATE", &when)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
-}
-
-/// The bookstore in a repository: the API and the registry by Ada (2025-06-01), everything
-/// else by Bob (2026-03-01), a change to a digest read by Cy (2027-01-10). CODEOWNERS gives
-/// /web/ and /api/ to teams.
-fn bookstore_repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    copy_dir(&repo().join("fixtures/bookstore"), root);
-    write(
-        root,
-        ".github/CODEOWNERS",
-        "* @org/platform\n/web/ @org/web-frontend\n/api/ @org/api\n",
-    );
-    git(root, &["init", "-q", "-b", "main"]);
-    git(root, &["add", "api", "feature_flags.yaml"]);
-    commit(root, "Ada", "2025-06-01", "api and registry");
-    git(root, &["add", "-A"]);
-    commit(root, "Bob", "2026-03-01", "the rest");
-    let job = root.join("mailer/lib/mailer/digest_job.rb");
-    let text = std::fs::read_to_string(&job).unwrap();
-    std::fs::write(&job, text + "# digest_emails: weekly\n").unwrap();
-    git(root, &["add", "-A"]);
-    commit(root, "Cy", "2027-01-10", "digest note");
-    dir
-}
 
 fn report(dir: &Path, today: &str, format: &str, extra: &[&str]) -> String {
     let out = flagdebt()
@@ -145,10 +56,11 @@ fn redact_head(s: &str) -> String {
 
 #[test]
 fn weekly_report_markdown_and_json() {
-    let dir = bookstore_repo();
-    let prev = with_previous(dir.path());
+    let repo = bookstore_repo();
+    let dir = &repo.root;
+    let prev = with_previous(dir);
     let prev_arg = prev.to_string_lossy().to_string();
-    let json = report(dir.path(), "2027-04-20", "json", &["--previous", &prev_arg]);
+    let json = report(dir, "2027-04-20", "json", &["--previous", &prev_arg]);
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(doc["report_version"], 1);
     assert_eq!(doc["git"]["available"], true);
@@ -209,12 +121,7 @@ fn weekly_report_markdown_and_json() {
         ])
     );
     insta::assert_snapshot!("report_json", redact_head(&json));
-    let md = report(
-        dir.path(),
-        "2027-04-20",
-        "markdown",
-        &["--previous", &prev_arg],
-    );
+    let md = report(dir, "2027-04-20", "markdown", &["--previous", &prev_arg]);
     assert!(md.contains("| `new_checkout` | expired | 2026-12-31 (110 days ago) | 688 days (since 2025-06-01) | Ada |"), "{md}");
     insta::assert_snapshot!("report_markdown", md);
     let _ = std::fs::remove_file(prev);
