@@ -67,6 +67,9 @@ pub enum Cmd {
     },
     /// The weekly stale-flag report: flags to remove and expiring soon, grouped by owner.
     Report(ReportArgs),
+    /// The flag exit review sheet: owner, change class, rollout, consumers by class and their
+    /// defaults, tests, age, and the questions left open.
+    Sheet(SheetArgs),
     /// Show the compiled rules.
     Rules {
         /// Print the prefilter's literals, one per line.
@@ -165,6 +168,55 @@ pub struct ReportArgs {
     pub provider: ProviderArgs,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SheetFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct SheetArgs {
+    /// The flag key.
+    pub flag: String,
+    /// Files or folders to scan (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: SheetFormat,
+    /// The date ages are counted to (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    #[command(flatten)]
+    pub provider: ProviderArgs,
+}
+
+fn cmd_sheet(cli: &Cli, a: &SheetArgs) -> Result<i32> {
+    let today = parse_today(a.today.as_deref())?;
+    let Analysis {
+        cfg,
+        scanned,
+        inventory,
+    } = analyze(cli, &a.paths, &a.provider)?;
+    notes(cli, &scanned);
+    let mut needles = crate::gitage::needles(&inventory);
+    needles.retain(|k, _| *k == a.flag);
+    let history = crate::gitage::history(&scan_root(&scanned), &needles);
+    let classes: Vec<String> = cfg.consumers.keys().cloned().collect();
+    let sheet = crate::sheet::build(&a.flag, &inventory, &classes, history.as_ref(), today);
+    let text = match a.format {
+        SheetFormat::Markdown => crate::sheet::render_markdown(&sheet, &classes),
+        SheetFormat::Json => crate::sheet::render_json(&sheet),
+    };
+    report::emit(text.as_bytes()).context("cannot write the output")?;
+    if !sheet.known && !cli.quiet {
+        eprintln!("flagdebt: no read or declaration of `{}` found", a.flag);
+    }
+    Ok(if sheet.known {
+        exit::OK
+    } else {
+        exit::FINDINGS
+    })
+}
+
 fn parse_today(t: Option<&str>) -> Result<Date> {
     match t {
         Some(t) => {
@@ -252,6 +304,7 @@ pub fn run(cli: &Cli) -> Result<i32> {
         Cmd::Refs(a) => cmd_refs(cli, a),
         Cmd::Explain { code, list } => cmd_explain(code.as_deref(), *list),
         Cmd::Report(a) => cmd_report(cli, a),
+        Cmd::Sheet(a) => cmd_sheet(cli, a),
         Cmd::Rules { literals } => cmd_rules(cli, *literals),
         Cmd::Pull { output } => cmd_pull(cli, output.as_deref()),
         Cmd::Init(a) => crate::init::run(cli.quiet, a),

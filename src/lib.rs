@@ -22,6 +22,7 @@ pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod sheet;
 pub mod suppress;
 pub mod walk;
 
