@@ -1,10 +1,12 @@
 //! Flag age from git: when each key first appeared in code, when the lines that read it last
 //! changed, and who added it.
 //!
-//! One pass over history for every key together: one `git log -p -G<alternation>` process
-//! (newest first, streamed, `--unified=0`), whose diff lines are matched with one Aho-Corasick
-//! automaton over every key's needles (the key itself, the environment variables and constant
-//! names code reads it through). Never one `git log -S` per flag. Only source files of a
+//! One pass over history for every key together: one `git log -p --unified=0` process (newest
+//! first, streamed, merges skipped as `git log -p` does), whose diff lines are matched with one
+//! Aho-Corasick automaton over every key's needles (the key itself, the environment variables
+//! and constant names code reads it through). Never one `git log -S` per flag, and no `-G`
+//! either: git's POSIX regex over an alternation of 400 keys took 15 s of CPU on a generated
+//! 10,000-commit history where the plain diff stream took 0.3 s. Only source files of a
 //! language flagdebt reads count as code (a registry entry is not a read). Dates are author
 //! dates, UTC. A shallow clone is said so: its first appearances are only the oldest ones the
 //! clone holds.
@@ -27,7 +29,8 @@ use crate::lang::Language;
 /// What history says of one flag.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FlagHistory {
-    /// The oldest commit that added a line with the key (or a needle of it) in code.
+    /// The oldest commit that added or removed a line with the key (or a needle of it) in
+    /// code: the one that added it, unless the clone is shallow.
     pub first_seen: Date,
     pub first_commit: String,
     /// That commit's author: who added the flag to code (a fallback owner hint).
@@ -97,25 +100,6 @@ fn git(root: &Path, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// An extended regular expression that matches any of the strings.
-fn ere_alternation<'a>(words: impl Iterator<Item = &'a String>) -> String {
-    let mut parts: Vec<String> = words
-        .map(|w| {
-            let mut e = String::new();
-            for c in w.chars() {
-                if "\\.[]()*+?{}|^$".contains(c) {
-                    e.push('\\');
-                }
-                e.push(c);
-            }
-            e
-        })
-        .collect();
-    parts.sort();
-    parts.dedup();
-    parts.join("|")
-}
-
 fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -161,7 +145,6 @@ pub fn history(root: &Path, needles: &BTreeMap<String, Vec<String>>) -> Option<H
     }
     let pats: Vec<&String> = by_needle.keys().copied().collect();
     let ac = AhoCorasick::new(&pats).ok()?;
-    let regex = ere_alternation(pats.iter().copied());
     let mut child = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -177,7 +160,6 @@ pub fn history(root: &Path, needles: &BTreeMap<String, Vec<String>>) -> Option<H
             "--relative",
             "--format=%x01%H %at %aN",
         ])
-        .arg(format!("-G{regex}"))
         .args(["--", "."])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -191,12 +173,10 @@ pub fn history(root: &Path, needles: &BTreeMap<String, Vec<String>>) -> Option<H
     let mut path_is_code = false;
     let mut in_header = false;
     let mut minus_path = String::new();
-    // Keys touched by the current commit, and whether added there.
+    // Keys touched by the current commit.
     let mut touched: HashSet<&String> = HashSet::new();
-    let mut added: HashSet<&String> = HashSet::new();
     let flush = |commit: &Option<(String, Date, String)>,
                  touched: &mut HashSet<&String>,
-                 added: &mut HashSet<&String>,
                  hist: &mut History| {
         let Some((hash, date, author)) = commit else {
             return;
@@ -215,14 +195,12 @@ pub fn history(root: &Path, needles: &BTreeMap<String, Vec<String>>) -> Option<H
                 commits: 0,
             });
             e.commits += 1;
-            if added.contains(k) {
-                // Newest first: each older addition moves the first appearance back.
-                e.first_seen = *date;
-                e.first_commit = hash.clone();
-                e.added_by = author.clone();
-            }
+            // Newest first: each older commit moves the first appearance back. In a full
+            // history the oldest commit touching a key's lines is the one that added them.
+            e.first_seen = *date;
+            e.first_commit = hash.clone();
+            e.added_by = author.clone();
         }
-        added.clear();
     };
     loop {
         buf.clear();
@@ -233,7 +211,7 @@ pub fn history(root: &Path, needles: &BTreeMap<String, Vec<String>>) -> Option<H
         let line = String::from_utf8_lossy(&buf);
         let line = line.trim_end_matches(['\n', '\r']);
         if let Some(rest) = line.strip_prefix('\u{1}') {
-            flush(&commit, &mut touched, &mut added, &mut hist);
+            flush(&commit, &mut touched, &mut hist);
             let mut it = rest.splitn(3, ' ');
             let hash = it.next().unwrap_or_default().to_string();
             let at: i64 = it.next().and_then(|t| t.parse().ok()).unwrap_or(0);
@@ -262,9 +240,8 @@ pub fn history(root: &Path, needles: &BTreeMap<String, Vec<String>>) -> Option<H
         if !path_is_code {
             continue;
         }
-        let (is_add, body) = match line.as_bytes().first() {
-            Some(b'+') => (true, &line[1..]),
-            Some(b'-') => (false, &line[1..]),
+        let body = match line.as_bytes().first() {
+            Some(b'+' | b'-') => &line[1..],
             _ => continue,
         };
         for m in ac.find_overlapping_iter(body) {
@@ -273,16 +250,11 @@ pub fn history(root: &Path, needles: &BTreeMap<String, Vec<String>>) -> Option<H
             }
             for k in &by_needle[pats[m.pattern().as_usize()]] {
                 touched.insert(k);
-                if is_add {
-                    added.insert(k);
-                }
             }
         }
     }
-    flush(&commit, &mut touched, &mut added, &mut hist);
+    flush(&commit, &mut touched, &mut hist);
     let _ = child.wait();
-    // A key only ever removed in what history holds: its first appearance is unknown; keep
-    // the last change, and the oldest commit seen as the best known first appearance.
     Some(hist)
 }
 
@@ -296,13 +268,5 @@ mod tests {
         assert!(!bounded("search_v2_beta", 0, 9));
         assert!(!bounded("my_search_v2", 3, 12));
         assert!(bounded("new-checkout", 0, 12));
-    }
-
-    #[test]
-    fn alternation_is_escaped() {
-        assert_eq!(
-            ere_alternation(["a.b".to_string(), "x|y".to_string()].iter()),
-            "a\\.b|x\\|y"
-        );
     }
 }
