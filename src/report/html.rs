@@ -35,7 +35,7 @@ fn bar_chart(id: &str, title: &str, rows: &[Bar]) -> String {
         .unwrap_or(0)
         .max(1);
     let (label_w, bar_w, row_h) = (190.0, 360.0, 26.0);
-    let height = 30.0 + row_h * rows.len().max(1) as f64;
+    let height = 16.0 + row_h * rows.len().max(1) as f64;
     let mut s = String::new();
     let _ = write!(
         s,
