@@ -11,8 +11,9 @@
 //! uses the `ignore` crate's gitignore matcher (already a dependency, the one ripgrep uses)
 //! rather than the `codeowners` crate, whose last release is from 2019 and which matches
 //! through the `glob` crate, whose semantics differ from gitignore's (`*` crossing `/`,
-//! unanchored names). GitLab section headers (`[Section]`, `^[Optional]`) are skipped: their
-//! rules count as if they were in one list.
+//! unanchored names). GitLab sections (`[Section] @default-owners`, `^[Optional]`): each
+//! section's last matching line counts, and a file's owners are those of every section that
+//! matches it (a line with no owners takes its section's default owners), as GitLab does.
 
 use std::path::{Path, PathBuf};
 
@@ -88,6 +89,8 @@ pub fn annotate(findings: &mut [Finding], inv: &Inventory) {
 struct Rule {
     matcher: Gitignore,
     owners: Vec<String>,
+    /// The GitLab section it is in (0 before any header).
+    section: usize,
 }
 
 /// A parsed CODEOWNERS file.
@@ -101,7 +104,12 @@ pub struct Codeowners {
 }
 
 /// Where GitHub and GitLab look, in their order.
-const LOCATIONS: &[&str] = &[".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+const LOCATIONS: &[&str] = &[
+    ".github/CODEOWNERS",
+    "CODEOWNERS",
+    "docs/CODEOWNERS",
+    ".gitlab/CODEOWNERS",
+];
 
 impl Codeowners {
     /// Find CODEOWNERS for a scan root: in the root, or in the folder above it that is the top
@@ -137,12 +145,22 @@ impl Codeowners {
     /// (comments, section headers, a bad pattern) are skipped.
     pub fn parse(text: &str) -> Codeowners {
         let mut rules = Vec::new();
+        let mut section = 0;
+        let mut defaults: Vec<String> = Vec::new();
         for line in text.lines() {
             let line = line.trim();
-            if line.is_empty() || line.starts_with('#') || line.starts_with('[') {
+            if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            if line.starts_with("^[") {
+            if let Some(head) = line.strip_prefix('^').unwrap_or(line).strip_prefix('[') {
+                // `[Section][2] @default @owners`
+                section += 1;
+                let after = head.rsplit_once(']').map(|(_, a)| a).unwrap_or("");
+                defaults = after
+                    .split_whitespace()
+                    .take_while(|w| !w.starts_with('#'))
+                    .map(str::to_string)
+                    .collect();
                 continue;
             }
             // A `\ ` escapes a space in the pattern.
@@ -159,17 +177,24 @@ impl Codeowners {
                     rest = &rest[c.len_utf8()..];
                 }
             }
-            let owners: Vec<String> = rest
+            let mut owners: Vec<String> = rest
                 .split_whitespace()
                 .take_while(|w| !w.starts_with('#'))
                 .map(str::to_string)
                 .collect();
+            if owners.is_empty() && section > 0 {
+                owners = defaults.clone();
+            }
             let mut b = GitignoreBuilder::new("/");
             if b.add_line(None, &pattern).is_err() {
                 continue;
             }
             let Ok(matcher) = b.build() else { continue };
-            rules.push(Rule { matcher, owners });
+            rules.push(Rule {
+                matcher,
+                owners,
+                section,
+            });
         }
         Codeowners {
             rules,
@@ -178,20 +203,31 @@ impl Codeowners {
         }
     }
 
-    /// The owners of a file (relative to the scan root): the last matching rule's. A matching
-    /// rule with no owners un-owns the file.
-    pub fn owners_of(&self, path: &str) -> &[String] {
+    /// The owners of a file (relative to the scan root): the last matching rule's, in each
+    /// section (GitHub files have one). A matching rule with no owners un-owns the file.
+    pub fn owners_of(&self, path: &str) -> Vec<String> {
         let full = format!("/{}{}", self.prefix, path.trim_start_matches("./"));
-        self.rules
-            .iter()
-            .rev()
-            .find(|r| {
-                r.matcher
+        let mut out: Vec<String> = Vec::new();
+        let mut done: Vec<usize> = Vec::new();
+        for r in self.rules.iter().rev() {
+            if done.contains(&r.section)
+                || !r
+                    .matcher
                     .matched_path_or_any_parents(Path::new(&full), false)
                     .is_ignore()
-            })
-            .map(|r| r.owners.as_slice())
-            .unwrap_or(&[])
+            {
+                continue;
+            }
+            done.push(r.section);
+            out.extend(
+                r.owners
+                    .iter()
+                    .filter(|o| !out.contains(o))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+        }
+        out
     }
 
     /// Fill each flag's `code_owners`: the owners of the files that read it (test reads left
@@ -213,15 +249,15 @@ impl Codeowners {
             let mut files: Vec<&str> = idx.iter().map(|&i| refs[i].path.as_str()).collect();
             files.sort();
             files.dedup();
-            let mut count: std::collections::BTreeMap<&str, usize> = Default::default();
+            let mut count: std::collections::BTreeMap<String, usize> = Default::default();
             for f in files {
                 for o in self.owners_of(f) {
                     *count.entry(o).or_default() += 1;
                 }
             }
-            let mut owners: Vec<(&str, usize)> = count.into_iter().collect();
-            owners.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-            row.code_owners = owners.into_iter().map(|(o, _)| o.to_string()).collect();
+            let mut owners: Vec<(String, usize)> = count.into_iter().collect();
+            owners.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            row.code_owners = owners.into_iter().map(|(o, _)| o).collect();
         }
     }
 }
@@ -233,13 +269,24 @@ mod tests {
     #[test]
     fn last_matching_rule_wins() {
         let c = Codeowners::parse(
-            "# comment\n* @everyone\n/api/ @api-team\n*.ts @web-team # inline\n/api/app/flag_keys.py @flags\n[Section]\ndocs/ \n",
+            "# comment\n* @everyone\n/api/ @api-team\n*.ts @web-team # inline\n/api/app/flag_keys.py @flags\ndocs/ \n",
         );
         assert_eq!(c.owners_of("api/app/routes/checkout.py"), ["@api-team"]);
         assert_eq!(c.owners_of("api/app/flag_keys.py"), ["@flags"]);
         assert_eq!(c.owners_of("web/src/flags.ts"), ["@web-team"]);
         assert_eq!(c.owners_of("worker/Main.java"), ["@everyone"]);
         assert!(c.owners_of("docs/readme.md").is_empty());
+    }
+
+    #[test]
+    fn gitlab_sections_combine_and_give_default_owners() {
+        let c = Codeowners::parse(
+            "[Code]\n* @gl-gitaly\n\n^[Documentation] @docs-team\n/doc/\n*.md @eread\n",
+        );
+        assert_eq!(c.owners_of("internal/git/x.go"), ["@gl-gitaly"]);
+        assert_eq!(c.owners_of("README.md"), ["@eread", "@gl-gitaly"]);
+        // A line with no owners in a section takes the section's default owners.
+        assert_eq!(c.owners_of("doc/a.txt"), ["@docs-team", "@gl-gitaly"]);
     }
 
     #[test]
