@@ -29,6 +29,8 @@ pub struct Sheet {
     pub flag: String,
     pub today: String,
     pub known: bool,
+    /// Whether the tree is a git checkout (else the age is unknown).
+    pub git: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -189,6 +191,7 @@ pub fn build(
         flag: key.to_string(),
         today: today.to_string(),
         known: row.is_some(),
+        git: history.is_some(),
         owner: row.and_then(owner_of),
         flag_type: row.and_then(|r| r.flag_type.clone()),
         consequence: any_decl(&|d| d.consequence.map(|c| c.as_str().to_string())),
@@ -262,9 +265,15 @@ fn open_questions(s: &Sheet, inv: &Inventory, classes: &[String], git: bool) -> 
         .filter(|c| c.default.is_none())
         .count();
     if unknown_defaults > 0 {
-        q.push(format!(
-            "{unknown_defaults} read(s) have no literal call-site fallback: what do they do when the flag service does not answer?"
-        ));
+        q.push(match &s.registry_default {
+            Some(d) => format!(
+                "{unknown_defaults} read(s) have no literal call-site fallback; the declared default is {}: is that what they fall back to when the flag service does not answer?",
+                show(d)
+            ),
+            None => format!(
+                "{unknown_defaults} read(s) have no literal call-site fallback: what do they do when the flag service does not answer?"
+            ),
+        });
     }
     if s.fully_on_means.is_none() {
         q.push("What does fully on mean: which path becomes authoritative, which old path loses support? The registry has no `expected_at_100`.".into());
@@ -435,7 +444,8 @@ pub fn render_markdown(s: &Sheet, classes: &[String]) -> String {
                 h.first_seen, h.added_by, h.last_change, h.last_author, h.commits
             );
         }
-        _ => o.push_str("unknown (no git history for this flag)\n"),
+        _ if !s.git => o.push_str("unknown: the tree is not a git checkout\n"),
+        _ => o.push_str("unknown: no line of code in the git history names the flag\n"),
     }
     o.push_str("\n## Meaning of fully on\n\n");
     let _ = writeln!(o, "{}", or_open(s.fully_on_means.clone()));

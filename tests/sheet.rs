@@ -109,3 +109,21 @@ fn unknown_flag_is_exit_1_with_the_question() {
         "{md}"
     );
 }
+
+#[test]
+fn without_git_the_age_is_unknown_and_an_open_question() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("fixtures/sheet"), tmp.path());
+    let (code, md) = sheet(tmp.path(), "routing_v2", "markdown");
+    assert_eq!(code, 0);
+    assert!(
+        md.contains("## Age and history\n\nunknown: the tree is not a git checkout\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "- [ ] How old is the flag? The tree is not a git checkout: its age is unknown."
+        ),
+        "{md}"
+    );
+}
