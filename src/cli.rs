@@ -70,6 +70,9 @@ pub enum Cmd {
     /// The flag exit review sheet: owner, change class, rollout, consumers by class and their
     /// defaults, tests, age, and the questions left open.
     Sheet(SheetArgs),
+    /// Remove a finished flag from the code: every read becomes its final value, dead branches
+    /// and what they left unused go, and so do its registry entry and env-file variables.
+    Fix(FixArgs),
     /// Show the compiled rules.
     Rules {
         /// Print the prefilter's literals, one per line.
@@ -272,6 +275,37 @@ fn cmd_report(cli: &Cli, a: &ReportArgs) -> Result<i32> {
     Ok(exit::OK)
 }
 
+#[derive(Args, Debug)]
+pub struct FixArgs {
+    /// The flag key to remove.
+    pub flag: String,
+    /// The value every read of a boolean flag takes from now on.
+    #[arg(
+        long,
+        value_enum,
+        required_unless_present = "value",
+        conflicts_with = "value"
+    )]
+    pub treated: Option<Treated>,
+    /// The value of a non-boolean flag, as JSON (`12`, `"blue"`) or as plain text.
+    #[arg(long, value_name = "VALUE")]
+    pub value: Option<String>,
+    /// Print the changes as a unified diff (the default).
+    #[arg(long, conflicts_with = "write")]
+    pub dry_run: bool,
+    /// Apply the changes.
+    #[arg(long)]
+    pub write: bool,
+    /// Folders to fix (default: the current folder).
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Treated {
+    On,
+    Off,
+}
+
 /// Parse the process's arguments, run, and return the exit code.
 pub fn run_from_env() -> i32 {
     let cli = match Cli::try_parse() {
@@ -309,6 +343,7 @@ pub fn run(cli: &Cli) -> Result<i32> {
         Cmd::Pull { output } => cmd_pull(cli, output.as_deref()),
         Cmd::Init(a) => crate::init::run(cli.quiet, a),
         Cmd::Presets { paths } => cmd_presets(cli, paths),
+        Cmd::Fix(a) => cmd_fix(cli, a),
     }
 }
 
@@ -789,6 +824,76 @@ fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
         exit::FINDINGS
     } else {
         exit::OK
+    })
+}
+
+/// `fix`: the diff (or the written files) on stdout, what is left for the user on stderr.
+/// Exit 1 when something is left (a read not rewritten, a test to delete), else 0.
+fn cmd_fix(cli: &Cli, a: &FixArgs) -> Result<i32> {
+    let value = match (a.treated, &a.value) {
+        (Some(t), _) => serde_json::Value::Bool(t == Treated::On),
+        (None, Some(v)) => serde_json::from_str(v).unwrap_or(serde_json::Value::String(v.clone())),
+        (None, None) => anyhow::bail!("give --treated on|off or --value VALUE"),
+    };
+    if a.paths.len() > 1 {
+        anyhow::bail!("`flagdebt fix` takes one folder");
+    }
+    let offline = ProviderArgs {
+        offline: true,
+        ..Default::default()
+    };
+    let Analysis {
+        cfg,
+        scanned,
+        inventory,
+    } = analyze(cli, &a.paths, &offline)?;
+    if !inventory.flags.contains_key(&a.flag) {
+        anyhow::bail!("flag `{}` is neither read nor declared here", a.flag);
+    }
+    let root = scan_root(&scanned);
+    let files: Vec<String> = crate::walk::list(&root, &cfg.walk_options())
+        .files
+        .into_iter()
+        .map(|f| f.rel)
+        .collect();
+    let out = crate::fix::run(
+        &root,
+        &files,
+        &inventory,
+        &cfg.env_settings(),
+        &a.flag,
+        &value,
+    );
+    if a.write {
+        crate::fix::write(&root, &out.changes).context("cannot write the fixed files")?;
+        if !cli.quiet {
+            for c in &out.changes {
+                eprintln!("fixed {}", c.path);
+            }
+        }
+    } else {
+        report::emit(crate::fix::diff(&out.changes).as_bytes())
+            .context("cannot write the output")?;
+        if !cli.quiet {
+            eprintln!(
+                "flagdebt: {} file(s) would change (--write applies the diff)",
+                out.changes.len()
+            );
+        }
+    }
+    for t in &out.stale_tests {
+        eprintln!(
+            "{}:{}: test `{}` pins `{}` to the other value: delete it (not edited)",
+            t.path, t.line, t.name, a.flag
+        );
+    }
+    for l in &out.left {
+        eprintln!("{}:{}: not fixed: {}", l.path, l.line, l.reason);
+    }
+    Ok(if out.left.is_empty() && out.stale_tests.is_empty() {
+        exit::OK
+    } else {
+        exit::FINDINGS
     })
 }
 

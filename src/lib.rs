@@ -10,6 +10,7 @@ pub mod config;
 pub mod date;
 pub mod envfile;
 pub mod finding;
+pub mod fix;
 pub mod gitage;
 pub mod init;
 pub mod inventory;
