@@ -204,7 +204,27 @@ fn cmd_sheet(cli: &Cli, a: &SheetArgs) -> Result<i32> {
     needles.retain(|k, _| *k == a.flag);
     let history = crate::gitage::history(&scan_root(&scanned), &needles);
     let classes: Vec<String> = cfg.consumers.keys().cloned().collect();
-    let sheet = crate::sheet::build(&a.flag, &inventory, &classes, history.as_ref(), today);
+    let mut sheet = crate::sheet::build(&a.flag, &inventory, &classes, history.as_ref(), today);
+    // `fix`'s plan treats the flag as on: asked only of on/off flags (no non-boolean default
+    // at a call site or in the registry).
+    let boolean = sheet
+        .consumers
+        .values()
+        .flatten()
+        .chain(&sheet.tests)
+        .filter_map(|c| c.default.as_ref())
+        .chain(sheet.registry_default.as_ref())
+        .all(serde_json::Value::is_boolean);
+    if sheet.known && boolean {
+        let root = scan_root(&scanned);
+        let files: Vec<String> = crate::walk::list(&root, &cfg.walk_options())
+            .files
+            .into_iter()
+            .map(|f| f.rel)
+            .collect();
+        let plan = crate::fix::plan(&root, &files, &inventory, &cfg.env_settings(), &a.flag);
+        sheet.removal = Some(plan.into());
+    }
     let text = match a.format {
         SheetFormat::Markdown => crate::sheet::render_markdown(&sheet, &classes),
         SheetFormat::Json => crate::sheet::render_json(&sheet),

@@ -67,7 +67,29 @@ pub struct Sheet {
     pub fully_on_means: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fully_off_means: Option<String>,
+    /// What `flagdebt fix` would take to remove it (treated as on), when it is known here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removal: Option<Removal>,
     pub open_questions: Vec<String>,
+}
+
+/// `flagdebt fix`'s plan for the flag: whether it removes every read, registry entry and env
+/// variable by itself, how many files it changes, and what it leaves to a person.
+#[derive(Debug, Serialize)]
+pub struct Removal {
+    pub removable_entirely: bool,
+    pub files: usize,
+    pub blockers: Vec<String>,
+}
+
+impl From<crate::fix::Plan> for Removal {
+    fn from(p: crate::fix::Plan) -> Removal {
+        Removal {
+            removable_entirely: p.removable_entirely,
+            files: p.files,
+            blockers: p.blockers,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -210,6 +232,7 @@ pub fn build(
         history: flag_hist,
         fully_on_means,
         fully_off_means,
+        removal: None,
         open_questions: Vec::new(),
     };
     sheet.open_questions = open_questions(&sheet, inv, classes, history.is_some());
@@ -451,6 +474,29 @@ pub fn render_markdown(s: &Sheet, classes: &[String]) -> String {
     let _ = writeln!(o, "{}", or_open(s.fully_on_means.clone()));
     o.push_str("\n## Meaning of fully off\n\n");
     let _ = writeln!(o, "{}", or_open(s.fully_off_means.clone()));
+    if let Some(r) = &s.removal {
+        o.push_str("\n## Removal with `flagdebt fix`\n\n");
+        if r.removable_entirely {
+            let _ = writeln!(
+                o,
+                "`flagdebt fix {} --treated on` removes it entirely ({} file{}).",
+                s.flag,
+                r.files,
+                if r.files == 1 { "" } else { "s" }
+            );
+        } else {
+            let _ = writeln!(
+                o,
+                "`flagdebt fix {} --treated on` changes {} file{} and leaves to a person:\n",
+                s.flag,
+                r.files,
+                if r.files == 1 { "" } else { "s" }
+            );
+            for b in &r.blockers {
+                let _ = writeln!(o, "- {b}");
+            }
+        }
+    }
     o.push_str("\n## Open questions\n\n");
     for q in &s.open_questions {
         let _ = writeln!(o, "- [ ] {q}");

@@ -62,6 +62,8 @@ fn three_consumer_classes_with_disagreeing_defaults() {
     assert_eq!(code, 0);
     assert!(md.contains("Do the consumers agree on the fallback? **no**: background: true; exception: false; primary: false"), "{md}");
     assert!(md.contains("- First seen in code: 2026-09-01 (96 days ago), added by Ada\n- Last change of its reads: 2026-11-01 by Bob"), "{md}");
+    // What `flagdebt fix` would take: the test pinned off is left to a person.
+    assert!(md.contains("## Removal with `flagdebt fix`\n\n`flagdebt fix routing_v2 --treated on` changes 4 files and leaves to a person:\n\n- tests/test_routing.py:4: test `test_routing_default_off` pins the flag off: delete it by hand\n"), "{md}");
     insta::assert_snapshot!("sheet_three_classes", md);
     let (_, json) = sheet(&root, "routing_v2", "json");
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
