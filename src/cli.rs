@@ -27,7 +27,8 @@ use crate::walk::Listing;
 pub struct Cli {
     #[command(subcommand)]
     pub cmd: Cmd,
-    /// Read this config file instead of discovering `.flagdebt.yml` upward from the working directory.
+    /// Govern every scanned path by this config file, instead of the nearest `.flagdebt.yml`
+    /// above each (see the README's "Projects").
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Print only findings (no notes about skipped files, no summary).
@@ -38,6 +39,8 @@ pub struct Cli {
     pub no_color: bool,
 }
 
+// One Cmd is built per process: the size difference between variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
     /// Scan for flag debt: the main job. Exit 1 when a finding is at error level.
@@ -83,10 +86,21 @@ pub enum Cmd {
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Files or folders to scan (default: the current folder).
+    /// Files or folders to scan (default: the current folder). Each belongs to the project of
+    /// the nearest .flagdebt.yml above it; only the given paths are reported on.
     pub paths: Vec<PathBuf>,
+    /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Print the number of findings per check (and severity) instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Exit 0 even when a finding is at error level (errors of flagdebt itself still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
     /// Run only these checks (comma-separated codes).
     #[arg(long, value_delimiter = ',', value_name = "CODE")]
     pub select: Vec<String>,
@@ -102,6 +116,10 @@ pub struct ScanArgs {
     /// Record today's findings in FILE (then exit 0).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Report only what the change since the merge-base with REV introduces (new findings,
+    /// date findings of the flags it touches), and the flags it adds and removes.
+    #[arg(long, value_name = "REV", conflicts_with = "write_baseline")]
+    pub diff: Option<String>,
     #[command(flatten)]
     pub provider: ProviderArgs,
 }
@@ -198,8 +216,9 @@ fn cmd_sheet(cli: &Cli, a: &SheetArgs) -> Result<i32> {
         cfg,
         scanned,
         inventory,
-    } = analyze(cli, &a.paths, &a.provider)?;
-    notes(cli, &scanned);
+        ..
+    } = whole_project(cli, &a.paths, &a.provider)?;
+    notes(cli, &scanned.out);
     let mut needles = crate::gitage::needles(&inventory);
     needles.retain(|k, _| *k == a.flag);
     let history = crate::gitage::history(&scan_root(&scanned), &needles);
@@ -249,16 +268,34 @@ fn parse_today(t: Option<&str>) -> Result<Date> {
     }
 }
 
+/// The one project the paths belong to, analyzed whole (the report and the sheet speak of a
+/// project's flags, wherever in it they are read).
+fn whole_project(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Analysis> {
+    let mut all = analyze_projects(cli, paths, prov)?;
+    if all.len() > 1 {
+        let roots: Vec<String> = all.iter().map(|a| a.scanned.root.clone()).collect();
+        anyhow::bail!(
+            "the paths belong to {} projects, each with its own .flagdebt.yml ({}): give the paths of one",
+            all.len(),
+            roots.join(", ")
+        );
+    }
+    all.pop()
+        .ok_or_else(|| anyhow::anyhow!("nothing to scan: every path is in a nested project"))
+}
+
 fn cmd_report(cli: &Cli, a: &ReportArgs) -> Result<i32> {
     use crate::report::weekly;
     let today = parse_today(a.today.as_deref())?;
+    let an = whole_project(cli, &a.paths, &a.provider)?;
+    notes(cli, &an.scanned.out);
+    let findings = project_findings(&an, &Selection::default(), today)?;
     let Analysis {
         cfg,
         scanned,
         inventory,
-    } = analyze(cli, &a.paths, &a.provider)?;
-    notes(cli, &scanned);
-    let findings = checked_findings(&cfg, &scanned, &inventory, today, &Selection::default())?;
+        ..
+    } = an;
     let history = crate::gitage::history(&scan_root(&scanned), &crate::gitage::needles(&inventory));
     // `.` says nothing in a report's title: the folder's name does.
     let root = match scanned.root.as_str() {
@@ -467,20 +504,114 @@ fn display_path(p: &Path) -> String {
     }
 }
 
-/// What scan, refs and every later command share: config, scan, registry, Inventory.
+/// What scan, refs and every later command share: config, scan, registry, Inventory — for
+/// one project (see [`crate::project`]). Paths are relative to the project root.
 pub struct Analysis {
     pub cfg: Config,
     pub scanned: Scanned,
     pub inventory: Inventory,
+    /// The scanned paths under the project root (None: the whole project).
+    pub scope: Option<Vec<String>>,
 }
 
+impl Analysis {
+    /// Whether a project-relative path is one the run reports on.
+    pub fn in_scope(&self, path: &str) -> bool {
+        match &self.scope {
+            None => true,
+            Some(s) => s.iter().any(|s| crate::project::under(path, s)),
+        }
+    }
+}
+
+/// The analysis of the one project the paths belong to (commands that list what is there,
+/// like `refs`): when only part of the project was given, its inventory keeps the reads at
+/// the given paths only. `scan` runs the checks on the whole project first ([`merge`]).
 pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Analysis> {
-    let cfg = load_config(cli)?;
-    let listings = list_roots(paths, &cfg)?;
+    let mut all = analyze_projects(cli, paths, prov)?;
+    for an in &mut all {
+        if let Some(scope) = an.scope.clone() {
+            let keep = |p: &str| scope.iter().any(|s| crate::project::under(p, s));
+            an.inventory.narrow(keep);
+            an.scanned.out.skipped.retain(|s| keep(&s.path));
+            an.scanned.out.parse_errors.retain(|s| keep(&s.path));
+        }
+    }
+    if all.len() > 1 {
+        let roots: Vec<String> = all.iter().map(|a| a.scanned.root.clone()).collect();
+        anyhow::bail!(
+            "the paths belong to {} projects, each with its own .flagdebt.yml ({}): give the paths of one",
+            all.len(),
+            roots.join(", ")
+        );
+    }
+    all.pop()
+        .ok_or_else(|| anyhow::anyhow!("nothing to scan: every path is in a nested project"))
+}
+
+/// One analysis per project the paths belong to, sorted by root: the nearest `.flagdebt.yml`
+/// above each file governs it, and each project's tree is listed once.
+pub fn analyze_projects(
+    cli: &Cli,
+    paths: &[PathBuf],
+    prov: &ProviderArgs,
+) -> Result<Vec<Analysis>> {
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    analyze_projects_at(cli, paths, prov, &cwd)
+}
+
+/// [`analyze_projects`] as if run from `cwd` (diff mode analyzes the base tree this way).
+fn analyze_projects_at(
+    cli: &Cli,
+    paths: &[PathBuf],
+    prov: &ProviderArgs,
+    cwd: &Path,
+) -> Result<Vec<Analysis>> {
+    let cwd = cwd.to_path_buf();
+    let mut queue = crate::project::discover(paths, cli.config.as_deref(), &cwd)?;
+    let mut out = Vec::new();
+    while let Some(mut project) = queue.pop() {
+        let mut listing = crate::walk::list(&project.root, &project.config.walk_options());
+        if cli.config.is_none() {
+            queue.extend(crate::project::split_nested(&mut project, &listing.dirs)?);
+            listing.leave_out(&project.nested);
+        }
+        if project.is_empty() {
+            continue;
+        }
+        out.push(analyze_project(cli, project, listing, prov, &cwd)?);
+    }
+    out.sort_by(|a, b| a.scanned.root_path.cmp(&b.scanned.root_path));
+    Ok(out)
+}
+
+fn analyze_project(
+    cli: &Cli,
+    project: crate::project::Project,
+    listing: Listing,
+    prov: &ProviderArgs,
+    cwd: &Path,
+) -> Result<Analysis> {
+    let crate::project::Project {
+        root,
+        config: cfg,
+        scope,
+        ..
+    } = project;
+    let listings = [listing];
     let presets = detect_presets(&cfg, &listings)?;
     let rules = load_rules(&cfg, &presets)?;
     let progress = !cli.quiet && std::io::stderr().is_terminal();
-    let scanned = scan_listings(&listings, &cfg, &rules, progress)?;
+    let mut scanned = scan_listings(&listings, &cfg, &rules, progress)?;
+    // Shown relative to the working directory, as the user would write it.
+    let shown = match rebase_path(cwd, &root) {
+        s if s.is_empty() => ".".to_string(),
+        s => s,
+    };
+    // The root on disk stays absolute: the base side of diff mode is analyzed from another
+    // folder than the process's working directory.
+    scanned.root_path = root.clone();
+    scanned.root = shown;
     let (mut registry, mut has_registry) = load_registry(&cfg, &scanned, &listings)?;
     if !scanned.out.declarations.is_empty() {
         registry.extend(crate::registry::code::from_scan(&scanned.out.declarations));
@@ -513,6 +644,7 @@ pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Anal
         cfg,
         scanned,
         inventory,
+        scope,
     })
 }
 
@@ -533,9 +665,35 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
+/// Live provider state fetched in this run, by provider configuration: the base side of
+/// diff mode (and a second project naming the same providers) reuses it.
+static FETCHED: std::sync::Mutex<Vec<(String, Option<crate::provider::ProviderState>)>> =
+    std::sync::Mutex::new(Vec::new());
+
 /// Provider state: a snapshot (`--state`), or the live providers of the config. A provider
 /// error is exit 2 unless `--allow-provider-errors`.
 fn load_provider_state(
+    cli: &Cli,
+    cfg: &Config,
+    prov: &ProviderArgs,
+) -> Result<Option<crate::provider::ProviderState>> {
+    if prov.state.is_some() || prov.offline || cfg.providers.is_empty() {
+        return fetch_provider_state(cli, cfg, prov);
+    }
+    let key = format!("{:?}", cfg.providers);
+    if let Ok(seen) = FETCHED.lock() {
+        if let Some((_, s)) = seen.iter().find(|(k, _)| *k == key) {
+            return Ok(s.clone());
+        }
+    }
+    let state = fetch_provider_state(cli, cfg, prov)?;
+    if let Ok(mut seen) = FETCHED.lock() {
+        seen.push((key, state.clone()));
+    }
+    Ok(state)
+}
+
+fn fetch_provider_state(
     cli: &Cli,
     cfg: &Config,
     prov: &ProviderArgs,
@@ -652,32 +810,35 @@ fn rebase_path(base: &Path, target: &Path) -> String {
     parts.join("/")
 }
 
-fn notes(cli: &Cli, scanned: &Scanned) {
+fn notes(cli: &Cli, out: &ScanOutput) {
     if cli.quiet {
         return;
     }
-    for s in &scanned.out.skipped {
+    for s in &out.skipped {
         eprintln!(
             "note: skipped {}: {}",
             if s.path.is_empty() { "?" } else { &s.path },
             s.reason
         );
     }
-    for s in &scanned.out.parse_errors {
+    for s in &out.parse_errors {
         eprintln!("note: {}: {}", s.path, s.reason);
     }
 }
 
-/// Every check's findings, suppressions applied (source, registry, env and config files), the
-/// selection and the config's severities applied, sorted: what `scan` reports and what the
-/// weekly report and the exit review sheet read.
-pub fn checked_findings(
-    cfg: &Config,
-    scanned: &Scanned,
-    inventory: &Inventory,
-    today: Date,
+/// Every finding of one project: all checks, then suppressions, the selection and the config's
+/// severities, sorted. Paths are relative to the project root.
+fn project_findings(
+    an: &Analysis,
     sel: &Selection,
+    today: Date,
 ) -> Result<Vec<crate::finding::Finding>> {
+    let Analysis {
+        cfg,
+        scanned,
+        inventory,
+        ..
+    } = an;
     let cx = checks::Context {
         inventory,
         config: cfg,
@@ -712,6 +873,81 @@ pub fn checked_findings(
     Ok(findings)
 }
 
+/// What one run reports: one project as analyzed, or several merged with their roots as path
+/// prefixes; narrowed to the scanned paths.
+pub struct Merged {
+    pub root: String,
+    pub root_path: PathBuf,
+    pub inventory: Inventory,
+    pub out: ScanOutput,
+    pub findings: Vec<crate::finding::Finding>,
+    /// Whether some project was scanned only in part (whole-tree checks did not run there).
+    pub partial: bool,
+    /// Flags read (outside tests) anywhere in the projects, scanned paths or not.
+    pub read: std::collections::BTreeSet<String>,
+}
+
+/// Each project's findings on its scanned paths (whole-tree checks only where the whole
+/// project was scanned), merged into one report.
+pub fn merge(analyses: Vec<Analysis>, sel: &Selection, today: Date) -> Result<Merged> {
+    let many = analyses.len() > 1;
+    let mut merged = Merged {
+        root: ".".into(),
+        root_path: PathBuf::from("."),
+        inventory: Inventory::default(),
+        out: ScanOutput::default(),
+        findings: Vec::new(),
+        partial: false,
+        read: Default::default(),
+    };
+    for mut an in analyses {
+        let mut findings = project_findings(&an, sel, today)?;
+        merged.read.extend(
+            an.inventory
+                .references
+                .iter()
+                .filter(|r| !r.test)
+                .map(|r| r.flag.clone()),
+        );
+        if let Some(scope) = an.scope.clone() {
+            merged.partial = true;
+            let keep = |p: &str| scope.iter().any(|s| crate::project::under(p, s));
+            findings.retain(|f| keep(&f.path) && !checks::needs_whole_tree(&f.code));
+            an.inventory.narrow(keep);
+            let out = &mut an.scanned.out;
+            out.skipped.retain(|s| keep(&s.path));
+            out.parse_errors.retain(|s| keep(&s.path));
+        }
+        if !many {
+            merged.root = an.scanned.root;
+            merged.root_path = an.scanned.root_path;
+            merged.inventory = an.inventory;
+            merged.out = an.scanned.out;
+            merged.findings = findings;
+            return Ok(merged);
+        }
+        let root = an.scanned.root.clone();
+        let pre = move |p: &str| {
+            if root == "." {
+                p.to_string()
+            } else {
+                format!("{}/{p}", root.trim_end_matches('/'))
+            }
+        };
+        for f in &mut findings {
+            f.path = pre(&f.path);
+            for r in &mut f.related {
+                r.path = pre(&r.path);
+            }
+        }
+        merged.findings.extend(findings);
+        merged.inventory.absorb(an.inventory, &pre);
+        merged.out.absorb(an.scanned.out, &pre);
+    }
+    sort_findings(&mut merged.findings);
+    Ok(merged)
+}
+
 fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
     let sel = Selection {
         select: a.select.clone(),
@@ -723,13 +959,17 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
             .ok_or_else(|| anyhow::anyhow!("--today: `{t}` is not a YYYY-MM-DD date"))?,
         None => Date::today(),
     };
-    let Analysis {
-        cfg,
-        scanned,
+    let analyses = analyze_projects(cli, &a.paths, &a.provider)?;
+    let Merged {
+        root,
+        root_path,
         inventory,
-    } = analyze(cli, &a.paths, &a.provider)?;
-    let mut findings = checked_findings(&cfg, &scanned, &inventory, today, &sel)?;
-    let mut fps = crate::baseline::fingerprints(&scanned.root_path, &findings);
+        out,
+        mut findings,
+        partial,
+        read,
+    } = merge(analyses, &sel, today)?;
+    let mut fps = crate::baseline::fingerprints(&root_path, &findings);
     if let Some(path) = &a.write_baseline {
         crate::baseline::write(path, &findings, &fps)?;
         if !cli.quiet {
@@ -745,15 +985,42 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         let base = crate::baseline::read(path)?;
         (findings, fps) = crate::baseline::filter_new(findings, fps, &base);
     }
-    notes(cli, &scanned);
+    let change = match &a.diff {
+        Some(rev) => {
+            let head = crate::diff::Side {
+                inventory: &inventory,
+                read: &read,
+                root: crate::diff::normalize(&std::env::current_dir()?.join(&root_path)),
+                top: None,
+            };
+            let (change, base_fps) = diff_base(cli, a, rev, &sel, today, head)?;
+            (findings, fps) = crate::diff::new_findings(findings, fps, &base_fps, &change);
+            Some(change)
+        }
+        None => None,
+    };
+    notes(cli, &out);
+    if partial && !cli.quiet {
+        let skipped: Vec<&str> = checks::WHOLE_TREE
+            .iter()
+            .copied()
+            .filter(|c| sel.enabled(c))
+            .collect();
+        if !skipped.is_empty() {
+            eprintln!(
+                "note: {} ran only where the whole project was scanned, not on part of it",
+                skipped.join(" and ")
+            );
+        }
+    }
     let report = Report {
-        root: scanned.root.clone(),
-        root_path: scanned.root_path.clone(),
+        root,
+        root_path,
         inventory: &inventory,
         findings: &findings,
-        skipped: &scanned.out.skipped,
-        parse_errors: &scanned.out.parse_errors,
-        stats: &scanned.out.stats,
+        skipped: &out.skipped,
+        parse_errors: &out.parse_errors,
+        stats: &out.stats,
         fingerprints: &fps,
         color: color(cli),
     };
@@ -773,13 +1040,115 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         Format::Sarif => report::sarif::render(&report),
         Format::Github => report::github::render(&report),
         Format::Markdown => report::markdown::render(&report),
+        Format::Gitlab => report::gitlab::render(&report),
     };
-    report::emit(text.as_bytes()).context("cannot write the output")?;
-    Ok(if findings.iter().any(|f| f.severity == Severity::Error) {
+    let text = match (&change, a.format) {
+        (Some(c), Format::Human) if !cli.quiet => {
+            format!("{text}\n{}", crate::diff::render_text(c))
+        }
+        (Some(c), Format::Markdown) => text + &crate::diff::render_markdown(c),
+        (Some(c), Format::Json) => {
+            let mut v: serde_json::Value = serde_json::from_str(&text)?;
+            v["change"] = serde_json::to_value(c)?;
+            serde_json::to_string_pretty(&v)? + "\n"
+        }
+        _ => text,
+    };
+    let text = if a.statistics {
+        statistics(&findings)
+    } else {
+        text
+    };
+    match &a.output_file {
+        Some(path) => std::fs::write(path, text.as_bytes())
+            .with_context(|| format!("{}: cannot write the report", path.display()))?,
+        None => report::emit(text.as_bytes()).context("cannot write the output")?,
+    }
+    Ok(if a.exit_zero {
+        exit::OK
+    } else if findings.iter().any(|f| f.severity == Severity::Error) {
         exit::FINDINGS
     } else {
         exit::OK
     })
+}
+
+/// `--statistics`: one line per (check, severity), most frequent first, then the total.
+fn statistics(findings: &[crate::finding::Finding]) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, Severity), usize> = Default::default();
+    for f in findings {
+        *counts.entry((f.code.as_str(), f.severity)).or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut s = String::new();
+    for ((code, sev), n) in &rows {
+        s.push_str(&format!("{n:>5}  {code:28} {sev}\n"));
+    }
+    s.push_str(&format!("{:>5}  total\n", findings.len()));
+    s
+}
+
+/// Diff mode's base side: the merge-base of `rev` laid out from git, analyzed like the head
+/// (same paths, as seen from the same folder), its fingerprints and the change's flag summary.
+fn diff_base(
+    cli: &Cli,
+    a: &ScanArgs,
+    rev: &str,
+    sel: &Selection,
+    today: Date,
+    head: crate::diff::Side,
+) -> Result<(crate::diff::Change, Vec<String>)> {
+    let cwd = std::env::current_dir()?;
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    let base = crate::diff::BaseTree::materialize(rev, &cwd)?;
+    let Ok(cwd_rel) = cwd.strip_prefix(&base.top) else {
+        anyhow::bail!("--diff: the working directory is not inside the git repository");
+    };
+    let base_cwd = match base.dir.join(cwd_rel) {
+        d if d.is_dir() => d,
+        _ => base.dir.clone(),
+    };
+    let given = if a.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        a.paths.clone()
+    };
+    let base_paths: Vec<PathBuf> = given
+        .iter()
+        .filter_map(|p| {
+            let abs = crate::diff::normalize(&cwd.join(p));
+            let b = base.dir.join(abs.strip_prefix(&base.top).ok()?);
+            b.exists().then_some(b)
+        })
+        .collect();
+    let old = if base_paths.is_empty() {
+        Merged {
+            root: ".".into(),
+            root_path: PathBuf::from("."),
+            inventory: Inventory::default(),
+            out: ScanOutput::default(),
+            findings: Vec::new(),
+            partial: false,
+            read: Default::default(),
+        }
+    } else {
+        merge(
+            analyze_projects_at(cli, &base_paths, &a.provider, &base_cwd)?,
+            sel,
+            today,
+        )?
+    };
+    let old_root = crate::diff::normalize(&base_cwd.join(&old.root_path));
+    let base_fps = crate::baseline::fingerprints(&old_root, &old.findings);
+    let old_side = crate::diff::Side {
+        inventory: &old.inventory,
+        read: &old.read,
+        root: old_root,
+        top: Some(&base.dir),
+    };
+    let change = crate::diff::summarize(&base, &old_side, &head);
+    Ok((change, base_fps))
 }
 
 fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
@@ -799,8 +1168,8 @@ fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
     }
     let Analysis {
         scanned, inventory, ..
-    } = analyze(cli, &paths, &offline)?;
-    notes(cli, &scanned);
+    } = analyze(cli, &a.paths, &offline)?;
+    notes(cli, &scanned.out);
     let report = Report {
         root: scanned.root.clone(),
         root_path: scanned.root_path.clone(),
@@ -866,6 +1235,7 @@ fn cmd_fix(cli: &Cli, a: &FixArgs) -> Result<i32> {
         cfg,
         scanned,
         inventory,
+        ..
     } = analyze(cli, &a.paths, &offline)?;
     if !inventory.flags.contains_key(&a.flag) {
         anyhow::bail!("flag `{}` is neither read nor declared here", a.flag);

@@ -47,7 +47,7 @@ pub struct Config {
     pub default_excludes: Option<bool>,
     /// Files larger than this many bytes are skipped (default 2 MB).
     pub max_file_size: Option<u64>,
-    /// Consumer classes (seed 004): class name → path globs.
+    /// Consumer classes: class name → path globs.
     #[serde(default)]
     pub consumers: BTreeMap<String, Vec<String>>,
     /// Severity per check code: error | warning | info | off.
@@ -58,7 +58,7 @@ pub struct Config {
     /// Provider connections (see the README's "Provider state").
     #[serde(default)]
     pub providers: Vec<crate::provider::ProviderConfig>,
-    /// Environments that must always agree (seed 000: Production and Development), by name,
+    /// Environments that must always agree (say Production and Development), by name,
     /// case-insensitive: `agree: [[production, development]]`.
     #[serde(default)]
     pub agree: Vec<Vec<String>>,
@@ -99,7 +99,7 @@ pub struct EnvConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Thresholds {
-    /// Days a flag may sit fully on / off / at GA before it is stale (seed 003: 30).
+    /// Days a flag may sit fully on / off / at GA before it is stale (default 30).
     pub stale_days: u32,
 }
 

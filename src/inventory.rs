@@ -90,7 +90,7 @@ pub struct FlagRow {
     #[serde(skip_serializing_if = "is_zero")]
     pub generated_reference_count: usize,
     pub providers: Vec<String>,
-    /// References per consumer class (config `consumers:`), for seed 004's agreement view.
+    /// References per consumer class (config `consumers:`), for the consumers' agreement view.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub consumers: BTreeMap<String, usize>,
 }
@@ -215,6 +215,119 @@ impl Inventory {
             }
         }
         Ok(inv)
+    }
+
+    /// Keep only the references and unresolved reads at the paths `keep` accepts: a scan of
+    /// part of a project reports on those paths only. Rows keep their whole-project counts.
+    pub fn narrow(&mut self, keep: impl Fn(&str) -> bool) {
+        self.references.retain(|r| keep(&r.path));
+        self.unresolved.retain(|u| keep(&u.path));
+        let declared: std::collections::HashSet<&str> = self
+            .declarations
+            .iter()
+            .filter(|d| keep(&d.path))
+            .map(|d| d.key.as_str())
+            .collect();
+        let read: std::collections::HashSet<&str> =
+            self.references.iter().map(|r| r.flag.as_str()).collect();
+        self.flags
+            .retain(|k, _| declared.contains(k.as_str()) || read.contains(k.as_str()));
+        self.reindex();
+    }
+
+    /// Add another project's inventory, its paths rewritten by `prefix` (one report over
+    /// several projects). A key known to both gets one row.
+    pub fn absorb(&mut self, mut other: Inventory, prefix: impl Fn(&str) -> String) {
+        for r in &mut other.references {
+            r.path = prefix(&r.path);
+        }
+        for u in &mut other.unresolved {
+            u.path = prefix(&u.path);
+        }
+        for d in &mut other.declarations {
+            d.path = prefix(&d.path);
+        }
+        for p in &mut other.registry_problems {
+            p.path = prefix(&p.path);
+        }
+        for v in &mut other.env_vars {
+            v.path = prefix(&v.path);
+        }
+        let shift = self.provider.as_ref().map_or(0, |p| p.providers.len());
+        match (&mut self.provider, other.provider) {
+            (Some(mine), Some(theirs)) => mine.providers.extend(theirs.providers),
+            (mine @ None, theirs) => *mine = theirs,
+            _ => {}
+        }
+        self.references.extend(other.references);
+        self.unresolved.extend(other.unresolved);
+        self.declarations.extend(other.declarations);
+        self.registry_problems.extend(other.registry_problems);
+        self.env_vars.extend(other.env_vars);
+        self.has_registry |= other.has_registry;
+        self.config_path = self
+            .config_path
+            .take()
+            .or(other.config_path.map(|c| prefix(&c)));
+        for (key, theirs) in other.flags {
+            let row = self.flags.entry(key.clone()).or_insert_with(|| FlagRow {
+                key,
+                ..Default::default()
+            });
+            row.provider_flags
+                .extend(theirs.provider_flags.iter().map(|&(s, f)| (s + shift, f)));
+            row.declared |= theirs.declared;
+            for p in theirs.at_providers {
+                if !row.at_providers.contains(&p) {
+                    row.at_providers.push(p);
+                }
+            }
+            row.declared_at
+                .extend(theirs.declared_at.iter().map(|d| prefix(d)));
+            row.owner = row.owner.take().or(theirs.owner);
+            row.flag_type = row.flag_type.take().or(theirs.flag_type);
+            row.stage = row.stage.take().or(theirs.stage);
+            row.remove_by = row.remove_by.take().or(theirs.remove_by);
+            row.default = row.default.take().or(theirs.default);
+            row.reference_count += theirs.reference_count;
+            row.test_reference_count += theirs.test_reference_count;
+            row.generated_reference_count += theirs.generated_reference_count;
+            for p in theirs.providers {
+                if !row.providers.contains(&p) {
+                    row.providers.push(p);
+                }
+            }
+            row.providers.sort();
+            for (c, n) in theirs.consumers {
+                *row.consumers.entry(c).or_default() += n;
+            }
+        }
+        self.references.sort_by(|a, b| {
+            (&a.path, a.span.line, a.span.column).cmp(&(&b.path, b.span.line, b.span.column))
+        });
+        self.unresolved
+            .sort_by(|a, b| (&a.path, a.span).cmp(&(&b.path, b.span)));
+        self.declarations
+            .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        self.reindex();
+    }
+
+    /// Recompute each row's indexes into `references` and `declarations` after they changed.
+    fn reindex(&mut self) {
+        for row in self.flags.values_mut() {
+            row.references.clear();
+            row.declarations.clear();
+        }
+        for (i, r) in self.references.iter().enumerate() {
+            if let Some(row) = self.flags.get_mut(&r.flag) {
+                row.references.push(i);
+            }
+        }
+        for (i, d) in self.declarations.iter().enumerate() {
+            if let Some(row) = self.flags.get_mut(&d.key) {
+                row.declarations.push(i);
+            }
+        }
     }
 
     /// The references of a flag.

@@ -177,6 +177,19 @@ pub struct Listed {
     pub path: PathBuf,
 }
 
+impl Listing {
+    /// Drop the files and folders below these root-relative folders (nested projects).
+    pub fn leave_out(&mut self, dirs: &[String]) {
+        if dirs.is_empty() {
+            return;
+        }
+        let out = |rel: &str| dirs.iter().any(|d| crate::project::under(rel, d));
+        self.files.retain(|f| !out(&f.rel));
+        self.dirs.retain(|d| !out(d));
+        self.errors.retain(|e| !out(&e.path));
+    }
+}
+
 /// Hidden folders listed anyway: they hold registry files, not code.
 const HIDDEN_LISTED: &[&str] = &[".openfeature"];
 

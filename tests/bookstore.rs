@@ -229,3 +229,65 @@ fn bookstore_human_output_snapshot() {
     assert!(!text.contains('\u{1b}'), "no ANSI escapes with --no-color");
     insta::assert_snapshot!(text);
 }
+
+fn json_scan(dir: &std::path::Path, args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = flagdebt()
+        .current_dir(dir)
+        .args(["scan", "--today", TODAY, "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let doc = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (
+        out.status.code().unwrap(),
+        doc,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_partial_scan_gives_the_full_scans_findings_for_its_paths() {
+    let (_, full, _) = json_scan(&repo(), &["fixtures/bookstore"]);
+    let full = full["findings"].as_array().unwrap().clone();
+    for (given, prefix) in [
+        ("fixtures/bookstore/api/app/config.py", "api/app/config.py"),
+        ("fixtures/bookstore/api/app", "api/app/"),
+        (
+            "fixtures/bookstore/web/src/server/render.ts",
+            "web/src/server/render.ts",
+        ),
+        (
+            "fixtures/bookstore/feature_flags.yaml",
+            "feature_flags.yaml",
+        ),
+    ] {
+        let (code, part, stderr) = json_scan(&repo(), &[given]);
+        let want: Vec<&serde_json::Value> = full
+            .iter()
+            .filter(|f| f["path"].as_str().unwrap().starts_with(prefix))
+            .filter(|f| f["code"] != "unused-flag")
+            .collect();
+        let got: Vec<&serde_json::Value> = part["findings"].as_array().unwrap().iter().collect();
+        assert!(
+            !want.is_empty(),
+            "{given}: the full scan has findings there"
+        );
+        assert_eq!(got, want, "{given}");
+        assert!(got.iter().all(|f| f["code"] != "unused-flag"), "{given}");
+        let errors = want.iter().any(|f| f["severity"] == "error");
+        assert_eq!(code, if errors { 1 } else { 0 }, "{given}");
+        assert!(
+            stderr.contains("unused-flag and unregistered-provider-flag ran only where the whole project was scanned"),
+            "{given}: says so: {stderr}"
+        );
+        // Only the given paths' reads are listed.
+        for r in part["references"].as_array().unwrap() {
+            assert!(r["path"].as_str().unwrap().starts_with(prefix), "{r}");
+        }
+    }
+    // From inside a folder of the project, with the path as written there.
+    let (_, inside, _) = json_scan(&repo().join("fixtures/bookstore/api"), &["app"]);
+    let (_, outside, _) = json_scan(&repo(), &["fixtures/bookstore/api/app"]);
+    assert_eq!(inside["findings"], outside["findings"]);
+}

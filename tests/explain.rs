@@ -95,3 +95,37 @@ fn explain_list_lists_every_check_once_with_its_summary() {
         }
     }
 }
+
+#[test]
+fn user_facing_text_names_no_planning_documents() {
+    // The product's own concepts only: no "seed 001" in the README, `explain` or `--help`.
+    let mut texts = vec![
+        std::fs::read_to_string(common::repo().join("README.md")).unwrap(),
+        stdout(&["--help"]),
+        stdout(&["scan", "--help"]),
+    ];
+    for code in CODES {
+        texts.push(stdout(&["explain", code]));
+    }
+    for rules in std::fs::read_dir(common::repo().join("rules")).unwrap() {
+        let p = rules.unwrap().path();
+        if p.is_file() {
+            texts.push(std::fs::read_to_string(p).unwrap());
+        }
+    }
+    for t in &texts {
+        assert!(!t.to_lowercase().contains("seed"), "{t}");
+    }
+}
+
+#[test]
+fn every_check_has_a_readme_heading_for_its_help_uri() {
+    // SARIF's helpUri is README.md#CODE: GitHub makes that anchor from a `### CODE` heading.
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    for code in CODES {
+        assert!(
+            readme.lines().any(|l| l == format!("### {code}")),
+            "README lacks a `### {code}` heading"
+        );
+    }
+}

@@ -41,6 +41,15 @@ fn sarif_passes_the_multitool_with_no_errors_or_warnings() {
         .as_str()
         .unwrap()
         .contains("## Why is this bad?"));
+    let raw = &run["tool"]["driver"]["rules"][1];
+    assert_eq!(
+        raw["shortDescription"]["text"],
+        "Flags a feature flag read straight from an environment variable (`os.environ.get(\"FLAG_X\")`, `process.env.FLAG_X`, `System.getenv(\"FLAG_X\")`, `ENV[\"FLAG_X\"]`, `std::env::var(\"FLAG_X\")`)."
+    );
+    assert_eq!(
+        raw["helpUri"],
+        "https://github.com/flagdebt/flagdebt/blob/main/README.md#raw-env-flag"
+    );
     assert_eq!(run["results"].as_array().unwrap().len(), 2);
     assert!(run["results"][0]["partialFingerprints"]["flagdebtFingerprint/v1"].is_string());
     let Some(tool) = common::sarif_multitool() else {
@@ -238,4 +247,108 @@ fn several_roots_keep_their_suppressions_and_prefix_paths() {
         .map(|r| r["path"].as_str().unwrap())
         .collect();
     assert_eq!(refs, ["a/x.py", "b/y.py"]);
+}
+
+fn bookstore(args: &[&str]) -> std::process::Output {
+    flagdebt()
+        .current_dir(common::repo())
+        .args(["scan", "--today", "2026-11-21"])
+        .args(args)
+        .arg("fixtures/bookstore")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn github_annotations_errors_first_ten_per_level_and_the_rest_counted() {
+    // The bookstore has 17 errors and 6 warnings; GitHub shows 10 of each level per step.
+    let out = bookstore(&["--format", "github"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let levels: Vec<&str> = text.lines().map(|l| l.split(' ').next().unwrap()).collect();
+    let mut want = vec!["::error"; 10];
+    want.extend(vec!["::warning"; 6]);
+    want.push("::notice");
+    assert_eq!(levels, want, "{text}");
+    assert_eq!(
+        text.lines().last().unwrap(),
+        "::notice title=flagdebt::7 errors not shown as annotations (GitHub shows 10 per level); the full list is in the job summary and the log"
+    );
+    assert!(
+        text.starts_with("::error file=fixtures/bookstore/"),
+        "{text}"
+    );
+}
+
+#[test]
+fn gitlab_code_quality_json() {
+    let out = bookstore(&["--format", "gitlab"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let issues = v.as_array().unwrap();
+    assert_eq!(issues.len(), 23);
+    let majors = issues.iter().filter(|i| i["severity"] == "major").count();
+    assert_eq!(majors, 17, "errors are major");
+    for i in issues {
+        assert_eq!(i["type"], "issue");
+        assert!(i["check_name"].is_string() && i["description"].is_string());
+        assert!(i["fingerprint"].as_str().unwrap().len() > 16);
+        assert!(i["location"]["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("fixtures/bookstore/"));
+        assert!(i["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+    }
+    let fps: std::collections::HashSet<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(fps.len(), issues.len(), "fingerprints are unique");
+}
+
+#[test]
+fn statistics_exit_zero_and_output_file() {
+    let out = bookstore(&["--statistics", "--select", "missing-owner,raw-env-flag"]);
+    assert_eq!(out.status.code(), Some(1), "exit codes unchanged");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(lines.last().unwrap()[1], "total", "{text}");
+    let total: usize = lines[..lines.len() - 1]
+        .iter()
+        .map(|l| l[0].parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(lines.last().unwrap()[0].parse::<usize>().unwrap(), total);
+    let codes: Vec<&str> = lines[..lines.len() - 1].iter().map(|l| l[1]).collect();
+    assert!(
+        codes.contains(&"missing-owner") && codes.contains(&"raw-env-flag"),
+        "{text}"
+    );
+    let counts: Vec<usize> = lines[..lines.len() - 1]
+        .iter()
+        .map(|l| l[0].parse().unwrap())
+        .collect();
+    assert!(
+        counts.windows(2).all(|w| w[0] >= w[1]),
+        "most frequent first: {text}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    let out = bookstore(&[
+        "--exit-zero",
+        "--format",
+        "json",
+        "--output-file",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "--exit-zero");
+    assert!(out.stdout.is_empty(), "the report went to the file");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(v["summary"]["findings"]["error"], 17);
+    // A usage error still exits 2 with --exit-zero.
+    let out = bookstore(&["--exit-zero", "--select", "no-such-check"]);
+    assert_eq!(out.status.code(), Some(2));
 }

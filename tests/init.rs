@@ -177,7 +177,9 @@ fn init_on_the_bookstore_sees_its_registry_packs_and_prefixes() {
         );
     }
     assert!(
-        !repo().join("fixtures/bookstore/.flagdebt.yml").exists(),
+        std::fs::read_to_string(repo().join("fixtures/bookstore/.flagdebt.yml"))
+            .unwrap()
+            .starts_with("# A fixture repository"),
         "--stdout wrote nothing"
     );
 }

@@ -6,8 +6,7 @@
 //! ## Why is this bad?
 //! When the flag service is slow or down, each consumer falls back to its own default. If the
 //! API falls back to `false` and the mailer to `true`, the product is half on: the consumers
-//! no longer agree about what is released (seed 004: "can this platform guarantee that every
-//! surface ... is following the same release truth?").
+//! no longer agree about what is released: not every surface follows the same release truth.
 //!
 //! ## Example
 //! ```ts

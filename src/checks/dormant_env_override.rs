@@ -4,8 +4,8 @@
 //! service: the provider's value wins, so the variable does nothing.
 //!
 //! ## Why is this bad?
-//! Seed 001: once a flag has a row in the flag service, "the Heroku env var is dormant for
-//! that flag+env pair and cannot override it via config:set alone". An operator who flips the
+//! Once a flag has a row in the flag service, the deployment env var (a Heroku config var,
+//! say) is dormant for that flag and environment: setting it changes nothing. An operator who flips the
 //! variable in an incident believes they changed something; nothing changed. Dormant
 //! variables are the deprecation table's job: remove them.
 //!

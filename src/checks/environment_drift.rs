@@ -4,8 +4,8 @@
 //! values.
 //!
 //! ## Why is this bad?
-//! Seed 000: "Every flag exists in two environments — Production and Development — and
-//! rollback always flips both, never one." When a flip reaches only one environment, what
+//! Environments that must agree (say Production and Development) are meant to be flipped
+//! together, and rollback flips both, never one. When a flip reaches only one environment, what
 //! was tested is not what runs, and the next rollback starts from a state nobody expects.
 //!
 //! ## Example

@@ -4,9 +4,9 @@
 //! "feature enabled" (`true`) when the registry gives none.
 //!
 //! ## Why is this bad?
-//! "For kill switches, the default is 'feature enabled' — the flag service being DOWN does NOT
-//! disable every kill-switched feature (which would make the flag service a SPOF for the
-//! product)" (seed 003). A kill switch read with `false` as its fallback turns the feature off
+//! For kill switches the safe default is "feature enabled": the flag service being down must
+//! not disable every kill-switched feature (which would make the flag service a single point
+//! of failure for the product). A kill switch read with `false` as its fallback turns the feature off
 //! exactly when the flag service has an outage.
 //!
 //! ## Example

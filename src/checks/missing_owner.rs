@@ -3,8 +3,8 @@
 //! definition, `metadata.owner` in flagd).
 //!
 //! ## Why is this bad?
-//! "A flag has a named owner, an expected behaviour at 100%, and an expected removal date at
-//! creation. No flag without all three; CI rejects the PR otherwise" (seed 003). A flag with
+//! A flag should have a named owner, an expected behaviour at 100% and an expected removal
+//! date from its creation, and CI should reject the pull request otherwise. A flag with
 //! no owner is a flag nobody will remove.
 //!
 //! ## Example

@@ -2,8 +2,8 @@
 //! Flags a release or experiment flag declared without a removal date (`remove_by:`).
 //!
 //! ## Why is this bad?
-//! Release and experiment flags are temporary by definition; "most flags get stuck at
-//! 'rolled out at 100%'" (seed 003) because nobody wrote down when they must go. Permanent
+//! Release and experiment flags are temporary by definition; most flags get stuck at
+//! "rolled out at 100%" because nobody wrote down when they must go. Permanent
 //! flags (kill switches, ops toggles, permissions) need no date and are not flagged.
 //!
 //! ## Example

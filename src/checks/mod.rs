@@ -70,6 +70,26 @@ impl Check {
             .join(" ")
     }
 
+    /// The first sentence of the summary (SARIF's `shortDescription`): cut at the first period
+    /// followed by a space, outside parentheses and code spans.
+    pub fn short(&self) -> String {
+        let summary = self.summary();
+        let (mut depth, mut code) = (0i32, false);
+        let bytes = summary.as_bytes();
+        for (i, b) in bytes.iter().enumerate() {
+            match b {
+                b'`' => code = !code,
+                b'(' if !code => depth += 1,
+                b')' if !code => depth -= 1,
+                b'.' if !code && depth <= 0 && bytes.get(i + 1) == Some(&b' ') => {
+                    return summary[..=i].to_string();
+                }
+                _ => {}
+            }
+        }
+        summary
+    }
+
     /// A finding of this check at its configured severity.
     pub fn finding(
         &self,
@@ -134,6 +154,14 @@ pub static ALL: &[&Check] = &[
     &unused_flag::CHECK,
     &unused_suppression::CHECK,
 ];
+
+/// Checks that judge the whole tree (is a flag read anywhere?): they run only when the whole
+/// project is scanned, never on part of it.
+pub const WHOLE_TREE: &[&str] = &["unused-flag", "unregistered-provider-flag"];
+
+pub fn needs_whole_tree(code: &str) -> bool {
+    WHOLE_TREE.contains(&code)
+}
 
 /// The span of a declaration's key, or of one of its fields (`remove_by`) when that field is
 /// on its own line.
@@ -266,4 +294,21 @@ pub fn apply_severity(findings: Vec<Finding>, config: &Config) -> anyhow::Result
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn short_is_one_sentence_of_the_summary() {
+        let stale = super::by_code("stale-flag").unwrap();
+        assert_eq!(
+            stale.short(),
+            "Flags a flag that has finished its job and should be removed."
+        );
+        for c in super::ALL {
+            let s = c.short();
+            assert!(s.len() <= 260, "{}: {s}", c.code);
+            assert!(c.summary().starts_with(&s), "{}", c.code);
+        }
+    }
 }

@@ -5,9 +5,9 @@
 //! ## Why is this bad?
 //! A raw env read bypasses the flag service: the registry default, the database row and the
 //! audit log never see it, and once a flag is managed in the service the env var goes dormant
-//! while the code keeps trusting it. Seed 001's pre-GA checklist demands that no
-//! `os.environ.get("FLAG_...")` remains; this check is that gate, precise where `grep` is not
-//! (comments, strings and `DATABASE_URL` are not flags).
+//! while the code keeps trusting it. A pre-GA checklist that demands no
+//! `os.environ.get("FLAG_...")` remains needs a gate; this check is that gate, precise where
+//! `grep` is not (comments, strings and `DATABASE_URL` are not flags).
 //!
 //! ## Example
 //! ```python

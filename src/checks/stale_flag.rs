@@ -2,7 +2,7 @@
 //! Flags a flag that has finished its job and should be removed. One finding per flag; the
 //! message says which reasons apply:
 //! - fully on (no targeting, segments or partial rollout) in every environment and unchanged
-//!   for at least `thresholds.stale_days` days (default 30, seed 003);
+//!   for at least `thresholds.stale_days` days (default 30);
 //! - off in every environment for that long;
 //! - older than its type's lifetime at the provider (Unleash: release 40 days, experiment 40,
 //!   operational 7, ...);
@@ -11,15 +11,15 @@
 //!   `PreRelease: featuregate.GA, LockToDefault: true`): it can no longer be switched;
 //! - declared deprecated (`PreRelease: featuregate.Deprecated`, GitLab Runner's
 //!   `Deprecated: true`, `stage: deprecated` in a registry);
-//! - at GA for `thresholds.stale_days` days or more (seed 002): `stage: ga` with the date it
+//! - at GA for `thresholds.stale_days` days or more: `stage: ga` with the date it
 //!   got there in `ga_since: YYYY-MM-DD` (flagdebt's registry convention).
 //!
 //! Permanent flags (kill switches, permissions, ops toggles) are never stale for being fully
 //! on or off.
 //!
 //! ## Why is this bad?
-//! "A flag has three states: actively rolling out → rolled out at 100% → should be removed.
-//! Most flags get stuck at state 2" (seed 003). Every stale flag doubles the cost of testing
+//! A flag has three states: actively rolling out, rolled out at 100%, should be removed. Most
+//! flags get stuck at the second. Every stale flag doubles the cost of testing
 //! the code around it, and its dead branch rots.
 //!
 //! ## Example

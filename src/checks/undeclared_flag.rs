@@ -4,7 +4,7 @@
 //! registry or a provider was read.
 //!
 //! ## Why is this bad?
-//! "Every flag must have an entry there before it can be flipped" (seed 001). A flag read but
+//! Every flag should have a registry entry before it can be flipped. A flag read but
 //! declared nowhere has no owner, no default, no removal date, and often no longer exists at
 //! the provider: the code is checking something that will always answer the fallback.
 //!

@@ -3,7 +3,7 @@
 //! on a less mature one (a `ga` flag on a `beta` flag, a `beta` flag on an `alpha` flag).
 //!
 //! ## Why is this bad?
-//! A dependency is a promise that the other flag is on first (seed 002's FLAG_DEPENDENCY).
+//! A dependency is a promise that the other flag is on first (`depends_on`).
 //! If that flag does not exist, the promise cannot be kept; if it is less mature, the
 //! dependent flag cannot really be at its stage: GA on top of a beta is a beta.
 //!

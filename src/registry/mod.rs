@@ -141,7 +141,7 @@ word_enum! {
 }
 
 word_enum! {
-    /// How risky flipping the flag is (seed 001's `risk: low | medium | high`).
+    /// How risky flipping the flag is (`risk: low | medium | high`).
     Risk {
         Low = "low",
         Medium = "medium",

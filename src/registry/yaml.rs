@@ -248,7 +248,7 @@ pub(crate) fn to_json(rel_path: &str, node: &Node) -> Result<Value, RegistryErro
     })
 }
 
-/// `feature_flags.yaml`: a top-level map of flag key to a map of fields (seed 001's shape).
+/// `feature_flags.yaml`: a top-level map of flag key to a map of fields.
 /// Top-level keys starting with `.` are templates for anchors/merges, not flags.
 ///
 /// ```yaml

@@ -2,6 +2,7 @@
 //! every format is deterministic (sorted input, no timings, no absolute paths).
 
 pub mod github;
+pub mod gitlab;
 pub mod html;
 pub mod human;
 pub mod json;
@@ -20,11 +21,18 @@ use crate::scan::{Skipped, Stats};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Findings with source snippets, then a summary line.
     Human,
+    /// The JSON contract (version 1): findings, references, flags, summary.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning (`upload-sarif`).
     Sarif,
+    /// GitHub Actions annotations, errors first, 10 per level.
     Github,
+    /// A summary for a pull-request comment or a job summary.
     Markdown,
+    /// GitLab Code Quality JSON (the `codequality` report artifact).
+    Gitlab,
 }
 
 /// Everything a renderer may show.

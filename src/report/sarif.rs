@@ -55,14 +55,19 @@ pub fn render(r: &Report) -> String {
     let rules: Vec<Value> = used
         .iter()
         .map(|code| {
-            let (summary, doc, sev) = match checks::by_code(code) {
-                Some(c) => (c.summary(), c.doc(), c.severity),
-                None => (code.to_string(), code.to_string(), Severity::Warning),
+            let (short, summary, doc, sev) = match checks::by_code(code) {
+                Some(c) => (c.short(), c.summary(), c.doc(), c.severity),
+                None => (
+                    code.to_string(),
+                    code.to_string(),
+                    code.to_string(),
+                    Severity::Warning,
+                ),
             };
             json!({
                 "id": code,
                 "name": pascal(code),
-                "shortDescription": {"text": sentence(&summary)},
+                "shortDescription": {"text": sentence(&short)},
                 "fullDescription": {"text": sentence(&summary)},
                 "help": {"text": doc, "markdown": doc},
                 "helpUri": format!("https://github.com/flagdebt/flagdebt/blob/main/README.md#{code}"),

@@ -297,7 +297,7 @@ impl Default for EnvSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyTransform {
-    /// `FLAG_MY_FEATURE` → `my_feature` (seed 001's `FLAG_<UPPER_KEY>`).
+    /// `FLAG_MY_FEATURE` → `my_feature` (the `FLAG_<UPPER_KEY>` convention).
     #[default]
     StripPrefixLower,
     /// `FLAG_MY_FEATURE` → `MY_FEATURE`.

@@ -330,12 +330,12 @@ mod tests {
         // Every built-in literal set, on text made of literal fragments, separators and
         // identifier characters: the two searches must pick the same candidates.
         let rules = rules();
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
         };
         let seps = ["(", " (", ".", " ", "_", "a", "?", "<T>(", "\n", "\"", "Z"];
         for lang in Language::ALL {
