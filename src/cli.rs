@@ -1168,7 +1168,7 @@ fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
     }
     let Analysis {
         scanned, inventory, ..
-    } = analyze(cli, &a.paths, &offline)?;
+    } = analyze(cli, &paths, &offline)?;
     notes(cli, &scanned.out);
     let report = Report {
         root: scanned.root.clone(),

@@ -85,7 +85,10 @@ fn json_says_how_each_key_is_written() {
 
 #[test]
 fn wrapper_reads_are_listed() {
-    let dir = repo().join("fixtures/presets/openfeature-flagd");
+    // A copy outside this repository: the fixture is its own project.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
+    common::gitrepo::copy_dir(&repo().join("fixtures/presets/openfeature-flagd"), &dir);
     let (code, out) = run(&dir, &["refs", "new-checkout", "--format", "grep"]);
     assert_eq!(code, 0);
     assert_eq!(
