@@ -73,6 +73,9 @@ pub struct Config {
     /// The repository's own release version, when no VERSION file, package manifest or git
     /// tag says it (`1.15.0`): declared removal and introduced versions are compared with it.
     pub version: Option<String>,
+    /// The weekly report (`flagdebt report`).
+    #[serde(default)]
+    pub report: ReportConfig,
     /// Where the config was read from (not part of the schema).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -146,6 +149,26 @@ pub struct Thresholds {
     pub stale_releases: u32,
 }
 
+/// `report:`: settings of `flagdebt report`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    /// A flag whose removal date is at most this many days away is listed as expiring soon.
+    pub soon_days: u32,
+    /// Link to a line: `{path}`, `{line}` and `{commit}` (HEAD, or `main` without git) are
+    /// replaced: `https://github.com/org/repo/blob/{commit}/{path}#L{line}`.
+    pub url_template: Option<String>,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            soon_days: 14,
+            url_template: None,
+        }
+    }
+}
+
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
@@ -176,6 +199,7 @@ impl Default for Config {
             version: None,
             generated: Vec::new(),
             presets: Vec::new(),
+            report: ReportConfig::default(),
             path: None,
         }
     }

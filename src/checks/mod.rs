@@ -109,6 +109,8 @@ impl Check {
             span,
             message,
             notes: Vec::new(),
+            owner: None,
+            owner_source: None,
             related: Vec::new(),
         }
     }
@@ -263,6 +265,7 @@ pub fn run(cx: &Context, sel: &Selection) -> Vec<Finding> {
             out.extend((check.run)(cx));
         }
     }
+    crate::owners::annotate(&mut out, cx.inventory);
     out
 }
 

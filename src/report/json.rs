@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::Report;
 use crate::finding::{Finding, Severity};
 use crate::inventory::FlagRow;
-use crate::scan::{Reference, Skipped, Via};
+use crate::scan::{Reference, Skipped};
 
 pub const VERSION: u32 = 1;
 
@@ -49,13 +49,7 @@ pub fn render(r: &Report) -> String {
             .map(|k| (k, 0))
             .collect();
     for re in &r.inventory.references {
-        let k = match re.via {
-            Via::Literal => "literal",
-            Via::Constant => "constant",
-            Via::Wrapper => "wrapper",
-            Via::Symbol => "symbol",
-            Via::Env => "env",
-        };
+        let k = re.via.as_str();
         *by_via.entry(k).or_default() += 1;
     }
     *by_via.entry("dynamic").or_default() += r.inventory.unresolved.len();

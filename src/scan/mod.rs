@@ -44,6 +44,19 @@ pub enum Via {
     Symbol,
 }
 
+impl Via {
+    /// The word for it in every output (`literal`, `constant`, `env`, `wrapper`, `symbol`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Literal => "literal",
+            Via::Constant => "constant",
+            Via::Env => "env",
+            Via::Wrapper => "wrapper",
+            Via::Symbol => "symbol",
+        }
+    }
+}
+
 /// One flag read in code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reference {
