@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need (the SARIF
-# validator from npm, PostgreSQL from Debian and Unleash from npm for the live provider
-# tests, pre-commit from PyPI), starts the real Unleash server on 127.0.0.1, runs the checks and every test, and
+# validator from npm, headless Chromium from Debian, PostgreSQL from Debian and Unleash from npm
+# for the live provider tests, pre-commit from PyPI), starts the real Unleash server on 127.0.0.1,
+# runs the checks and every test, and
 # stops the server. Usage: scripts/test.sh [extra cargo test args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,15 @@ if [ ! -x "$SARIF_MULTITOOL" ]; then
   npm install --silent --no-audit --no-fund --prefix .cache/sarif @microsoft/sarif-multitool >&2
 fi
 
-# 1b. pre-commit from PyPI, for tests/precommit.rs (`pre-commit try-repo` on the hooks).
+# 1b. Headless Chromium (Debian `chromium`), used by tests/report_html.rs to open the HTML
+# weekly report.
+if ! command -v chromium >/dev/null 2>&1; then
+  log "installing chromium from Debian"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+fi
+
+# 1c. pre-commit from PyPI, for tests/precommit.rs (`pre-commit try-repo` on the hooks).
 if ! command -v pre-commit >/dev/null; then
   log "installing pre-commit from PyPI"
   python3 -m pip install --quiet --user pre-commit >&2 || python3 -m pip install --quiet --user --break-system-packages pre-commit >&2

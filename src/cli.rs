@@ -45,7 +45,8 @@ pub struct Cli {
 pub enum Cmd {
     /// Scan for flag debt: the main job. Exit 1 when a finding is at error level.
     Scan(ScanArgs),
-    /// List every flag reference.
+    /// Every read and declaration of the named flags (`refs new_checkout -C 2`); with no flag
+    /// named, every flag reference.
     Refs(RefsArgs),
     /// Print a check's documentation (`flagdebt explain raw-env-flag`), or list them all.
     Explain {
@@ -67,6 +68,11 @@ pub enum Cmd {
         /// Folders to look at (default: the current folder).
         paths: Vec<PathBuf>,
     },
+    /// The weekly stale-flag report: flags to remove and expiring soon, grouped by owner.
+    Report(ReportArgs),
+    /// The flag exit review sheet: owner, change class, rollout, consumers by class and their
+    /// defaults, tests, age, and the questions left open.
+    Sheet(SheetArgs),
     /// Remove a finished flag from the code: every read becomes its final value, dead branches
     /// and what they left unused go, and so do its registry entry and env-file variables.
     Fix(FixArgs),
@@ -137,10 +143,193 @@ pub struct ProviderArgs {
 
 #[derive(Args, Debug)]
 pub struct RefsArgs {
+    /// Flag keys to look for. An argument that names an existing file or folder is a root to
+    /// scan instead (`refs src new_checkout`); `--flag KEY` names a key that is also a path.
+    /// No flag named: every reference (`--format human|json`).
+    #[arg(value_name = "FLAG|PATH")]
+    pub args: Vec<String>,
+    /// A flag key to look for (repeatable), never read as a path.
+    #[arg(long = "flag", value_name = "KEY")]
+    pub flags: Vec<String>,
+    /// A file or folder to scan (repeatable; default: the current folder).
+    #[arg(long = "path", value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Show N lines of context around each hit (with named flags).
+    #[arg(short = 'C', long = "context", value_name = "N", default_value_t = 0)]
+    pub context: usize,
+    /// `human`, `json`, or `grep` (`path:line:col: text`, with named flags).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: crate::refs::RefsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+    Html,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
     /// Files or folders to scan (default: the current folder).
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: ReportFormat,
+    /// The date to compare removal dates and ages against (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// A previous `--format json` report: add the trend (new debt, debt removed, flags that
+    /// crossed their removal date since then).
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub provider: ProviderArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SheetFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct SheetArgs {
+    /// The flag key.
+    pub flag: String,
+    /// Files or folders to scan (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: SheetFormat,
+    /// The date ages are counted to (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    #[command(flatten)]
+    pub provider: ProviderArgs,
+}
+
+fn cmd_sheet(cli: &Cli, a: &SheetArgs) -> Result<i32> {
+    let today = parse_today(a.today.as_deref())?;
+    let Analysis {
+        cfg,
+        scanned,
+        inventory,
+        ..
+    } = whole_project(cli, &a.paths, &a.provider)?;
+    notes(cli, &scanned.out);
+    let mut needles = crate::gitage::needles(&inventory);
+    needles.retain(|k, _| *k == a.flag);
+    let history = crate::gitage::history(&scan_root(&scanned), &needles);
+    let classes: Vec<String> = cfg.consumers.keys().cloned().collect();
+    let mut sheet = crate::sheet::build(&a.flag, &inventory, &classes, history.as_ref(), today);
+    // `fix`'s plan treats the flag as on: asked only of on/off flags (no non-boolean default
+    // at a call site or in the registry).
+    let boolean = sheet
+        .consumers
+        .values()
+        .flatten()
+        .chain(&sheet.tests)
+        .filter_map(|c| c.default.as_ref())
+        .chain(sheet.registry_default.as_ref())
+        .all(serde_json::Value::is_boolean);
+    if sheet.known && boolean {
+        let root = scan_root(&scanned);
+        let files: Vec<String> = crate::walk::list(&root, &cfg.walk_options())
+            .files
+            .into_iter()
+            .map(|f| f.rel)
+            .collect();
+        let plan = crate::fix::plan(&root, &files, &inventory, &cfg.env_settings(), &a.flag);
+        sheet.removal = Some(plan.into());
+    }
+    let text = match a.format {
+        SheetFormat::Markdown => crate::sheet::render_markdown(&sheet, &classes),
+        SheetFormat::Json => crate::sheet::render_json(&sheet),
+    };
+    report::emit(text.as_bytes()).context("cannot write the output")?;
+    if !sheet.known && !cli.quiet {
+        eprintln!("flagdebt: no read or declaration of `{}` found", a.flag);
+    }
+    Ok(if sheet.known {
+        exit::OK
+    } else {
+        exit::FINDINGS
+    })
+}
+
+fn parse_today(t: Option<&str>) -> Result<Date> {
+    match t {
+        Some(t) => {
+            Date::parse(t).ok_or_else(|| anyhow::anyhow!("--today: `{t}` is not a YYYY-MM-DD date"))
+        }
+        None => Ok(Date::today()),
+    }
+}
+
+/// The one project the paths belong to, analyzed whole (the report and the sheet speak of a
+/// project's flags, wherever in it they are read).
+fn whole_project(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Analysis> {
+    let mut all = analyze_projects(cli, paths, prov)?;
+    if all.len() > 1 {
+        let roots: Vec<String> = all.iter().map(|a| a.scanned.root.clone()).collect();
+        anyhow::bail!(
+            "the paths belong to {} projects, each with its own .flagdebt.yml ({}): give the paths of one",
+            all.len(),
+            roots.join(", ")
+        );
+    }
+    all.pop()
+        .ok_or_else(|| anyhow::anyhow!("nothing to scan: every path is in a nested project"))
+}
+
+fn cmd_report(cli: &Cli, a: &ReportArgs) -> Result<i32> {
+    use crate::report::weekly;
+    let today = parse_today(a.today.as_deref())?;
+    let an = whole_project(cli, &a.paths, &a.provider)?;
+    notes(cli, &an.scanned.out);
+    let findings = project_findings(&an, &Selection::default(), today)?;
+    let Analysis {
+        cfg,
+        scanned,
+        inventory,
+        ..
+    } = an;
+    let history = crate::gitage::history(&scan_root(&scanned), &crate::gitage::needles(&inventory));
+    // `.` says nothing in a report's title: the folder's name does.
+    let root = match scanned.root.as_str() {
+        "." => std::path::absolute(&scanned.root_path)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| ".".into()),
+        r => r.to_string(),
+    };
+    let mut r = weekly::build(&weekly::Input {
+        root: &root,
+        inventory: &inventory,
+        findings: &findings,
+        today,
+        soon_days: cfg.report.soon_days,
+        history: history.as_ref(),
+        url_template: cfg.report.url_template.as_deref(),
+    });
+    if let Some(p) = &a.previous {
+        let text = std::fs::read_to_string(p)
+            .with_context(|| format!("{}: cannot read the previous report", p.display()))?;
+        weekly::add_trend(&mut r, &p.display().to_string(), &text)?;
+    }
+    let text = match a.format {
+        ReportFormat::Markdown => weekly::render_markdown(&r),
+        ReportFormat::Json => weekly::render_json(&r),
+        ReportFormat::Html => report::html::render(&r),
+    };
+    match &a.output {
+        Some(p) => std::fs::write(p, text)
+            .with_context(|| format!("{}: cannot write the report", p.display()))?,
+        None => report::emit(text.as_bytes()).context("cannot write the output")?,
+    }
+    Ok(exit::OK)
 }
 
 #[derive(Args, Debug)]
@@ -205,6 +394,8 @@ pub fn run(cli: &Cli) -> Result<i32> {
         Cmd::Scan(a) => cmd_scan(cli, a),
         Cmd::Refs(a) => cmd_refs(cli, a),
         Cmd::Explain { code, list } => cmd_explain(code.as_deref(), *list),
+        Cmd::Report(a) => cmd_report(cli, a),
+        Cmd::Sheet(a) => cmd_sheet(cli, a),
         Cmd::Rules { literals } => cmd_rules(cli, *literals),
         Cmd::Pull { output } => cmd_pull(cli, output.as_deref()),
         Cmd::Init(a) => crate::init::run(cli.quiet, a),
@@ -226,14 +417,13 @@ fn load_config(cli: &Cli) -> Result<Config> {
 
 /// The built-in packs, the active presets' packs and the config's rule files.
 fn load_rules(cfg: &Config, presets: &[Detection]) -> Result<RuleSet> {
-    let mut rules = RuleSet::load_with(
+    // Wrapper functions are followed in every configuration (one level).
+    RuleSet::load_with(
         &crate::presets::packs(presets),
         &cfg.extra_rules()?,
         &cfg.disable_packs,
         cfg.env_settings(),
-    )?;
-    rules.wrappers = presets.iter().any(|d| d.active && d.preset.wrappers);
-    Ok(rules)
+    )
 }
 
 /// Which presets are on for these listed roots.
@@ -321,6 +511,10 @@ pub struct Analysis {
     pub inventory: Inventory,
     /// The scanned paths under the project root (None: the whole project).
     pub scope: Option<Vec<String>>,
+    /// Which presets were on, and why.
+    pub presets: Vec<Detection>,
+    /// The scan roots as listed (for what `scan` reads besides the parsed files).
+    pub listings: Vec<Listing>,
 }
 
 impl Analysis {
@@ -407,7 +601,7 @@ fn analyze_project(
         scope,
         ..
     } = project;
-    let listings = [listing];
+    let listings = vec![listing];
     let presets = detect_presets(&cfg, &listings)?;
     let rules = load_rules(&cfg, &presets)?;
     let progress = !cli.quiet && std::io::stderr().is_terminal();
@@ -445,13 +639,43 @@ fn analyze_project(
         env_vars,
         config_path,
     };
-    let inventory = Inventory::build(&scanned.out, sources, &cfg)?;
+    let mut inventory = Inventory::build(&scanned.out, sources, &cfg)?;
+    if let Some(co) = crate::owners::Codeowners::discover(&scan_root) {
+        co.fill(&mut inventory);
+    }
     Ok(Analysis {
         cfg,
         scanned,
         inventory,
         scope,
+        presets,
+        listings,
     })
+}
+
+/// Where files flagdebt does not parse name the declared flags that no parsed code reads.
+fn unparsed_mentions(
+    inventory: &Inventory,
+    listings: &[Listing],
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    let unread: Vec<String> = inventory
+        .flags
+        .values()
+        .filter(|r| {
+            !r.declarations.is_empty()
+                && r.reference_count <= r.test_reference_count + r.generated_reference_count
+        })
+        .map(|r| r.key.clone())
+        .collect();
+    if unread.is_empty() {
+        return Default::default();
+    }
+    let several = listings.len() > 1;
+    let pairs: Vec<(&Listing, Option<String>)> = listings
+        .iter()
+        .map(|l| (l, several.then(|| display_path(&l.root))))
+        .collect();
+    crate::mentions::find(&pairs, &unread)
 }
 
 fn scan_root(scanned: &Scanned) -> PathBuf {
@@ -557,7 +781,11 @@ fn load_registry(
         }
     } else {
         let mut files = Vec::new();
-        for r in &cfg.registries {
+        for entry in cfg.registries.iter() {
+            if let crate::config::RegistryEntry::Shaped(_) = entry {
+                continue; // read below, in their shape
+            }
+            let r = entry.path();
             let p = reg_root.join(r);
             if p.is_dir() {
                 files.extend(
@@ -566,7 +794,7 @@ fn load_registry(
                         .map(|f| format!("{}/{f}", r.trim_end_matches('/'))),
                 );
             } else if p.is_file() {
-                files.push(r.clone());
+                files.push(r.to_string());
             } else {
                 anyhow::bail!(
                     "{}: registry `{r}` named in the config does not exist",
@@ -579,7 +807,34 @@ fn load_registry(
         }
         files
     };
-    let (mut registry, errors) = crate::registry::load_all(&reg_root, &files);
+    let (mut registry, mut errors) = crate::registry::load_all(&reg_root, &files);
+    let mut shaped = 0;
+    for entry in &cfg.registries {
+        let crate::config::RegistryEntry::Shaped(s) = entry else {
+            continue;
+        };
+        shaped += 1;
+        if !reg_root.join(&s.path).is_file() {
+            anyhow::bail!(
+                "{}: registry `{}` named in the config does not exist",
+                cfg.path
+                    .as_deref()
+                    .unwrap_or(Path::new(".flagdebt.yml"))
+                    .display(),
+                s.path
+            );
+        }
+        match crate::registry::load_shaped(
+            &reg_root,
+            &s.path,
+            s.format,
+            s.under.as_deref(),
+            s.name.as_deref(),
+        ) {
+            Ok(r) => registry.extend(r),
+            Err(e) => errors.push(e),
+        }
+    }
     if let Some(first) = errors.first() {
         for e in errors.iter().skip(1) {
             eprintln!("flagdebt: error: {e}");
@@ -597,7 +852,7 @@ fn load_registry(
             .iter_mut()
             .for_each(|d| rebase(&mut d.path));
     }
-    Ok((registry, !files.is_empty()))
+    Ok((registry, !files.is_empty() || shaped > 0))
 }
 
 /// `target` relative to `base`, `/`-separated, with `..` where needed.
@@ -638,6 +893,58 @@ fn notes(cli: &Cli, out: &ScanOutput) {
     }
 }
 
+/// One line on stderr when a convention was not recognised: a registry but no reads, reads
+/// but no registry, or a preset on that found nothing. Each points at `flagdebt init`.
+fn hints(cli: &Cli, scanned: &Scanned, inventory: &Inventory, presets: &[Detection]) {
+    if cli.quiet {
+        return;
+    }
+    for h in convention_hints(inventory, &scanned.out.declarations, presets) {
+        eprintln!("hint: {h}");
+    }
+}
+
+/// The hints of [`hints`], as lines.
+pub fn convention_hints(
+    inventory: &Inventory,
+    code_decls: &[crate::scan::CodeDecl],
+    presets: &[Detection],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let declared = inventory
+        .flags
+        .values()
+        .filter(|r| !r.declarations.is_empty())
+        .count();
+    let reads = inventory.references.len() + inventory.unresolved.len();
+    if declared > 0 && inventory.references.iter().all(|r| r.test) {
+        out.push(format!(
+            "{declared} flag(s) declared, but no read of them was recognised in code; if the code reads flags through its own helper or a library flagdebt does not know, `flagdebt init` proposes the rules"
+        ));
+    }
+    if reads > 0 && !inventory.has_registry {
+        out.push(format!(
+            "{reads} flag read(s) found, but no registry declares flags; `flagdebt init` looks for one (or name yours with `registries:`)"
+        ));
+    }
+    for d in presets.iter().filter(|d| d.active) {
+        let ids = crate::presets::rule_ids(d.preset);
+        if ids.is_empty() {
+            continue;
+        }
+        let found = inventory.references.iter().any(|r| ids.contains(&r.rule))
+            || inventory.unresolved.iter().any(|u| ids.contains(&u.rule))
+            || code_decls.iter().any(|c| ids.contains(&c.rule));
+        if !found {
+            out.push(format!(
+                "preset `{}` is on ({}) but found nothing; `flagdebt init` shows what the repository uses (or switch it off: `presets: [-{}]`)",
+                d.preset.name, d.reason, d.preset.name
+            ));
+        }
+    }
+    out
+}
+
 /// Every finding of one project: all checks, then suppressions, the selection and the config's
 /// severities, sorted. Paths are relative to the project root.
 fn project_findings(
@@ -651,10 +958,12 @@ fn project_findings(
         inventory,
         ..
     } = an;
+    let repo_version = crate::version::repo_version(&scan_root(scanned), cfg.version.as_deref());
     let cx = checks::Context {
         inventory,
         config: cfg,
         today,
+        repo_version,
     };
     // Every check runs, so suppressions are matched against all findings (a suppression of a
     // check left out by --select is still in use); the selection applies afterwards.
@@ -713,6 +1022,10 @@ pub fn merge(analyses: Vec<Analysis>, sel: &Selection, today: Date) -> Result<Me
         read: Default::default(),
     };
     for mut an in analyses {
+        // Only `scan` reports unused flags: only it reads the unparsed files for their mentions.
+        if sel.enabled("unused-flag") {
+            an.inventory.mentions = unparsed_mentions(&an.inventory, &an.listings);
+        }
         let mut findings = project_findings(&an, sel, today)?;
         merged.read.extend(
             an.inventory
@@ -772,6 +1085,10 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         None => Date::today(),
     };
     let analyses = analyze_projects(cli, &a.paths, &a.provider)?;
+    let hint_lines: Vec<String> = analyses
+        .iter()
+        .flat_map(|an| convention_hints(&an.inventory, &an.scanned.out.declarations, &an.presets))
+        .collect();
     let Merged {
         root,
         root_path,
@@ -812,6 +1129,11 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         None => None,
     };
     notes(cli, &out);
+    if !cli.quiet {
+        for h in &hint_lines {
+            eprintln!("hint: {h}");
+        }
+    }
     if partial && !cli.quiet {
         let skipped: Vec<&str> = checks::WHOLE_TREE
             .iter()
@@ -964,14 +1286,28 @@ fn diff_base(
 }
 
 fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
+    use crate::refs::RefsFormat;
     let offline = ProviderArgs {
         offline: true,
         ..Default::default()
     };
+    let mut paths = a.paths.clone();
+    let mut flags = a.flags.clone();
+    for arg in &a.args {
+        if Path::new(arg).exists() {
+            paths.push(PathBuf::from(arg));
+        } else {
+            flags.push(arg.clone());
+        }
+    }
     let Analysis {
-        scanned, inventory, ..
-    } = analyze(cli, &a.paths, &offline)?;
+        scanned,
+        inventory,
+        presets,
+        ..
+    } = analyze(cli, &paths, &offline)?;
     notes(cli, &scanned.out);
+    hints(cli, &scanned, &inventory, &presets);
     let report = Report {
         root: scanned.root.clone(),
         root_path: scanned.root_path.clone(),
@@ -983,13 +1319,39 @@ fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
         fingerprints: &[],
         color: color(cli),
     };
+    if flags.is_empty() {
+        let text = match a.format {
+            RefsFormat::Human => report::human::render_refs(&report),
+            RefsFormat::Json => report::json::render(&report),
+            RefsFormat::Grep => {
+                anyhow::bail!("`--format grep` needs a flag: `flagdebt refs FLAG --format grep`")
+            }
+        };
+        report::emit(text.as_bytes()).context("cannot write the output")?;
+        return Ok(exit::OK);
+    }
+    let hits = crate::refs::hits(&report, &flags, a.context);
     let text = match a.format {
-        Format::Human => report::human::render_refs(&report),
-        Format::Json => report::json::render(&report),
-        other => anyhow::bail!("`flagdebt refs` writes human or json, not {other:?}"),
+        RefsFormat::Human => crate::refs::render_human(&hits, &flags),
+        RefsFormat::Json => crate::refs::render_json(&hits, &flags),
+        RefsFormat::Grep => crate::refs::render_grep(&hits),
     };
     report::emit(text.as_bytes()).context("cannot write the output")?;
-    Ok(exit::OK)
+    let missing: Vec<&String> = flags
+        .iter()
+        .filter(|f| !hits.iter().any(|h| &h.flag == *f))
+        .collect();
+    if !cli.quiet {
+        for f in &missing {
+            eprintln!("flagdebt: no read or declaration of `{f}` found");
+        }
+    }
+    // As grep does: 1 when nothing at all was found.
+    Ok(if hits.is_empty() {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
 }
 
 /// `fix`: the diff (or the written files) on stdout, what is left for the user on stderr.

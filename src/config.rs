@@ -19,12 +19,14 @@ const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// Registry files or folders (relative to the config file). Empty: discovered.
+    /// Registry files or folders (relative to the config file), each a path or
+    /// `{path, format, under, name}`. Empty: discovered.
     #[serde(default)]
-    pub registries: Vec<String>,
-    /// Extra rule files (relative to the config file).
+    pub registries: Vec<RegistryEntry>,
+    /// Extra rule files (relative to the config file), or rules written inline (a map in the
+    /// rule format).
     #[serde(default)]
-    pub rules: Vec<String>,
+    pub rules: Vec<RuleEntry>,
     /// Built-in packs to switch off, by provider (`launchdarkly`, `unleash`, `env`, ...).
     #[serde(default)]
     pub disable_packs: Vec<String>,
@@ -71,9 +73,53 @@ pub struct Config {
     /// Deployment env files (dotenv, `heroku config --json`) to check for dormant overrides.
     #[serde(default)]
     pub env_files: Vec<String>,
+    /// The repository's own release version, when no VERSION file, package manifest or git
+    /// tag says it (`1.15.0`): declared removal and introduced versions are compared with it.
+    pub version: Option<String>,
+    /// The weekly report (`flagdebt report`).
+    #[serde(default)]
+    pub report: ReportConfig,
     /// Where the config was read from (not part of the schema).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+/// One `rules:` entry: a rule file's path, or one rule written in the config.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RuleEntry {
+    File(String),
+    Inline(serde_json::Value),
+}
+
+/// One `registries:` entry: a path (format from its name and content), or a path with the
+/// shape to read it as.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RegistryEntry {
+    Path(String),
+    Shaped(ShapedRegistry),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShapedRegistry {
+    pub path: String,
+    /// key-value | map | flagsmith-environment | typescript | java | python
+    pub format: crate::registry::shapes::Format,
+    /// key-value: the `[section]` holding the flags; map: the dotted path to the map.
+    pub under: Option<String>,
+    /// typescript | java | python: the type, enum or object that lists the flags.
+    pub name: Option<String>,
+}
+
+impl RegistryEntry {
+    pub fn path(&self) -> &str {
+        match self {
+            RegistryEntry::Path(p) => p,
+            RegistryEntry::Shaped(s) => &s.path,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -101,11 +147,37 @@ pub struct EnvConfig {
 pub struct Thresholds {
     /// Days a flag may sit fully on / off / at GA before it is stale (default 30).
     pub stale_days: u32,
+    /// Minor releases a flag may stay on by default after the version it was introduced in
+    /// before it is stale (its off path is dead code by then): default 2.
+    pub stale_releases: u32,
+}
+
+/// `report:`: settings of `flagdebt report`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    /// A flag whose removal date is at most this many days away is listed as expiring soon.
+    pub soon_days: u32,
+    /// Link to a line: `{path}`, `{line}` and `{commit}` (HEAD, or `main` without git) are
+    /// replaced: `https://github.com/org/repo/blob/{commit}/{path}#L{line}`.
+    pub url_template: Option<String>,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            soon_days: 14,
+            url_template: None,
+        }
+    }
 }
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { stale_days: 30 }
+        Thresholds {
+            stale_days: 30,
+            stale_releases: 2,
+        }
     }
 }
 
@@ -128,8 +200,10 @@ impl Default for Config {
             agree: Vec::new(),
             declared_by: default_declared_by(),
             env_files: Vec::new(),
+            version: None,
             generated: Vec::new(),
             presets: Vec::new(),
+            report: ReportConfig::default(),
             path: None,
         }
     }
@@ -216,12 +290,28 @@ impl Config {
     /// Extra rule files as (name, text), plus the `helpers:` list as a generated rule file.
     pub fn extra_rules(&self) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
+        let mut inline = Vec::new();
         for r in &self.rules {
+            let r = match r {
+                RuleEntry::File(r) => r,
+                RuleEntry::Inline(v) => {
+                    inline.push(v.to_string());
+                    continue;
+                }
+            };
             let p = match self.base_dir() {
                 Some(b) => b.join(r),
                 None => PathBuf::from(r),
             };
             out.push(crate::rules::read_rule_file(&p)?);
+        }
+        if !inline.is_empty() {
+            // JSON is YAML: the rules as written, one rule file.
+            let name = match &self.path {
+                Some(p) => format!("{} (rules)", p.display()),
+                None => "config rules".into(),
+            };
+            out.push((name, format!("rules: [{}]", inline.join(", "))));
         }
         if !self.helpers.is_empty() {
             let calls: Vec<String> = self

@@ -60,6 +60,13 @@ pub struct Finding {
     pub message: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The flag's owner (see [`crate::owners::owner_of`]), when the finding is about a flag
+    /// that has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Where the owner comes from: `registry`, `provider` or `codeowners`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_source: Option<crate::owners::OwnerSource>,
     /// Other places the finding is about (the registry entry of a flag read here, ...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,

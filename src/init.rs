@@ -62,13 +62,25 @@ pub struct Survey {
     pub top_dirs: BTreeMap<String, usize>,
     /// Files the scan skipped.
     pub skipped: usize,
+    /// Presets found on, with why.
+    pub presets: Vec<(String, String)>,
+    /// In-house helpers seen: a callee (`receiver.name` pattern) whose first argument is a
+    /// literal naming a declared flag, at places no rule reads, with how many such keys.
+    pub helpers: Vec<(String, usize)>,
 }
 
 /// Scan `root` with the defaults and summarise it.
 pub fn survey(root: &Path) -> Result<Survey> {
     let cfg = Config::default();
-    let rules = RuleSet::load(&[], &[], EnvSettings::default())?;
     let listings = crate::cli::list_roots(&[root.to_path_buf()], &cfg)?;
+    // The presets the repository shows are on, as in a scan: their reads count for their packs.
+    let presets = crate::presets::detect(&listings.iter().collect::<Vec<_>>(), &[])?;
+    let rules = RuleSet::load_with(
+        &crate::presets::packs(&presets),
+        &[],
+        &[],
+        EnvSettings::default(),
+    )?;
     let scanned = crate::cli::scan_listings(&listings, &cfg, &rules, false)?;
     let out = &scanned.out;
     let mut s = Survey {
@@ -109,12 +121,90 @@ pub fn survey(root: &Path) -> Result<Survey> {
             s.env_prefixes.push(p.clone());
         }
     }
+    s.presets = presets
+        .iter()
+        .filter(|d| d.active)
+        .map(|d| (d.preset.name.to_string(), d.reason.clone()))
+        .collect();
     s.registries = crate::registry::discover_in(&listings[0]);
     let (registry, errors) = crate::registry::load_all(root, &s.registries);
     s.registry_errors = errors.iter().map(|e| e.to_string()).collect();
-    s.declared = registry.declarations.len();
-    s.key_style = key_style(registry.declarations.iter().map(|d| d.key.as_str()));
+    let keys: std::collections::BTreeSet<&str> = registry
+        .declarations
+        .iter()
+        .map(|d| d.key.as_str())
+        .chain(out.declarations.iter().map(|d| d.key.as_str()))
+        .collect();
+    s.declared = keys.len();
+    s.key_style = key_style(keys.iter().copied());
+    let read_at: std::collections::HashSet<(&str, usize)> = out
+        .references
+        .iter()
+        .map(|r| (r.path.as_str(), r.span.line))
+        .chain(
+            out.unresolved
+                .iter()
+                .map(|u| (u.path.as_str(), u.span.line)),
+        )
+        .collect();
+    s.helpers = helpers_seen(&listings[0], &keys, &read_at);
     Ok(s)
+}
+
+/// Callees whose first argument is a string (or Ruby symbol) literal naming a declared flag,
+/// on lines no rule reads: in-house helpers flagdebt does not know yet. Each with the number of
+/// distinct declared keys passed to it; only callees passed two keys or more.
+fn helpers_seen(
+    listing: &crate::walk::Listing,
+    keys: &std::collections::BTreeSet<&str>,
+    read_at: &std::collections::HashSet<(&str, usize)>,
+) -> Vec<(String, usize)> {
+    if keys.is_empty() {
+        return Vec::new();
+    }
+    let call = regex::Regex::new(
+        r#"([A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*[?!]?)\(\s*(?:"([^"\\\n]+)"|'([^'\\\n]+)'|:([A-Za-z_]\w*))"#,
+    )
+    .expect("valid regex");
+    let mut by_callee: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for f in &listing.files {
+        if crate::lang::Language::from_path(&f.path).is_none() {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&f.path) else {
+            continue;
+        };
+        for (i, line) in text.lines().enumerate() {
+            if read_at.contains(&(f.rel.as_str(), i + 1)) {
+                continue;
+            }
+            for c in call.captures_iter(line) {
+                let Some(lit) = c.get(2).or(c.get(3)).or(c.get(4)) else {
+                    continue;
+                };
+                if !keys.contains(lit.as_str()) {
+                    continue;
+                }
+                let callee = c[1].replace("::", ".");
+                let pattern = match callee.rsplit_once('.') {
+                    Some((_, name)) => format!("*.{name}"),
+                    None => callee,
+                };
+                by_callee
+                    .entry(pattern)
+                    .or_default()
+                    .insert(lit.as_str().to_string());
+            }
+        }
+    }
+    let mut out: Vec<(String, usize)> = by_callee
+        .into_iter()
+        .map(|(c, ks)| (c, ks.len()))
+        .filter(|(_, n)| *n >= 2)
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.truncate(5);
+    out
 }
 
 /// The spelling most declared keys use, when one clearly dominates.
@@ -241,6 +331,50 @@ fn sections(s: &Survey) -> Vec<Section> {
         });
     }
 
+    // Presets.
+    if !s.presets.is_empty() {
+        let mut comment =
+            vec!["Presets on for this repository (their rules and registries apply):".into()];
+        for (name, why) in &s.presets {
+            comment.push(format!("  {name}: {why}"));
+        }
+        comment.push("To switch one off:".into());
+        out.push(Section {
+            comment,
+            yaml: format!("presets: [-{}]\n", s.presets[0].0),
+            active: false,
+        });
+    }
+
+    // In-house helpers seen in the code.
+    if !s.helpers.is_empty() {
+        let mut comment = vec![
+            "In-house helpers seen here: callees whose first argument names declared flags".into(),
+            "where no rule reads (number of declared keys passed):".into(),
+        ];
+        for (c, n) in &s.helpers {
+            comment.push(format!("  {c:30} {n:5}"));
+        }
+        // A bare callee is often imported (`from app.toggles import toggle_on`), which
+        // flagdebt reads as `app.toggles.toggle_on`: both patterns.
+        let list: Vec<String> = s
+            .helpers
+            .iter()
+            .flat_map(|(c, _)| {
+                let mut v = vec![quote(c)];
+                if !c.contains('.') {
+                    v.push(quote(&format!("*.{c}")));
+                }
+                v
+            })
+            .collect();
+        out.push(Section {
+            comment,
+            yaml: format!("helpers: [{}]\n", list.join(", ")),
+            active: true,
+        });
+    }
+
     // Helpers and extra rules.
     out.push(Section {
         comment: vec![
@@ -248,7 +382,11 @@ fn sections(s: &Survey) -> Vec<Section> {
                 .into(),
             "files of your own (see the README's rule format):".into(),
         ],
-        yaml: "helpers: [\"*features.enabled\"]\nrules: [tools/flag-rules.yml]\n".into(),
+        yaml: if s.helpers.is_empty() {
+            "helpers: [\"*features.enabled\"]\nrules: [tools/flag-rules.yml]\n".into()
+        } else {
+            "rules: [tools/flag-rules.yml]\n".into()
+        },
         active: false,
     });
 
@@ -461,6 +599,11 @@ mod tests {
             key_style: Some("kebab"),
             top_dirs: [("api".to_string(), 4), ("web app".to_string(), 1)].into(),
             skipped: 2,
+            presets: vec![(
+                "kubernetes".into(),
+                "`go.mod` contains `k8s.io/component-base`".into(),
+            )],
+            helpers: vec![("toggle_on".into(), 2), ("*.flag_enabled?".into(), 3)],
         };
         let every_pack = Survey {
             by_provider: PACKS.iter().map(|(p, _)| (p.to_string(), 1)).collect(),
@@ -486,7 +629,8 @@ mod tests {
                 live.disable_packs.is_empty(),
                 "switching packs off is a choice"
             );
-            assert_eq!(live.registries, s.registries);
+            let live: Vec<&str> = live.registries.iter().map(|r| r.path()).collect();
+            assert_eq!(live, s.registries);
         }
     }
 

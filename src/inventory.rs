@@ -34,6 +34,9 @@ pub struct Inventory {
     pub config_path: Option<String>,
     /// One row per flag key.
     pub flags: BTreeMap<String, FlagRow>,
+    /// Declared flags no parsed code reads, with the `path:line` places where files of
+    /// languages flagdebt does not parse name them ([`crate::mentions`]).
+    pub mentions: BTreeMap<String, Vec<String>>,
 }
 
 /// Everything the Inventory joins, read at the edge.
@@ -68,6 +71,13 @@ pub struct FlagRow {
     pub declared_at: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// Where `owner` comes from: `registry` or `provider`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_source: Option<crate::owners::OwnerSource>,
+    /// The CODEOWNERS owners of the files that read the flag (filled by
+    /// [`crate::owners::Codeowners::fill`]); the owner when neither registry nor provider names one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub code_owners: Vec<String>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub flag_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -131,6 +141,7 @@ impl Inventory {
             env_vars: src.env_vars,
             config_path: src.config_path,
             flags: BTreeMap::new(),
+            mentions: BTreeMap::new(),
         };
         let by_registry = cfg.declared_by.contains(&DeclaredBy::Registry);
         let by_provider = cfg.declared_by.contains(&DeclaredBy::Provider);
@@ -146,7 +157,10 @@ impl Inventory {
             row.declared |= by_registry;
             row.declared_at.push(format!("{}:{}", d.path, d.line));
             // The first declaration that says a thing wins.
-            row.owner = row.owner.take().or_else(|| d.owner.clone());
+            if row.owner.is_none() && d.owner.is_some() {
+                row.owner = d.owner.clone();
+                row.owner_source = Some(crate::owners::OwnerSource::Registry);
+            }
             row.flag_type = row
                 .flag_type
                 .take()
@@ -174,10 +188,12 @@ impl Inventory {
                         row.at_providers.push(snap.name.clone());
                     }
                     // The provider fills what the registry lacks.
-                    row.owner = row
-                        .owner
-                        .take()
-                        .or_else(|| pf.owners.first().or(pf.group_owners.first()).cloned());
+                    if row.owner.is_none() {
+                        row.owner = pf.owners.first().or(pf.group_owners.first()).cloned();
+                        if row.owner.is_some() {
+                            row.owner_source = Some(crate::owners::OwnerSource::Provider);
+                        }
+                    }
                     row.flag_type = row.flag_type.take().or_else(|| pf.flag_type.clone());
                 }
             }

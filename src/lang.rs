@@ -16,6 +16,8 @@ pub enum Language {
     Java,
     Ruby,
     Rust,
+    /// Any file read by a `kind: text` rule (templates, CI YAML, shell): no parser.
+    Text,
 }
 
 impl Language {
@@ -62,6 +64,7 @@ impl Language {
             Language::Java => "java",
             Language::Ruby => "ruby",
             Language::Rust => "rust",
+            Language::Text => "text",
         }
     }
 
@@ -77,6 +80,7 @@ impl Language {
             "java" => vec![Language::Java],
             "ruby" | "rb" => vec![Language::Ruby],
             "rust" | "rs" => vec![Language::Rust],
+            "text" => vec![Language::Text],
             _ => return None,
         })
     }
@@ -85,6 +89,7 @@ impl Language {
     pub fn comment_tokens(self) -> &'static [&'static str] {
         match self {
             Language::Python | Language::Ruby => &["#"],
+            Language::Text => &["#", "//", "{#", "<!--", "--"],
             _ => &["//", "/*"],
         }
     }
@@ -104,7 +109,7 @@ impl Language {
             Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
             Language::Java => tree_sitter_java::LANGUAGE.into(),
             Language::Ruby => tree_sitter_ruby::LANGUAGE.into(),
-            Language::Rust => return None,
+            Language::Rust | Language::Text => return None,
         })
     }
 }

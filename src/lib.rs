@@ -12,18 +12,24 @@ pub mod diff;
 pub mod envfile;
 pub mod finding;
 pub mod fix;
+pub mod gitage;
 pub mod init;
 pub mod input;
 pub mod inventory;
 pub mod lang;
+pub mod mentions;
+pub mod owners;
 pub mod presets;
 pub mod project;
 pub mod provider;
+pub mod refs;
 pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod sheet;
 pub mod suppress;
+pub mod version;
 pub mod walk;
 
 /// Exit codes, as every linter in the ecosystem uses them.

@@ -123,6 +123,8 @@ pub fn apply(findings: Vec<Finding>, sups: &[Suppression]) -> Vec<Finding> {
             span,
             message,
             notes: Vec::new(),
+            owner: None,
+            owner_source: None,
             related: Vec::new(),
         };
         if s.reason.is_empty() {

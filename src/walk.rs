@@ -190,8 +190,21 @@ impl Listing {
     }
 }
 
-/// Hidden folders listed anyway: they hold registry files, not code.
-const HIDDEN_LISTED: &[&str] = &[".openfeature"];
+/// Hidden folders and files listed anyway: they hold registry files (`.openfeature/`) and CI
+/// definitions (for `kind: text` rules), not code the parsers read.
+const HIDDEN_LISTED: &[&str] = &[
+    ".openfeature",
+    ".github",
+    ".gitlab",
+    ".circleci",
+    ".gitlab-ci.yml",
+];
+
+/// Whether a relative path lies in (or is) a CI definition listed for text rules only
+/// (`.github/`, `.gitlab/`, `.circleci/`, `.gitlab-ci.yml`): never a registry.
+pub fn is_ci_path(rel: &str) -> bool {
+    rel.split('/').any(|c| HIDDEN_LISTED[1..].contains(&c))
+}
 
 fn is_hidden_component(c: &str) -> bool {
     c.starts_with('.') && c != "." && c != ".."
@@ -454,9 +467,22 @@ fn visit_file(
     if !pre.is_candidate(lang, &bytes) {
         return;
     }
+    // Not UTF-8 (a Latin-1 comment): read as ripgrep does, each invalid byte replaced by
+    // U+FFFD (one character, so columns stay right), with a note.
+    let lossy;
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
-        Err(e) => return skip(format!("not valid UTF-8 (at byte {})", e.valid_up_to())),
+        Err(e) => {
+            let _ = tx.send(Item::ParseError(Skipped {
+                path: rel.clone(),
+                reason: format!(
+                    "not valid UTF-8 (at byte {}); read with the invalid bytes replaced",
+                    e.valid_up_to()
+                ),
+            }));
+            lossy = String::from_utf8_lossy(&bytes).into_owned();
+            lossy.as_str()
+        }
     };
     let bom = text.starts_with('\u{feff}');
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

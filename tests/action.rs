@@ -241,18 +241,18 @@ fn scheduled_whole_scan_annotates_errors_first_summarizes_and_sets_outputs() {
         .map(|l| l.split(' ').next().unwrap())
         .collect();
     let mut want = vec!["::error"; 10];
-    want.extend(vec!["::warning"; 6]);
+    want.extend(vec!["::warning"; 5]);
     want.push("::notice");
     assert_eq!(levels, want, "{stdout}");
     assert!(
-        annotations[16].contains("7 errors not shown as annotations"),
+        annotations[15].contains("7 errors not shown as annotations"),
         "{stdout}"
     );
     assert!(stdout.contains("flagdebt: 17 finding(s) at error level or above"));
     assert!(run.summary.starts_with("## flagdebt\n"), "{}", run.summary);
     assert!(run
         .summary
-        .contains("**17** error(s), **6** warning(s), **0** info."));
+        .contains("**17** error(s), **5** warning(s), **0** info."));
     assert!(
         run.summary.contains("| `missing-owner` | error |"),
         "{}",
@@ -260,8 +260,8 @@ fn scheduled_whole_scan_annotates_errors_first_summarizes_and_sets_outputs() {
     );
     let want: BTreeMap<String, String> = [
         ("errors", "17"),
-        ("warnings", "6"),
-        ("findings", "23"),
+        ("warnings", "5"),
+        ("findings", "22"),
         ("flags-added", "0"),
         ("flags-removed", "0"),
         ("sarif", "flagdebt.sarif"),
@@ -273,7 +273,7 @@ fn scheduled_whole_scan_annotates_errors_first_summarizes_and_sets_outputs() {
     let sarif: PathBuf = ws.path().join("flagdebt.sarif");
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
-    assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 23);
+    assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 22);
     validate_sarif(&sarif);
 }
 

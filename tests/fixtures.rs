@@ -114,6 +114,10 @@ fn markers(root: &Path) -> BTreeMap<(String, u64), Vec<String>> {
                 .trim_end_matches('}')
                 .trim()
                 .trim_end_matches("*/")
+                .trim()
+                .trim_end_matches('#')
+                .trim_end_matches("-->")
+                .trim_end_matches("%>")
                 .trim();
             let mut keys: Vec<String> = body
                 .split(',')

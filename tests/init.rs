@@ -211,3 +211,50 @@ fn init_in_an_empty_folder_and_a_missing_one() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/folder"));
 }
+
+/// A repository whose flags are read through an in-house helper flagdebt does not know, and
+/// whose gates follow a preset: init proposes the helper (a callee passed declared keys) and
+/// names the preset, instead of proposing to switch the rules off; the next scan reads
+/// through the helper.
+#[test]
+fn init_proposes_the_in_house_helpers_it_sees() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "feature_flags.yaml",
+        "new_checkout:\n  owner: team-web\n  type: release\n  remove_by: 2027-01-31\n\
+         dark_mode:\n  owner: team-web\n  type: release\n  remove_by: 2027-01-31\n",
+    );
+    write(
+        dir.path(),
+        "app/views.py",
+        "from app.toggles import toggle_on\n\n\ndef view(user):\n    \
+         if toggle_on(\"new_checkout\", user):\n        pass\n    \
+         if toggle_on(\"dark_mode\", user):\n        pass\n    \
+         print(\"new_checkout\")\n",
+    );
+    let (_, before) = findings(dir.path());
+    assert!(
+        before.contains(&("unused-flag".into(), "dark_mode".into())),
+        "{before:?}"
+    );
+    let out = flagdebt()
+        .current_dir(dir.path())
+        .args(["init", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(dir.path().join(".flagdebt.yml")).unwrap();
+    // `print` was passed one declared key only: not a helper.
+    assert!(
+        text.contains(
+            "#   toggle_on                          2\nhelpers: [\"toggle_on\", \"*.toggle_on\"]\n"
+        ),
+        "{text}"
+    );
+    let (_, after) = findings(dir.path());
+    assert!(
+        !after.iter().any(|(c, _)| c == "unused-flag"),
+        "both flags are read through the helper now: {after:?}"
+    );
+}

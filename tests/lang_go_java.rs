@@ -339,7 +339,9 @@ const (
 	blockKey = "block-key"
 )
 
-func Search(name string) {
+func Search(args []string) {
+	// A plain variable (a parameter would make Search a wrapper).
+	name := args[0]
 	_, _ = ldClient.BoolVariation(flagkeys.SearchV2, ldctx, false)
 	_, _ = ldClient.BoolVariation(localKey, ldctx, false)
 	_, _ = ldClient.BoolVariation(blockKey, ldctx, false)
@@ -796,7 +798,9 @@ public class Checkout {
         String INNER_KEY = "inner-key";
     }
 
-    void run(String name) {
+    void run(String[] args) {
+        // A plain variable (a parameter would make run a wrapper).
+        String name = args[0];
         boolean a = client.getBooleanValue(FlagKeys.NEW_CHECKOUT, false);
         boolean b = client.getBooleanValue(NEW_CHECKOUT, false);
         boolean c = client.getBooleanValue(JOINED, false);

@@ -158,9 +158,9 @@ export function Checkout(): JSX.Element {
     assert_eq!(
         refs_in(&out, "web/src/Checkout.tsx"),
         vec![
-            r("new-checkout", 5, 19, "unleash-js", None),
-            r("checkout-variant", 6, 19, "unleash-js", None),
-            r("renamed-import", 7, 17, "unleash-js", None),
+            r("new-checkout", 5, 19, "unleash-react", None),
+            r("checkout-variant", 6, 19, "unleash-react", None),
+            r("renamed-import", 7, 17, "unleash-react", None),
         ]
     );
     assert_eq!(

@@ -90,9 +90,9 @@ fn findings(doc: &Value) -> Vec<(&str, &str, &str, u64)> {
 }
 
 /// literal, constant, wrapper, env, dynamic.
-fn by_via(doc: &Value) -> [u64; 5] {
+fn by_via(doc: &Value) -> [u64; 6] {
     let v = &doc["summary"]["by_via"];
-    ["literal", "constant", "wrapper", "env", "dynamic"].map(|k| v[k].as_u64().unwrap())
+    ["literal", "constant", "wrapper", "symbol", "env", "dynamic"].map(|k| v[k].as_u64().unwrap())
 }
 
 fn finding<'a>(doc: &'a Value, code: &str, flag: &str) -> &'a Value {
@@ -188,10 +188,9 @@ fn kubernetes() {
                 "pkg/features/versioned_kube_features.go",
                 33
             ),
-            ("dynamic-flag-key", "", "pkg/kubelet/kubelet.go", 21),
         ]
     );
-    assert_eq!(by_via(&doc), [0, 7, 0, 0, 1]);
+    assert_eq!(by_via(&doc), [0, 7, 0, 0, 0, 0]);
 }
 
 #[test]
@@ -354,7 +353,7 @@ fn gitlab() {
             ),
         ]
     );
-    assert_eq!(by_via(&doc), [4, 4, 0, 2, 1]);
+    assert_eq!(by_via(&doc), [4, 4, 0, 0, 2, 1]);
 }
 
 #[test]
@@ -399,23 +398,31 @@ fn openfeature_flagd() {
             ("dynamic-flag-key", "", "web/src/checkout/page.ts", 16),
         ]
     );
-    assert_eq!(by_via(&doc), [1, 0, 5, 0, 1]);
+    assert_eq!(by_via(&doc), [1, 0, 5, 0, 0, 1]);
 }
 
 #[test]
 fn feature_manager() {
     let doc = scan("feature-manager");
+    // A settings flag is its environment variable; two modules' `ANNOTATE_QUERY` are two flags.
     assert_eq!(
         declared(&doc),
         [
-            "NEW_EXPORTER",
-            "SLOW_QUERY_LOG",
-            "STRICT_CSRF",
+            "APP_NEW_EXPORTER",
+            "APP_SESSION_SECURE",
+            "APP_SLOW_QUERY_LOG",
+            "APP_STRICT_CSRF",
+            "ATHENA_ANNOTATE_QUERY",
+            "TRINO_ANNOTATE_QUERY",
             "organizations:legacy-billing",
             "organizations:onboarding-v2",
             "projects:similarity-search",
         ]
     );
+    // Settings are read through their symbols: `settings.X`, `X` bare in its own module
+    // (also inside another setting's declaration), `from m import X as y` then `y`, an
+    // aliased module (`conf.X`). Never in comments, strings, the import itself, or another
+    // object's attribute of the same name (`options.NEW_EXPORTER`).
     assert_eq!(
         references(&doc),
         [
@@ -426,19 +433,39 @@ fn feature_manager() {
                 "literal"
             ),
             (
-                "STRICT_CSRF",
+                "APP_STRICT_CSRF",
                 "src/app/api/organization_details.py",
                 8,
-                "literal"
+                "symbol"
             ),
-            ("NEW_EXPORTER", "src/app/tasks/export.py", 5, "literal"),
+            (
+                "ATHENA_ANNOTATE_QUERY",
+                "src/app/integrations/athena.py",
+                10,
+                "symbol"
+            ),
+            (
+                "TRINO_ANNOTATE_QUERY",
+                "src/app/integrations/report.py",
+                9,
+                "symbol"
+            ),
+            (
+                "APP_SESSION_SECURE",
+                "src/app/integrations/report.py",
+                9,
+                "symbol"
+            ),
+            ("APP_STRICT_CSRF", "src/app/settings.py", 20, "symbol"),
+            ("APP_STRICT_CSRF", "src/app/settings.py", 24, "symbol"),
+            ("APP_NEW_EXPORTER", "src/app/tasks/export.py", 5, "symbol"),
             (
                 "projects:similarity-search",
                 "src/app/tasks/export.py",
                 7,
                 "literal"
             ),
-            ("SLOW_QUERY_LOG", "tests/test_queries.py", 5, "literal"),
+            ("APP_SLOW_QUERY_LOG", "tests/test_queries.py", 5, "symbol"),
         ]
     );
     assert_eq!(
@@ -462,11 +489,39 @@ fn feature_manager() {
                 "src/app/features/temporary.py",
                 12
             ),
-            ("unused-flag", "SLOW_QUERY_LOG", "src/app/settings.py", 15),
-            ("missing-owner", "STRICT_CSRF", "src/app/settings.py", 17),
+            (
+                "missing-owner",
+                "ATHENA_ANNOTATE_QUERY",
+                "src/app/integrations/athena.py",
+                6
+            ),
+            (
+                "missing-owner",
+                "TRINO_ANNOTATE_QUERY",
+                "src/app/integrations/trino.py",
+                5
+            ),
+            (
+                "unused-flag",
+                "APP_SLOW_QUERY_LOG",
+                "src/app/settings.py",
+                15
+            ),
+            (
+                "missing-owner",
+                "APP_STRICT_CSRF",
+                "src/app/settings.py",
+                17
+            ),
+            (
+                "missing-owner",
+                "APP_SESSION_SECURE",
+                "src/app/settings.py",
+                20
+            ),
         ]
     );
-    assert_eq!(by_via(&doc), [5, 0, 0, 0, 1]);
+    assert_eq!(by_via(&doc), [2, 0, 0, 8, 0, 1]);
 }
 
 #[test]
@@ -506,7 +561,7 @@ fn code_declarations_carry_comment_owners_and_spec_fields() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["key"] == "NEW_EXPORTER")
+        .find(|f| f["key"] == "APP_NEW_EXPORTER")
         .unwrap();
     assert_eq!(row["owner"], "@team-data");
     assert_eq!(row["default"], "false");
@@ -515,7 +570,7 @@ fn code_declarations_carry_comment_owners_and_spec_fields() {
 #[test]
 fn presets_command_says_what_was_detected_and_why() {
     for (name, why) in [
-        ("kubernetes", "`go.mod` contains `k8s.io/component-base`"),
+        ("kubernetes", "`go.mod` requires `k8s.io/component-base`"),
         ("gitlab", "found the folder `config/feature_flags/`"),
         ("openfeature-flagd", "found `flags/shop.flagd.json`"),
         (

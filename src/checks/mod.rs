@@ -32,6 +32,9 @@ pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub config: &'a Config,
     pub today: Date,
+    /// The repository's own version (config `version`, a VERSION file, a package manifest, the
+    /// latest git tag), which declared release versions are compared with.
+    pub repo_version: Option<crate::version::RepoVersion>,
 }
 
 pub struct Check {
@@ -106,6 +109,8 @@ impl Check {
             span,
             message,
             notes: Vec::new(),
+            owner: None,
+            owner_source: None,
             related: Vec::new(),
         }
     }
@@ -260,6 +265,7 @@ pub fn run(cx: &Context, sel: &Selection) -> Vec<Finding> {
             out.extend((check.run)(cx));
         }
     }
+    crate::owners::annotate(&mut out, cx.inventory);
     out
 }
 

@@ -12,7 +12,17 @@
 //! - declared deprecated (`PreRelease: featuregate.Deprecated`, GitLab Runner's
 //!   `Deprecated: true`, `stage: deprecated` in a registry);
 //! - at GA for `thresholds.stale_days` days or more: `stage: ga` with the date it
-//!   got there in `ga_since: YYYY-MM-DD` (flagdebt's registry convention).
+//!   got there in `ga_since: YYYY-MM-DD` (flagdebt's registry convention); a GA gate declared in
+//!   code with no such date (a Kubernetes gate at `featuregate.GA`, locked or not) is stale
+//!   as soon as it is GA;
+//! - declared deprecated with a removal version (`// Deprecated: ... removed in the v1.17
+//!   release`, `remove_version`) that the repository's own version has reached;
+//! - on by default since a declared `introduced` version that is `thresholds.stale_releases`
+//!   (default 2) minor releases or more behind the repository's own version
+//!   (`NewFeatureFlag("x", "v16.5.0", ..., true)` in a v16.7 repository).
+//!
+//! The repository's version is the config's `version:`, else a `VERSION` file, the `version`
+//! of `package.json`, `Cargo.toml` or `pyproject.toml`, else the latest git tag.
 //!
 //! Permanent flags (kill switches, permissions, ops toggles) are never stale for being fully
 //! on or off.
@@ -34,6 +44,7 @@ use crate::finding::{Finding, Severity, Span};
 use crate::inventory::FlagRow;
 use crate::provider::{ProviderFlag, ProviderSnapshot};
 use crate::registry::{Declaration, Stage};
+use crate::version::Version;
 
 pub static CHECK: Check = Check {
     code: "stale-flag",
@@ -66,6 +77,8 @@ fn run(cx: &Context) -> Vec<Finding> {
             locked_at_ga(cx, row),
             deprecated(cx, row),
             ga_for_days(cx, row),
+            ga_in_code(cx, row),
+            on_since_old_release(cx, row),
         ]
         .into_iter()
         .flatten()
@@ -204,28 +217,97 @@ fn locked_at_ga(cx: &Context, row: &FlagRow) -> Option<DeclReason> {
     })
 }
 
-/// Declared deprecated: on its way out.
+/// Declared deprecated: on its way out. A `deprecated` field holds `true` or the deprecation
+/// note itself (`// Deprecated: ... will be removed in the v1.17 release`).
 fn deprecated(cx: &Context, row: &FlagRow) -> Option<DeclReason> {
-    let d = cx
-        .inventory
-        .decls_of(row)
-        .find(|d| d.stage == Some(Stage::Deprecated) || is_true(d, "deprecated"))?;
+    let note_of = |d: &Declaration| -> Option<String> {
+        match d.extra.get("deprecated")? {
+            serde_json::Value::String(s) if super::truthy(&d.extra["deprecated"]).is_none() => {
+                Some(s.trim().to_string())
+            }
+            _ => None,
+        }
+    };
+    let d = cx.inventory.decls_of(row).find(|d| {
+        d.stage == Some(Stage::Deprecated) || is_true(d, "deprecated") || note_of(d).is_some()
+    })?;
     let field = if d.stage == Some(Stage::Deprecated) {
         "stage"
     } else {
         "deprecated"
     };
-    let note = d
+    let remove_version = d
         .extra
         .get("remove_version")
         .and_then(|v| v.as_str())
         .filter(|v| !v.is_empty())
-        .map(|v| format!("to be removed with {v}"));
+        .map(str::to_string);
+    let removal = remove_version
+        .as_deref()
+        .and_then(Version::parse)
+        .or_else(|| note_of(d).and_then(|n| Version::removal_in(&n)));
+    let mut text = "declared deprecated: remove it and its reads".to_string();
+    let mut note = remove_version.map(|v| format!("to be removed with {v}"));
+    if let Some(r) = removal {
+        match &cx.repo_version {
+            Some(repo) if repo.version >= r => {
+                text = format!(
+                    "declared deprecated, removal due in {r}: the repository is at {} ({})",
+                    repo.version, repo.source
+                );
+            }
+            _ => note = Some(format!("to be removed in {r}")),
+        }
+    }
     Some(DeclReason {
-        text: "declared deprecated: remove it and its reads".into(),
+        text,
         path: d.path.clone(),
         span: super::decl_span(d, Some(field)),
         note,
+    })
+}
+
+/// At GA in a code declaration with no date it got there (a Kubernetes gate at
+/// `featuregate.GA`): on for everyone, the gate has done its job. Locked gates are
+/// [`locked_at_ga`]'s.
+fn ga_in_code(cx: &Context, row: &FlagRow) -> Option<DeclReason> {
+    let d = cx.inventory.decls_of(row).find(|d| {
+        d.stage == Some(Stage::Ga)
+            && d.source == crate::registry::SourceKind::Code
+            && !d.extra.contains_key("ga_since")
+            && !is_true(d, "lock_to_default")
+    })?;
+    Some(DeclReason {
+        text: "at GA: on for everyone, remove the gate and the code behind its other path".into(),
+        path: d.path.clone(),
+        span: super::decl_span(d, Some("stage")),
+        note: None,
+    })
+}
+
+/// On by default since a release old enough (`introduced` versus the repository's version).
+fn on_since_old_release(cx: &Context, row: &FlagRow) -> Option<DeclReason> {
+    let repo = cx.repo_version.as_ref()?;
+    let limit = u64::from(cx.config.thresholds.stale_releases);
+    let (d, since) = cx.inventory.decls_of(row).find_map(|d| {
+        let on = d.default.as_ref().and_then(super::truthy) == Some(true);
+        let since = Version::parse(d.extra.get("introduced")?.as_str()?)?;
+        (on && since.releases_until(repo.version) >= limit).then_some((d, since))
+    })?;
+    let n = since.releases_until(repo.version);
+    let behind = if n == u64::MAX {
+        "a major release".to_string()
+    } else {
+        format!("{n} minor release(s)")
+    };
+    Some(DeclReason {
+        text: format!(
+            "on by default since {since}, {behind} before the repository's {} ({}): the rollout is over",
+            repo.version, repo.source
+        ),
+        path: d.path.clone(),
+        span: super::decl_span(d, Some("introduced")),
+        note: None,
     })
 }
 

@@ -67,6 +67,12 @@ fn run(cx: &Context) -> Vec<Finding> {
                 "{generated} reference(s) in generated code; generated code alone does not keep a flag alive"
             ));
         }
+        if let Some(places) = cx.inventory.mentions.get(&row.key) {
+            f.notes.push(format!(
+                "mentioned in unparsed files: {} (flagdebt does not read these languages; a `kind: text` rule can)",
+                places.join(", ")
+            ));
+        }
         out.push(f);
     }
     out

@@ -79,7 +79,7 @@ pub fn adapter(lang: Language) -> Option<&'static dyn Adapter> {
         Language::JavaScript | Language::TypeScript | Language::Tsx => Some(&js::Js),
         Language::Java => Some(&java::Java),
         Language::Ruby => Some(&ruby::Ruby),
-        Language::Rust => None,
+        Language::Rust | Language::Text => None,
     }
 }
 

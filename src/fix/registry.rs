@@ -30,6 +30,15 @@ pub fn remove(root: &Path, inv: &Inventory, env: &EnvSettings, flag: &str, out: 
                 .and_then(|()| verify(out, &d.path, d.source, flag))
             }
             SourceKind::FlagDir => Err("the flag's own definition file: delete it".into()),
+            // Shapes named in the config (key/value files, maps, a provider's document, a
+            // type or enum in code): left to the user.
+            SourceKind::KeyValue
+            | SourceKind::Map
+            | SourceKind::FlagsmithEnvironment
+            | SourceKind::CodeType => Err(format!(
+                "declared in a `{}` registry: remove the entry by hand",
+                d.source
+            )),
             // Removed with the constant that held it (constants.rs), or left to the user.
             SourceKind::Code => {
                 let quoted = serde_json::to_string(flag).unwrap_or_default();

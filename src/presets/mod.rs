@@ -21,6 +21,9 @@ pub enum Marker {
     Dir(&'static str),
     /// A file whose path matches the glob and whose text contains the string.
     Contains(&'static str, &'static str),
+    /// A `go.mod` whose module path or a direct requirement (not `// indirect`) starts with
+    /// the prefix.
+    GoModule(&'static str),
 }
 
 impl Marker {
@@ -29,6 +32,7 @@ impl Marker {
             Marker::File(g) => format!("a file `{g}`"),
             Marker::Dir(g) => format!("a folder `{g}`"),
             Marker::Contains(g, t) => format!("`{g}` containing `{t}`"),
+            Marker::GoModule(m) => format!("a `go.mod` requiring `{m}`"),
         }
     }
 }
@@ -43,8 +47,6 @@ pub struct Preset {
     /// Where its flags are declared.
     pub registry: &'static str,
     pub markers: &'static [Marker],
-    /// Whether it reads through wrapper functions (a parameter flowing into an SDK key).
-    pub wrappers: bool,
 }
 
 pub static ALL: &[Preset] = &[
@@ -56,8 +58,7 @@ pub static ALL: &[Preset] = &[
             include_str!("../../rules/presets/kubernetes.yml"),
         )],
         registry: "code: `Name featuregate.Feature = \"Name\"` constants (`// owner:` above) and the FeatureSpec / VersionedSpecs maps",
-        markers: &[Marker::Contains("**/go.mod", "k8s.io/component-base")],
-        wrappers: false,
+        markers: &[Marker::GoModule("k8s.io/component-base")],
     },
     Preset {
         name: "gitlab",
@@ -66,20 +67,18 @@ pub static ALL: &[Preset] = &[
         registry: "config/feature_flags/**/*.yml definitions; code: `featureflag.NewFeatureFlag(...)` and `[]FeatureFlag{...}` lists",
         markers: &[
             Marker::Dir("**/config/feature_flags"),
-            Marker::Contains("**/go.mod", "gitlab.com/gitlab-org/"),
+            Marker::GoModule("gitlab.com/gitlab-org/"),
         ],
-        wrappers: false,
     },
     Preset {
         name: "openfeature-flagd",
-        summary: "OpenFeature with flagd: flagd flag files as the registry, reads through any OpenFeature SDK and through wrapper functions",
+        summary: "OpenFeature with flagd: flagd flag files as the registry, reads through any OpenFeature SDK",
         packs: &[],
         registry: "`*.flagd.json` files, and JSON files with the flagd `$schema`",
         markers: &[
             Marker::File("**/*.flagd.json"),
             Marker::Contains("**/*.json", "flagd.dev/schema"),
         ],
-        wrappers: true,
     },
     Preset {
         name: "feature-manager",
@@ -95,7 +94,6 @@ pub static ALL: &[Preset] = &[
             Marker::Contains("**/settings.py", "parse_boolean("),
             Marker::Contains("**/settings/*.py", "parse_boolean("),
         ],
-        wrappers: false,
     },
 ];
 
@@ -181,7 +179,10 @@ fn scan_markers(listing: &Listing, found: &mut [Option<String>]) {
         .collect();
     let mut set = GlobSetBuilder::new();
     for (_, m) in &markers {
-        let (Marker::File(g) | Marker::Dir(g) | Marker::Contains(g, _)) = m;
+        let g = match m {
+            Marker::File(g) | Marker::Dir(g) | Marker::Contains(g, _) => g,
+            Marker::GoModule(_) => "**/go.mod",
+        };
         set.add(Glob::new(g).expect("built-in marker globs are valid"));
     }
     let Ok(set) = set.build() else { return };
@@ -197,7 +198,8 @@ fn scan_markers(listing: &Listing, found: &mut [Option<String>]) {
         if found.iter().all(Option::is_some) {
             break;
         }
-        if crate::walk::is_hidden(rel) {
+        // Hidden folders, and test fixtures: a flagd file under `testdata/` is a test's.
+        if crate::walk::is_hidden(rel) || crate::registry::in_fixture_dir(rel) {
             continue;
         }
         set.matches_into(rel, &mut hits);
@@ -212,6 +214,9 @@ fn scan_markers(listing: &Listing, found: &mut [Option<String>]) {
                 (Marker::Contains(_, text), Some(path)) => {
                     contains(path, text).then(|| format!("`{rel}` contains `{text}`"))
                 }
+                (Marker::GoModule(prefix), Some(path)) => {
+                    go_mod_requires(path, prefix).map(|m| format!("`{rel}` requires `{m}`"))
+                }
                 _ => None,
             };
             if hit.is_some() {
@@ -221,11 +226,77 @@ fn scan_markers(listing: &Listing, found: &mut [Option<String>]) {
     }
 }
 
+/// The module path or direct requirement of a `go.mod` that starts with `prefix`: the
+/// `module` line, `require x v1` lines and `require ( ... )` blocks; `// indirect` ones are
+/// dependencies of dependencies, not this module's convention.
+fn go_mod_requires(path: &Path, prefix: &str) -> Option<String> {
+    if std::fs::metadata(path).map_or(true, |m| m.len() > MAX_MARKER_BYTES) {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    go_mod_find(&text, prefix)
+}
+
+fn go_mod_find(text: &str, prefix: &str) -> Option<String> {
+    let mut in_block = false;
+    for line in text.lines() {
+        let (code, comment) = match line.split_once("//") {
+            Some((c, k)) => (c.trim(), k.trim()),
+            None => (line.trim(), ""),
+        };
+        let module = if in_block {
+            if code.starts_with(')') {
+                in_block = false;
+                continue;
+            }
+            code.split_whitespace().next()
+        } else if let Some(rest) = code.strip_prefix("require") {
+            let rest = rest.trim();
+            if rest.starts_with('(') {
+                in_block = true;
+                continue;
+            }
+            rest.split_whitespace().next()
+        } else if let Some(rest) = code.strip_prefix("module ") {
+            rest.split_whitespace().next()
+        } else {
+            None
+        };
+        let Some(m) = module.map(|m| m.trim_matches('"')) else {
+            continue;
+        };
+        if comment.starts_with("indirect") {
+            continue;
+        }
+        if m.starts_with(prefix) {
+            return Some(m.to_string());
+        }
+    }
+    None
+}
+
 fn contains(path: &Path, text: &str) -> bool {
     if std::fs::metadata(path).map_or(true, |m| m.len() > MAX_MARKER_BYTES) {
         return false;
     }
     std::fs::read(path).is_ok_and(|b| memchr::memmem::find(&b, text.as_bytes()).is_some())
+}
+
+/// The ids of a preset's rules (its packs'), for telling whether it found anything.
+pub fn rule_ids(p: &Preset) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Ids {
+        rules: Vec<Id>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: String,
+    }
+    p.packs
+        .iter()
+        .filter_map(|(_, text)| serde_saphyr::from_str::<Ids>(text).ok())
+        .flat_map(|f| f.rules.into_iter().map(|r| r.id))
+        .collect()
 }
 
 /// The rule packs of the active presets.
@@ -252,6 +323,37 @@ mod tests {
             )
             .unwrap_or_else(|e| panic!("preset {}: {e:#}", p.name));
         }
+    }
+
+    #[test]
+    fn go_mod_direct_requirements_only() {
+        let text = "module example.com/app\n\ngo 1.22\n\nrequire k8s.io/api v0.30.0\n\nrequire (\n\tgithub.com/x/y v1.0.0\n\tk8s.io/component-base v0.30.0 // indirect\n)\n";
+        assert_eq!(go_mod_find(text, "k8s.io/component-base"), None);
+        assert_eq!(
+            go_mod_find(text, "k8s.io/api").as_deref(),
+            Some("k8s.io/api")
+        );
+        let direct = text.replace(" // indirect", "");
+        assert_eq!(
+            go_mod_find(&direct, "k8s.io/component-base").as_deref(),
+            Some("k8s.io/component-base")
+        );
+        assert_eq!(
+            go_mod_find(
+                "module gitlab.com/gitlab-org/gitaly/v16\n",
+                "gitlab.com/gitlab-org/"
+            )
+            .as_deref(),
+            Some("gitlab.com/gitlab-org/gitaly/v16")
+        );
+        // A mention in a comment or a replace directive is not a requirement.
+        assert_eq!(
+            go_mod_find(
+                "module a\n// uses k8s.io/component-base\nreplace k8s.io/component-base => ../cb\n",
+                "k8s.io/component-base"
+            ),
+            None
+        );
     }
 
     #[test]

@@ -21,6 +21,26 @@ use super::{json, SourceKind, MAX_FILE_BYTES};
 /// Directories never searched for registries: other people's code.
 pub const SKIPPED_DIRS: &[&str] = &["vendor", "node_modules", "third_party", ".git"];
 
+/// Folders of test data and fixtures: a registry there is a test's input (`testdata/flags.flagd.json`),
+/// not the project's. Name such a file in `registries:` to read it anyway.
+pub const FIXTURE_DIRS: &[&str] = &[
+    "testdata",
+    "test-data",
+    "fixtures",
+    "__fixtures__",
+    "__mocks__",
+    "test",
+    "tests",
+    "__tests__",
+    "spec",
+];
+
+/// Whether a `/`-separated relative path lies in a test-data or fixture folder.
+pub fn in_fixture_dir(rel: &str) -> bool {
+    let dirs = rel.rsplit_once('/').map_or("", |(d, _)| d);
+    dirs.split('/').any(|d| FIXTURE_DIRS.contains(&d))
+}
+
 /// How much of a JSON file is read to look for a `$schema`.
 pub const SNIFF_BYTES: usize = 8 * 1024;
 
@@ -42,7 +62,10 @@ pub fn discover_in(listing: &Listing) -> Vec<String> {
             continue;
         }
         let dirs = f.rel.rsplit_once('/').map_or("", |(d, _)| d);
-        if dirs.split('/').any(|d| SKIPPED_DIRS.contains(&d)) {
+        if dirs.split('/').any(|d| SKIPPED_DIRS.contains(&d))
+            || in_fixture_dir(&f.rel)
+            || crate::walk::is_ci_path(&f.rel)
+        {
             continue;
         }
         let is_registry = match kind_for_path(&f.rel) {

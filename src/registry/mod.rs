@@ -28,14 +28,17 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub mod code;
+mod code_shapes;
 mod discover;
 mod fields;
 pub mod json;
+pub mod shapes;
 pub mod yaml;
 
 pub use crate::date::Date;
 pub use discover::{
-    discover, discover_in, kind_for_path, sniff_json_kind, SKIPPED_DIRS, SNIFF_BYTES,
+    discover, discover_in, in_fixture_dir, kind_for_path, sniff_json_kind, FIXTURE_DIRS,
+    SKIPPED_DIRS, SNIFF_BYTES,
 };
 
 /// Registry files larger than this are refused unread (hostile-input budget). Real registries
@@ -56,6 +59,14 @@ pub enum SourceKind {
     OpenFeatureManifest,
     /// A declaration in source code (from a `kind: declaration` rule).
     Code,
+    /// A key/value file (properties, INI, dotenv) named in the config.
+    KeyValue,
+    /// A JSON or YAML map of flag keys named in the config.
+    Map,
+    /// Flagsmith's environment document.
+    FlagsmithEnvironment,
+    /// A type, enum or object in source code named in the config.
+    CodeType,
 }
 
 impl SourceKind {
@@ -66,6 +77,10 @@ impl SourceKind {
             SourceKind::Flagd => "flagd",
             SourceKind::OpenFeatureManifest => "openfeature-manifest",
             SourceKind::Code => "code",
+            SourceKind::KeyValue => "key-value",
+            SourceKind::Map => "map",
+            SourceKind::FlagsmithEnvironment => "flagsmith-environment",
+            SourceKind::CodeType => "code-type",
         }
     }
 }
@@ -381,6 +396,25 @@ pub fn load_file(root: &Path, rel_path: &str) -> Result<Registry, RegistryError>
     parse_str(&rel, &text, kind)
 }
 
+/// Read `root/rel_path` as the shape `format` (a registry named in the config with `format:`).
+pub fn load_shaped(
+    root: &Path,
+    rel_path: &str,
+    format: shapes::Format,
+    under: Option<&str>,
+    name: Option<&str>,
+) -> Result<Registry, RegistryError> {
+    let rel = rel_path.replace('\\', "/");
+    let text = read_limited(&root.join(rel_path), &rel)?;
+    shapes::parse(
+        &rel,
+        text.strip_prefix('\u{feff}').unwrap_or(&text),
+        format,
+        under,
+        name,
+    )
+}
+
 /// Load every file (e.g. the output of [`discover`]); a file that fails does not stop the rest.
 pub fn load_all(root: &Path, rel_paths: &[String]) -> (Registry, Vec<RegistryError>) {
     let mut registry = Registry::default();
@@ -412,7 +446,18 @@ pub fn parse_str(rel_path: &str, text: &str, kind: SourceKind) -> Result<Registr
         SourceKind::FlagDir => yaml::parse_flag_file(rel_path, text)?,
         SourceKind::Flagd => json::parse_flagd(rel_path, text)?,
         SourceKind::OpenFeatureManifest => json::parse_manifest(rel_path, text)?,
-        SourceKind::Code => {
+        SourceKind::FlagsmithEnvironment => shapes::parse(
+            rel_path,
+            text,
+            shapes::Format::FlagsmithEnvironment,
+            None,
+            None,
+        )?,
+        SourceKind::KeyValue => {
+            shapes::parse(rel_path, text, shapes::Format::KeyValue, None, None)?
+        }
+        SourceKind::Map => shapes::parse(rel_path, text, shapes::Format::Map, None, None)?,
+        SourceKind::Code | SourceKind::CodeType => {
             return Err(RegistryError::new(
                 RegistryErrorKind::Shape,
                 rel_path,
@@ -434,6 +479,11 @@ pub fn detect_kind(rel_path: &str, text: &str) -> Result<SourceKind, RegistryErr
     let lower = rel_path.to_ascii_lowercase();
     if lower.ends_with(".json") {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if serde_json::from_str::<serde_json::Value>(text)
+            .is_ok_and(|doc| shapes::is_flagsmith_environment(&doc))
+        {
+            return Ok(SourceKind::FlagsmithEnvironment);
+        }
         return match json::detect(text) {
             Some(kind) => Ok(kind),
             None => Err(RegistryError::new(
@@ -444,6 +494,12 @@ pub fn detect_kind(rel_path: &str, text: &str) -> Result<SourceKind, RegistryErr
                 "not a flagd flag file or an OpenFeature flag manifest (expected a top-level `flags` object whose flags have `state`/`variants` or `flagType`/`defaultValue`)",
             )),
         };
+    }
+    if [".properties", ".ini", ".env", ".cfg", ".conf"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        return Ok(SourceKind::KeyValue);
     }
     // Any other YAML file given explicitly: a single flag definition if it looks like one,
     // otherwise the flagdebt registry shape.

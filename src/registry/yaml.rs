@@ -66,7 +66,7 @@ pub(crate) enum Node {
 }
 
 impl Node {
-    fn kind_name(&self) -> &'static str {
+    pub(crate) fn kind_name(&self) -> &'static str {
         match self {
             Node::Null => "null",
             Node::Bool(_) => "a boolean",
@@ -145,7 +145,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 }
 
-fn pos(location: &Location) -> Pos {
+pub(crate) fn pos(location: &Location) -> Pos {
     Pos {
         line: (location.line() as usize).max(1),
         column: (location.column() as usize).max(1),

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::Report;
 use crate::finding::{Finding, Severity};
 use crate::inventory::FlagRow;
-use crate::scan::{Reference, Skipped, Via};
+use crate::scan::{Reference, Skipped};
 
 pub const VERSION: u32 = 1;
 
@@ -44,17 +44,12 @@ struct Summary {
 
 pub fn render(r: &Report) -> String {
     let mut by_via: BTreeMap<&'static str, usize> =
-        ["literal", "constant", "wrapper", "env", "dynamic"]
+        ["literal", "constant", "wrapper", "symbol", "env", "dynamic"]
             .into_iter()
             .map(|k| (k, 0))
             .collect();
     for re in &r.inventory.references {
-        let k = match re.via {
-            Via::Literal => "literal",
-            Via::Constant => "constant",
-            Via::Wrapper => "wrapper",
-            Via::Env => "env",
-        };
+        let k = re.via.as_str();
         *by_via.entry(k).or_default() += 1;
     }
     *by_via.entry("dynamic").or_default() += r.inventory.unresolved.len();

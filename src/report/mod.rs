@@ -4,10 +4,12 @@
 pub mod escape;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod weekly;
 
 use std::io::{self, Write};
 use std::path::PathBuf;

@@ -101,6 +101,9 @@ pub fn render(r: &Report) -> String {
                 }],
                 "partialFingerprints": {"flagdebtFingerprint/v1": fp},
             });
+            if let (Some(owner), Some(source)) = (&f.owner, f.owner_source) {
+                result["properties"] = json!({"owner": owner, "ownerSource": source.as_str()});
+            }
             if !f.related.is_empty() {
                 result["relatedLocations"] = f
                     .related

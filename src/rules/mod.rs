@@ -23,6 +23,15 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../rules/launchdarkly.yml"),
     ),
     ("unleash.yml", include_str!("../../rules/unleash.yml")),
+    ("waffle.yml", include_str!("../../rules/waffle.yml")),
+    ("flipper.yml", include_str!("../../rules/flipper.yml")),
+    ("posthog.yml", include_str!("../../rules/posthog.yml")),
+    ("growthbook.yml", include_str!("../../rules/growthbook.yml")),
+    ("configcat.yml", include_str!("../../rules/configcat.yml")),
+    ("devcycle.yml", include_str!("../../rules/devcycle.yml")),
+    ("statsig.yml", include_str!("../../rules/statsig.yml")),
+    ("split.yml", include_str!("../../rules/split.yml")),
+    ("flipt.yml", include_str!("../../rules/flipt.yml")),
     ("inhouse.yml", include_str!("../../rules/inhouse.yml")),
     ("env.yml", include_str!("../../rules/env.yml")),
 ];
@@ -56,6 +65,15 @@ pub struct ArgSpec {
     pub comment: Option<String>,
     /// Pick again inside the picked value, which must be a call.
     pub inner: Option<Box<ArgSpec>>,
+    /// The picked value may be a list of keys (`useFlags(["a", "b"])`): each element is a
+    /// read. A single key is read as usual.
+    #[serde(default)]
+    pub elements: bool,
+    /// The rule applies only when the key is written as a string literal: where two SDKs
+    /// share a method name with the key at different places (`getTreatment(user, "split")`
+    /// and `getTreatment("split", attributes)`), the other shape is tried next.
+    #[serde(default)]
+    pub literal: bool,
     /// Map the value's source text (or literal value) to another value
     /// (`featuregate.GA` → `ga`). Unmapped values are kept as written.
     #[serde(default)]
@@ -63,6 +81,12 @@ pub struct ArgSpec {
 }
 
 impl ArgSpec {
+    /// Whether the value is a call argument (a call with none cannot have it); a receiver's
+    /// is not.
+    pub fn needs_argument(&self) -> bool {
+        !self.receiver && !self.binding && !self.entry_key && self.comment.is_none()
+    }
+
     /// Whether the spec says where to look at all.
     pub fn is_set(&self) -> bool {
         self.arg.is_some()
@@ -80,6 +104,9 @@ pub enum RuleKind {
     #[default]
     Reference,
     Declaration,
+    /// A read found by a regular expression in files no parser reads (templates, CI YAML,
+    /// shell): `files:` globs and a `pattern:` with a `key` group.
+    Text,
 }
 
 /// One rule as written in YAML.
@@ -87,8 +114,8 @@ pub enum RuleKind {
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     pub id: String,
-    /// One language name, or a list.
-    #[serde(deserialize_with = "one_or_many")]
+    /// One language name, or a list (`kind: text` rules need none).
+    #[serde(default, deserialize_with = "one_or_many")]
     pub language: Vec<String>,
     pub provider: String,
     #[serde(default)]
@@ -123,12 +150,27 @@ pub struct RuleSpec {
     /// module declares `X`); other matches are not flag reads.
     #[serde(default)]
     pub declared_only: bool,
+    /// Module globs: a call counts only when its name (a bare call) or its receiver's first
+    /// name is imported from one of them (`useFlag` from `@openfeature/react-sdk`, not a
+    /// project's own `useFlag`).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub imported_from: Vec<String>,
     /// `kind: declaration`: where each declared attribute comes from, by field name (`owner`,
     /// `description`, `default`, `stage`, `remove_by`, `type`; any other name is kept as an
     /// extra field, e.g. `introduced`, `lock_to_default`, `deprecated`).
     #[serde(default)]
     pub fields: BTreeMap<String, ArgSpec>,
+    /// `kind: declaration`: the name the declaration is bound to (`X = new("x")`, a typed
+    /// constant's name) is the flag's symbol, and every use of it in code is a reference
+    /// (`pkg.X.Enabled()`, `pkg.X` passed as a value, `X` in its own package or module).
+    #[serde(default)]
+    pub symbol: bool,
     pub description: Option<String>,
+    /// `kind: text`: path globs of the files read (`**/templates/**/*.html`, `**/*.sh`).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub files: Vec<String>,
+    /// `kind: text`: a regular expression with a named group `key`.
+    pub pattern: Option<String>,
 }
 
 fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
@@ -157,6 +199,8 @@ impl Receiver {
     pub fn matches(&self, receiver: Option<&str>) -> bool {
         match (self, receiver) {
             (Receiver::None, None) => true,
+            // `this.getStringValue(v)`: a class's own method, not an SDK client's.
+            (Receiver::Glob(g), Some("this" | "self" | "super")) if g == "*" => false,
             (Receiver::Glob(g), Some(r)) => glob_match(g, r),
             _ => false,
         }
@@ -216,11 +260,28 @@ pub struct Rule {
     /// Overrides the configured env key transform for this rule.
     pub key_transform: Option<KeyTransform>,
     pub declared_only: bool,
+    /// Module globs the callee must be imported from (empty: any).
+    pub imported_from: Vec<String>,
     /// Declaration attributes, by field name.
     pub fields: Vec<(String, ArgSpec)>,
     /// A rule made for a wrapper function found in the code (its reads are `via: wrapper`).
     pub wrapper: bool,
+    /// `kind: text`: which files, and the expression with its `key` group.
+    pub text: Option<TextMatcher>,
+    /// A built-in or preset rule (a user's rule of the same id or callee replaces it).
+    pub builtin: bool,
+    /// A declaration rule: its binding is the flag's symbol. A reference rule: made for the
+    /// uses of a declaration rule's symbols (`via: symbol`; uses that do not resolve to a
+    /// declared flag are not reads).
+    pub symbol: bool,
     pub source: String,
+}
+
+/// A text rule, compiled.
+#[derive(Debug, Clone)]
+pub struct TextMatcher {
+    pub files: globset::GlobSet,
+    pub pattern: regex::Regex,
 }
 
 #[derive(Debug, Clone)]
@@ -265,6 +326,28 @@ impl LangRules {
             .into_iter()
             .flatten()
             .filter(move |m| m.receiver.matches(receiver))
+    }
+
+    /// A user's rule replaces the built-in matchers of the same shape: where a user rule
+    /// matches a callee (subscript, member, ...) with the same receiver pattern, the built-in
+    /// and preset matchers of that pattern are dropped in this language.
+    fn prefer_user_rules(&mut self, rules: &[Rule]) {
+        let user = |m: &Matcher| !rules[m.rule].builtin;
+        let keep = |ms: &mut Vec<Matcher>| {
+            let mine: Vec<Receiver> = ms
+                .iter()
+                .filter(|m| user(m))
+                .map(|m| m.receiver.clone())
+                .collect();
+            ms.retain(|m| user(m) || !mine.contains(&m.receiver));
+        };
+        self.calls.values_mut().for_each(keep);
+        self.composites.values_mut().for_each(keep);
+        keep(&mut self.subscripts);
+        keep(&mut self.members);
+        keep(&mut self.constants);
+        self.calls.retain(|_, ms| !ms.is_empty());
+        self.composites.retain(|_, ms| !ms.is_empty());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -337,8 +420,11 @@ pub struct RuleSet {
     pub by_lang: HashMap<Language, LangRules>,
     pub env: EnvSettings,
     /// Find wrapper functions (a parameter flowing into a rule's key argument) and read their
-    /// callers' arguments as references (`via: wrapper`). Switched on by presets.
+    /// callers' arguments as references (`via: wrapper`). On for every loaded rule set.
     pub wrappers: bool,
+    /// Symbol names whose uses are references, by language, each with the rule its uses are
+    /// read with (the symbol pass's rule set only; see `scan::symbols`).
+    pub symbols: HashMap<Language, HashMap<String, usize>>,
 }
 
 impl RuleSet {
@@ -370,6 +456,7 @@ impl RuleSet {
                     .map(|r| (format!("rules/{name}"), r)),
             );
         }
+        let mut builtin = specs.len();
         for (path, text) in extra {
             // The located first line only: the parser's snippet would quote the file, which
             // may be any file (`rules: [/etc/passwd]`).
@@ -379,9 +466,23 @@ impl RuleSet {
                     crate::config::yaml_error(path, &e.to_string())
                 )
             })?;
-            specs.extend(file.rules.into_iter().map(|r| (path.clone(), r)));
+            for r in file.rules {
+                // A user's rule with a built-in rule's id replaces it.
+                if let Some(i) = specs[..builtin].iter().position(|(_, s)| s.id == r.id) {
+                    specs.remove(i);
+                    builtin -= 1;
+                }
+                specs.push((path.clone(), r));
+            }
         }
-        Self::compile(specs, env)
+        let mut set = Self::compile(specs, env)?;
+        for r in &mut set.rules[..builtin] {
+            r.builtin = true;
+        }
+        for lr in set.by_lang.values_mut() {
+            lr.prefer_user_rules(&set.rules);
+        }
+        Ok(set)
     }
 
     pub fn compile(specs: Vec<(String, RuleSpec)>, env: EnvSettings) -> Result<RuleSet> {
@@ -432,7 +533,8 @@ impl RuleSet {
             rules,
             by_lang,
             env,
-            wrappers: false,
+            wrappers: true,
+            symbols: HashMap::new(),
         })
     }
 
@@ -526,6 +628,15 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
     if !ids.insert(spec.id.clone()) {
         bail!("{}: duplicate rule id", at());
     }
+    if spec.kind == RuleKind::Text {
+        return compile_text_rule(source, spec);
+    }
+    if !spec.files.is_empty() || spec.pattern.is_some() {
+        bail!(
+            "{}: `files` and `pattern` belong to `kind: text` rules",
+            at()
+        );
+    }
     let mut languages = Vec::new();
     for l in &spec.language {
         match Language::parse_rule_language(l) {
@@ -554,6 +665,9 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
             at()
         );
     }
+    if spec.kind == RuleKind::Reference && spec.symbol {
+        bail!("{}: `symbol` belongs to `kind: declaration` rules", at());
+    }
     if spec.kind == RuleKind::Reference && !spec.fields.is_empty() {
         bail!("{}: `fields` belong to `kind: declaration` rules", at());
     }
@@ -579,6 +693,15 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
         "launchdarkly",
         "unleash",
         "openfeature",
+        "waffle",
+        "flipper",
+        "posthog",
+        "growthbook",
+        "configcat",
+        "devcycle",
+        "statsig",
+        "split",
+        "flipt",
         "env",
         "custom",
     ];
@@ -607,12 +730,75 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
         is_env: spec.provider == "env" && spec.kind == RuleKind::Reference,
         key_transform: spec.key_transform,
         declared_only: spec.declared_only,
+        imported_from: spec.imported_from.clone(),
         fields: spec
             .fields
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         wrapper: false,
+        text: None,
+        builtin: false,
+        symbol: spec.symbol,
+        source: source.to_string(),
+    })
+}
+
+/// A `kind: text` rule: globs and a regular expression with a `key` group, no call shape.
+fn compile_text_rule(source: &str, spec: &RuleSpec) -> Result<Rule> {
+    let at = || format!("{source}: rule `{}`", spec.id);
+    if !spec.call.is_empty()
+        || !spec.subscript.is_empty()
+        || !spec.member.is_empty()
+        || !spec.composite.is_empty()
+        || !spec.constant.is_empty()
+        || !spec.fields.is_empty()
+    {
+        bail!(
+            "{}: a `kind: text` rule has `files` and `pattern`, not call shapes or fields",
+            at()
+        );
+    }
+    if spec.files.is_empty() {
+        bail!("{}: a `kind: text` rule needs `files` (path globs)", at());
+    }
+    let Some(pattern) = &spec.pattern else {
+        bail!("{}: a `kind: text` rule needs a `pattern`", at());
+    };
+    let pattern = regex::Regex::new(pattern).with_context(|| format!("{}: bad pattern", at()))?;
+    if !pattern.capture_names().any(|n| n == Some("key")) {
+        bail!("{}: `pattern` needs a named group `(?P<key>...)`", at());
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for g in &spec.files {
+        b.add(globset::Glob::new(g).with_context(|| format!("{}: bad glob `{g}`", at()))?);
+    }
+    let files = b
+        .build()
+        .with_context(|| format!("{}: bad `files`", at()))?;
+    let key_pattern = match &spec.key_pattern {
+        Some(p) => {
+            Some(regex::Regex::new(p).with_context(|| format!("{}: bad key_pattern", at()))?)
+        }
+        None => None,
+    };
+    Ok(Rule {
+        id: spec.id.clone(),
+        provider: spec.provider.clone(),
+        kind: RuleKind::Text,
+        languages: vec![Language::Text],
+        key: ArgSpec::default(),
+        default: None,
+        key_pattern,
+        is_env: false,
+        key_transform: None,
+        declared_only: spec.declared_only,
+        imported_from: Vec::new(),
+        fields: Vec::new(),
+        wrapper: false,
+        text: Some(TextMatcher { files, pattern }),
+        builtin: false,
+        symbol: false,
         source: source.to_string(),
     })
 }

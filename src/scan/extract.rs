@@ -54,6 +54,13 @@ pub struct RawDecl {
     pub span: Span,
     /// Declared attributes by field name, each with its 1-based line.
     pub fields: Vec<(String, Value, usize)>,
+    /// Inside a function body: a key that does not resolve is a run-time value, not a
+    /// declaration to report.
+    pub in_function: bool,
+    /// The whole declaration (its uses of symbols are not references).
+    pub site: Span,
+    /// The flag's symbol, when the rule says its binding is one (`symbol: true`).
+    pub symbol: Option<String>,
 }
 
 /// A function whose parameter flows into a rule's key argument: its callers' arguments at
@@ -117,6 +124,14 @@ pub struct Arg<'t, V = Node<'t>> {
     pub value: V,
 }
 
+/// Member node kinds `(kind, object field, property field)`, path identifier kinds, bare name
+/// kinds: see [`Adapter::symbol_syntax`].
+pub type SymbolSyntax = (
+    &'static [(&'static str, &'static str, &'static str)],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
 /// The per-language half.
 pub trait Adapter {
     /// Called for every named node, in document order.
@@ -148,6 +163,18 @@ pub trait Adapter {
     fn enclosing_function(&self, _node: Node, _cx: &Cx) -> Option<(String, Vec<String>)> {
         None
     }
+    /// A same-length copy of a source the grammar rejected, for a second parse: words the
+    /// grammar reserves but the language allows as names (Go's `new`) renamed. Nodes keep their
+    /// byte ranges, and their text is read from the original source.
+    fn reparse_source(&self, _src: &str) -> Option<String> {
+        None
+    }
+    /// The syntax of a name's uses, for symbol references: member nodes `(kind, object
+    /// field, property field)`, the identifier kinds a member path is made of, and the kinds
+    /// of a bare name.
+    fn symbol_syntax(&self) -> SymbolSyntax {
+        (&[], &[], &[])
+    }
 }
 
 /// Where a rule matched: the node, its receiver and arguments (keyed struct fields are keyword
@@ -174,6 +201,10 @@ pub struct Cx<'t> {
     /// Local name → canonical dotted path, from imports (`x` → `os`, `environ` → `os.environ`).
     pub aliases: HashMap<String, String>,
     pub columns: Columns<'t>,
+    /// Symbol names whose uses are references, with their rule (the symbol pass only).
+    pub symbols: Option<&'t HashMap<String, usize>>,
+    /// Local names this file imports a symbol as (`from m import X as y`: `y`).
+    pub symbol_aliases: HashMap<String, usize>,
 }
 
 impl<'t> Cx<'t> {
@@ -327,6 +358,7 @@ impl<'t> Cx<'t> {
             let done = match self.rules.rules[m.rule].kind {
                 RuleKind::Reference => self.reference(m.rule, site, ad),
                 RuleKind::Declaration => self.declaration(m.rule, site, ad),
+                RuleKind::Text => false,
             };
             if done {
                 return;
@@ -337,10 +369,25 @@ impl<'t> Cx<'t> {
     fn reference(&mut self, idx: usize, site: &Site<'t>, ad: &dyn Adapter) -> bool {
         let rules = self.rules;
         let rule = &rules.rules[idx];
+        if !rule.imported_from.is_empty() && !self.imported(&rule.imported_from, site) {
+            return false;
+        }
         let Some(key_node) = self.pick(site, &rule.key, ad) else {
             return false;
         };
+        let key_node = self.not_a_value(site, key_node, &rule.key, ad);
+        if not_a_key(key_node, self, ad) {
+            // `getTreatment("split", {attrs})` read with the server shape's position, or a
+            // `true` where a key should be: this rule does not describe the call.
+            if rule.key.elements && is_collection(key_node.kind()) {
+                return self.elements(idx, site, key_node, ad);
+            }
+            return false;
+        }
         let key = ad.key(key_node, self);
+        if rule.key.literal && !matches!(key, KeyExpr::Literal(_)) {
+            return false;
+        }
         if rules.wrappers && !rule.wrapper && self.wrapper(idx, site, &key, ad) {
             return true;
         }
@@ -350,6 +397,82 @@ impl<'t> Cx<'t> {
             .and_then(|d| self.pick(site, d, ad))
             .and_then(|n| ad.literal(n, self));
         self.push(idx, key, key_node, site.node, default)
+    }
+
+    /// Whether the callee of `site` (a bare call's name, or its receiver's first name) is
+    /// imported from a module matching one of `modules` (imports above the call).
+    fn imported(&self, modules: &[String], site: &Site<'t>) -> bool {
+        let local = match site.receiver {
+            Some(r) => {
+                let text = normalize_receiver(self.text(r));
+                text.split(['.', '(', '[']).next().unwrap_or("").to_string()
+            }
+            None => match site.node.child_by_field_name("function") {
+                Some(f) => self.text(f).to_string(),
+                None => match site.node.child_by_field_name("method") {
+                    Some(m) => self.text(m).to_string(),
+                    None => return false,
+                },
+            },
+        };
+        self.facts.imports.iter().any(|i| {
+            i.local == local
+                && modules
+                    .iter()
+                    .any(|m| crate::rules::glob_match(m, &i.module))
+        })
+    }
+
+    /// `key: { elements: true }` on a list literal: each element is a read (`useFlags(["a",
+    /// "b"])`), at the element's place. Whether any was kept.
+    fn elements(&mut self, idx: usize, site: &Site<'t>, list: Node<'t>, ad: &dyn Adapter) -> bool {
+        let mut any = false;
+        let mut cursor = list.walk();
+        let items: Vec<Node<'t>> = list.named_children(&mut cursor).collect();
+        for item in items {
+            if item.kind().contains("comment") || not_a_key(item, self, ad) {
+                continue;
+            }
+            let key = ad.key(item, self);
+            any |= self.push(idx, key, item, site.node, None);
+        }
+        any
+    }
+
+    /// A key argument picked by position that is a boolean, number or null literal is the value
+    /// a call sets, never a flag key: a project's own helper with one parameter fewer than the
+    /// upstream one (`SetFeatureGateDuringTest(t, features.X, true)` against upstream's
+    /// `(t, gate, features.X, true)`). The nearest argument before it that is not such a
+    /// literal is the key.
+    fn not_a_value(
+        &self,
+        site: &Site<'t>,
+        picked: Node<'t>,
+        spec: &ArgSpec,
+        ad: &dyn Adapter,
+    ) -> Node<'t> {
+        let is_value = |n: Node| {
+            matches!(
+                ad.literal(n, self),
+                Some(Value::Bool(_) | Value::Number(_) | Value::Null)
+            )
+        };
+        if spec.keyword.is_some() || spec.inner.is_some() || !is_value(picked) {
+            return picked;
+        }
+        let Some(i) = spec.arg else { return picked };
+        let positional: Vec<Node> = site
+            .args
+            .iter()
+            .filter(|a| a.keyword.is_none())
+            .map(|a| a.value)
+            .collect();
+        positional[..i.min(positional.len())]
+            .iter()
+            .rev()
+            .find(|n| !is_value(**n))
+            .copied()
+            .unwrap_or(picked)
     }
 
     /// A key that is a parameter of the enclosing function: the function is a wrapper.
@@ -383,6 +506,10 @@ impl<'t> Cx<'t> {
         let rules = self.rules;
         let rule = &rules.rules[idx];
         let binding = site.binding.clone().or_else(|| ad.binding(site.node, self));
+        // A flag declared as a symbol is bound to a name: `new("x")` inside a function is not.
+        if rule.symbol && binding.is_none() {
+            return false;
+        }
         let (key, key_node) = if rule.key.binding {
             match &binding {
                 Some(b) => (KeyExpr::Literal(b.clone()), site.node),
@@ -418,18 +545,23 @@ impl<'t> Cx<'t> {
         }
         // `var X = featureflag.NewFeatureFlag("x", ...)`: `X` names the flag `x` for readers.
         if let (Some(b), KeyExpr::Literal(k)) = (&binding, &key) {
-            if !rule.key.binding {
+            if !rule.key.binding || rule.symbol {
                 self.constant(b.clone(), k.clone());
             }
         }
         let expr = self.text(key_node).to_string();
         let span = self.span(key_node);
+        let in_function = ad.enclosing_function(site.node, self).is_some();
+        let symbol = if rule.symbol { binding } else { None };
         self.facts.decls.push(RawDecl {
             rule: idx,
             key,
             expr,
             span,
             fields,
+            in_function,
+            site: self.span(site.node),
+            symbol,
         });
         true
     }
@@ -614,12 +746,46 @@ impl<'t> Cx<'t> {
     }
 
     pub fn import(&mut self, local: &str, module: &str, item: Option<&str>) {
+        if let (Some(symbols), Some(item)) = (self.symbols, item) {
+            if let Some(rule) = symbols.get(item).filter(|_| local != item) {
+                self.symbol_aliases.insert(local.to_string(), *rule);
+            }
+        }
         self.facts.imports.push(Import {
             local: local.to_string(),
             module: module.to_string(),
             item: item.map(str::to_string),
         });
     }
+}
+
+/// Syntax kinds of list and map literals, in every grammar: never a flag key themselves.
+fn is_collection(kind: &str) -> bool {
+    matches!(
+        kind,
+        "array" | "list" | "tuple" | "object" | "dictionary" | "hash" | "set"
+    )
+}
+
+/// A value that cannot be a flag key: a collection literal, a literal that is not a string
+/// (`true`, `3`, `None`), or a variable whose name says what else it is ([`NOT_KEYS`]). A rule
+/// whose key position holds one does not describe the call.
+fn not_a_key(node: Node, cx: &Cx, ad: &dyn Adapter) -> bool {
+    is_collection(node.kind())
+        || ad.literal(node, cx).is_some_and(|v| !v.is_string())
+        || NOT_KEYS.contains(&cx.text(node))
+}
+
+/// Variable names that hold a context, a logger, a request, a test handle or a user, by the
+/// conventions of every language here: `featureflags.IsOn(logger, value)`,
+/// `checkGate(user, "gate")` read with the wrong shape. Never a flag key.
+pub const NOT_KEYS: &[&str] = &[
+    "ctx", "context", "logger", "log", "req", "request", "user", "this", "self",
+];
+
+/// [`not_a_key`] for a key already read as an expression (the shared call matching).
+fn not_a_key_expr(key: &KeyExpr) -> bool {
+    matches!(key, KeyExpr::Path(p) if p.len() == 1 && NOT_KEYS.contains(&p[0].as_str()))
 }
 
 /// The argument a spec points at: the keyword argument if present, else the positional one.
@@ -697,6 +863,12 @@ pub fn match_call<V: Copy>(
             .and_then(|d| pick(args, d))
             .and_then(&literal);
         let (key, expr) = key(key_arg);
+        if matches!(key, KeyExpr::Dynamic(_)) && literal(key_arg).is_some_and(|v| !v.is_string()) {
+            continue; // `true` where the key should be: not this rule's shape
+        }
+        if rule.key.literal && !matches!(key, KeyExpr::Literal(_)) || not_a_key_expr(&key) {
+            continue;
+        }
         if keep(rules, m.rule, &key, &expr) {
             return Some(RawRef {
                 rule: m.rule,
@@ -837,6 +1009,32 @@ pub fn extract_tree_sitter(
         return Err(why);
     }
     let budget = super::guard::parse_budget(src.len());
+    let start = std::time::Instant::now();
+    // One parse within what is left of the file's budget; Err when it runs over.
+    let parse = |parser: &mut Parser, text: &str| -> Result<Option<tree_sitter::Tree>, String> {
+        let bytes = text.as_bytes();
+        let mut progress = |_: &tree_sitter::ParseState| {
+            if start.elapsed() > budget {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        };
+        let tree = parser.parse_with_options(
+            &mut |i, _| bytes.get(i..).unwrap_or_default(),
+            None,
+            Some(tree_sitter::ParseOptions::new().progress_callback(&mut progress)),
+        );
+        if tree.is_none() && start.elapsed() > budget {
+            // A cancelled parse would resume on the next call: start the next file afresh.
+            parser.reset();
+            return Err(format!(
+                "parsing took longer than its budget of {} s; flag reads in it are not reported",
+                budget.as_secs()
+            ));
+        }
+        Ok(tree)
+    };
     let tree = PARSERS
         .with(|p| {
             let mut p = p.borrow_mut();
@@ -853,29 +1051,29 @@ pub fn extract_tree_sitter(
                     e.insert(parser)
                 }
             };
-            let bytes = src.as_bytes();
-            let start = std::time::Instant::now();
-            let mut progress = |_: &tree_sitter::ParseState| {
-                if start.elapsed() > budget {
-                    std::ops::ControlFlow::Break(())
-                } else {
-                    std::ops::ControlFlow::Continue(())
-                }
+            let Some(tree) = parse(parser, src)? else {
+                return Ok::<_, String>(None);
             };
-            let tree = parser.parse_with_options(
-                &mut |i, _| bytes.get(i..).unwrap_or_default(),
-                None,
-                Some(tree_sitter::ParseOptions::new().progress_callback(&mut progress)),
-            );
-            if tree.is_none() {
-                // A cancelled parse would resume on the next call: start the next file afresh.
-                parser.reset();
-                return Err(format!(
-                "parsing took longer than its budget of {} s; flag reads in it are not reported",
-                budget.as_secs()
-            ));
+            if !tree.root_node().has_error() {
+                return Ok(Some(tree));
             }
-            Ok(tree)
+            // A grammar gap (Go's `new` as a function name or with a value argument): parse a
+            // same-length copy with the word renamed, and keep it when it goes further.
+            let Some(copy) = ad.reparse_source(src) else {
+                return Ok(Some(tree));
+            };
+            let Some(again) = parse(parser, &copy)? else {
+                return Ok(Some(tree));
+            };
+            let errors = |t: &tree_sitter::Tree| {
+                let mut c = t.walk();
+                count_errors(&mut c)
+            };
+            Ok(Some(if errors(&again) < errors(&tree) {
+                again
+            } else {
+                tree
+            }))
         })?
         .ok_or_else(|| "could not be parsed".to_string())?;
     let mut cx = Cx {
@@ -890,6 +1088,8 @@ pub fn extract_tree_sitter(
         },
         aliases: HashMap::new(),
         columns: Columns::new(src),
+        symbols: rules.symbols.get(&lang).filter(|s| !s.is_empty()),
+        symbol_aliases: HashMap::new(),
     };
     let root = tree.root_node();
     if root.has_error() {
@@ -903,6 +1103,9 @@ pub fn extract_tree_sitter(
         let node = cursor.node();
         if node.is_named() {
             ad.visit(node, &mut cx);
+            if cx.symbols.is_some() {
+                symbol_use(node, &mut cx, ad);
+            }
         }
         if cursor.goto_first_child() {
             continue;
@@ -917,6 +1120,114 @@ pub fn extract_tree_sitter(
         }
     }
     Ok(cx.facts)
+}
+
+/// A use of a flag's symbol: a member path ending in one (`featureflag.X`, `dc.X`,
+/// `settings.X`) or a bare name (`X`) that is not where a name is defined. The path is
+/// resolved like a constant key, so only uses that reach the declaring package or module
+/// count; comments and strings are never nodes of these kinds.
+fn symbol_use<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &dyn Adapter) {
+    let Some(symbols) = cx.symbols else { return };
+    let (members, idents, bare) = ad.symbol_syntax();
+    let kind = node.kind();
+    let rule = if let Some((_, _, prop)) = members.iter().find(|(k, _, _)| *k == kind) {
+        let Some(p) = node.child_by_field_name(prop) else {
+            return;
+        };
+        match symbols.get(cx.text(p)) {
+            Some(r) => *r,
+            None => return,
+        }
+    } else if bare.contains(&kind) {
+        let name = cx.text(node);
+        let Some(r) = symbols.get(name).or_else(|| cx.symbol_aliases.get(name)) else {
+            return;
+        };
+        let r = *r;
+        if let Some(parent) = node.parent() {
+            // The property of a member path is that path's; a defined name is no use.
+            let member_prop = members
+                .iter()
+                .find(|(k, _, _)| *k == parent.kind())
+                .is_some_and(|(_, _, prop)| parent.child_by_field_name(prop) == Some(node));
+            if member_prop || is_definition(node, parent) {
+                return;
+            }
+        }
+        r
+    } else {
+        return;
+    };
+    let Some(path) = dotted_path(node, cx.src, members, idents) else {
+        return;
+    };
+    let span = cx.span(node);
+    cx.facts.refs.push(RawRef {
+        rule,
+        key: KeyExpr::Path(path),
+        expr: cx.text(node).to_string(),
+        span,
+        default: None,
+        test: false,
+    });
+}
+
+/// Whether `node` is a name being defined or assigned (`X = ...`, `var X`, a parameter, a
+/// keyword argument's name), not read.
+fn is_definition(node: Node, parent: Node) -> bool {
+    const DEFINING: &[&str] = &["name", "left", "declarator"];
+    if field_of(parent, node).is_some_and(|f| DEFINING.contains(&f)) {
+        return true;
+    }
+    // An import names what it brings in; it reads nothing (`from m import X as y`).
+    let mut up = Some(parent);
+    for _ in 0..3 {
+        match up {
+            Some(p) if p.kind().contains("import") => return true,
+            Some(p) => up = p.parent(),
+            None => break,
+        }
+    }
+    // Go `X, Y := ...` / `X = ...`: the names are in the left expression list.
+    parent.kind() == "expression_list"
+        && parent
+            .parent()
+            .is_some_and(|g| field_of(g, parent) == Some("left"))
+}
+
+/// The field name under which `parent` holds `child`.
+fn field_of<'a>(parent: Node<'a>, child: Node<'a>) -> Option<&'a str> {
+    let mut c = parent.walk();
+    if !c.goto_first_child() {
+        return None;
+    }
+    loop {
+        if c.node() == child {
+            return c.field_name();
+        }
+        if !c.goto_next_sibling() {
+            return None;
+        }
+    }
+}
+
+/// How many ERROR / MISSING nodes a tree holds.
+fn count_errors(c: &mut tree_sitter::TreeCursor) -> usize {
+    let node = c.node();
+    if !node.has_error() {
+        return 0;
+    }
+    let mut n = usize::from(node.is_error() || node.is_missing());
+    if c.goto_first_child() {
+        loop {
+            n += count_errors(c);
+            if !c.goto_next_sibling() {
+                break;
+            }
+        }
+        c.goto_parent();
+    }
+    n
 }
 
 fn first_error(root: Node) -> Option<Node> {

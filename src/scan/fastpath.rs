@@ -344,6 +344,12 @@ impl<'a, 'r> Scan<'a, 'r> {
         if unsure.get() {
             return None;
         }
+        // A rule that counts only imported callees: the imports are the parser's to read.
+        if m.as_ref()
+            .is_some_and(|r| !self.rules.rules[r.rule].imported_from.is_empty())
+        {
+            return None;
+        }
         if let Some(KeyExpr::Path(p)) = m.as_ref().map(|r| &r.key) {
             self.constants_read.extend(p.first().cloned());
         }

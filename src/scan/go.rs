@@ -6,7 +6,7 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr};
+use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr, SymbolSyntax};
 
 pub struct Go;
 
@@ -53,6 +53,16 @@ impl Adapter for Go {
             "composite_literal" => composite(node, cx, self),
             _ => {}
         }
+    }
+
+    /// Go 1.26 `new(expr)` and a function named `new` are errors to the grammar, which reads
+    /// `new` as the built-in taking a type: rename the word (same length) for a second parse.
+    fn reparse_source(&self, src: &str) -> Option<String> {
+        rename_word(src, "new", "nEw")
+    }
+
+    fn symbol_syntax(&self) -> SymbolSyntax {
+        (MEMBER, IDENT, &["identifier"])
     }
 
     fn call_parts<'t>(
@@ -122,7 +132,41 @@ impl Adapter for Go {
                     }
                     return Some((name, names));
                 }
-                "func_literal" => return None,
+                // A function-valued field: `Flags{IsOn: func(key string) bool { ... }}`.
+                "func_literal" => {
+                    let field = n
+                        .parent()
+                        .filter(|e| e.kind() == "literal_element")
+                        .and_then(|e| e.parent())
+                        .filter(|k| k.kind() == "keyed_element")
+                        .and_then(|k| k.child_by_field_name("key"))
+                        .and_then(|k| {
+                            if k.kind() == "literal_element" {
+                                k.named_child(0)
+                            } else {
+                                Some(k)
+                            }
+                        })
+                        .filter(|k| matches!(k.kind(), "identifier" | "field_identifier"))?;
+                    let params = n.child_by_field_name("parameters")?;
+                    let mut names = Vec::new();
+                    let mut c = params.walk();
+                    for d in params.named_children(&mut c) {
+                        if d.kind() != "parameter_declaration" {
+                            continue;
+                        }
+                        let mut dc = d.walk();
+                        let ns: Vec<String> = d
+                            .children_by_field_name("name", &mut dc)
+                            .map(|x| cx.text(x).to_string())
+                            .collect();
+                        if ns.is_empty() {
+                            names.push(String::new());
+                        }
+                        names.extend(ns);
+                    }
+                    return Some((cx.text(field).to_string(), names));
+                }
                 _ => p = n.parent(),
             }
         }
@@ -169,6 +213,25 @@ impl Adapter for Go {
             _ => None,
         }
     }
+}
+
+/// `src` with every whole-word `word` replaced by `with` (same length), or None when the word
+/// does not occur.
+fn rename_word(src: &str, word: &str, with: &str) -> Option<String> {
+    debug_assert_eq!(word.len(), with.len());
+    let b = src.as_bytes();
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut out: Option<Vec<u8>> = None;
+    for (i, _) in src.match_indices(word) {
+        let before = i.checked_sub(1).map(|j| b[j]);
+        let after = b.get(i + word.len()).copied();
+        if before.is_some_and(|c| is_ident(c) || c == b'.') || after.is_some_and(is_ident) {
+            continue;
+        }
+        let o = out.get_or_insert_with(|| b.to_vec());
+        o[i..i + word.len()].copy_from_slice(with.as_bytes());
+    }
+    out.and_then(|o| String::from_utf8(o).ok())
 }
 
 fn unparen(mut n: Node) -> Node {

@@ -7,7 +7,7 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr};
+use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr, SymbolSyntax};
 
 pub struct Java;
 
@@ -24,6 +24,10 @@ const TYPE_DECLS: &[&str] = &[
 ];
 
 impl Adapter for Java {
+    fn symbol_syntax(&self) -> SymbolSyntax {
+        (MEMBER, IDENT, IDENT)
+    }
+
     fn visit<'t>(&self, node: Node<'t>, cx: &mut Cx<'t>) {
         match node.kind() {
             "method_invocation" => {
@@ -52,6 +56,34 @@ impl Adapter for Java {
             "enum_constant" => enum_constant(node, cx),
             _ => {}
         }
+    }
+
+    /// The method or constructor around `node` and its parameter names (a lambda stops it).
+    fn enclosing_function(&self, node: Node, cx: &Cx) -> Option<(String, Vec<String>)> {
+        let mut p = node.parent();
+        while let Some(n) = p {
+            match n.kind() {
+                "method_declaration" | "constructor_declaration" => {
+                    let name = cx.text(n.child_by_field_name("name")?).to_string();
+                    let params = n.child_by_field_name("parameters")?;
+                    let mut names = Vec::new();
+                    let mut c = params.walk();
+                    for prm in params.named_children(&mut c) {
+                        match prm.kind() {
+                            "formal_parameter" => {
+                                names.push(cx.text(prm.child_by_field_name("name")?).to_string())
+                            }
+                            "receiver_parameter" | "line_comment" | "block_comment" => {}
+                            _ => break, // varargs: positions end here
+                        }
+                    }
+                    return Some((name, names));
+                }
+                "lambda_expression" | "class_body" => return None,
+                _ => p = n.parent(),
+            }
+        }
+        None
     }
 
     fn key(&self, node: Node, cx: &Cx) -> KeyExpr {

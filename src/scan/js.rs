@@ -7,7 +7,7 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{number, string_parts, Adapter, Arg, Cx, KeyExpr, StringParts};
+use super::extract::{number, string_parts, Adapter, Arg, Cx, KeyExpr, StringParts, SymbolSyntax};
 
 pub struct Js;
 
@@ -15,6 +15,14 @@ pub struct Js;
 const MAX_OBJECT_DEPTH: usize = 3;
 
 impl Adapter for Js {
+    fn symbol_syntax(&self) -> SymbolSyntax {
+        (
+            &[("member_expression", "object", "property")],
+            &["identifier", "property_identifier"],
+            &["identifier"],
+        )
+    }
+
     fn visit<'t>(&self, node: Node<'t>, cx: &mut Cx<'t>) {
         match node.kind() {
             "call_expression" => {
@@ -126,12 +134,23 @@ impl Adapter for Js {
                     n.child_by_field_name("name")
                         .map(|x| cx.text(x).to_string())
                 }
-                "arrow_function" | "function_expression" => n
-                    .parent()
-                    .filter(|d| d.kind() == "variable_declarator")
-                    .and_then(|d| d.child_by_field_name("name"))
-                    .filter(|x| x.kind() == "identifier")
-                    .map(|x| cx.text(x).to_string()),
+                // `const isOn = (flag) => ...`, and function-valued fields: `{ isOn: (flag) =>
+                // ... }`, `class F { isOn = (flag) => ... }`.
+                "arrow_function" | "function_expression" => n.parent().and_then(|d| {
+                    let name = match d.kind() {
+                        "variable_declarator" => d.child_by_field_name("name"),
+                        "pair" => d.child_by_field_name("key"),
+                        "public_field_definition" | "field_definition" => d
+                            .child_by_field_name("name")
+                            .or_else(|| d.child_by_field_name("property")),
+                        _ => None,
+                    }?;
+                    matches!(
+                        name.kind(),
+                        "identifier" | "property_identifier" | "private_property_identifier"
+                    )
+                    .then(|| cx.text(name).trim_start_matches('#').to_string())
+                }),
                 _ => {
                     p = n.parent();
                     continue;

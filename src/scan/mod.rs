@@ -14,6 +14,8 @@ mod python;
 pub mod resolve;
 mod ruby;
 mod rust;
+mod symbols;
+mod text;
 mod wrapper;
 
 use std::collections::BTreeMap;
@@ -38,6 +40,22 @@ pub enum Via {
     Env,
     /// A literal passed to a wrapper function that forwards it to an SDK call.
     Wrapper,
+    /// A use of the flag's symbol (`featureflag.X.IsEnabled(ctx)`, `featureflag.X` passed as
+    /// a value, `X` in its own package), the name its declaration is bound to.
+    Symbol,
+}
+
+impl Via {
+    /// The word for it in every output (`literal`, `constant`, `env`, `wrapper`, `symbol`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Literal => "literal",
+            Via::Constant => "constant",
+            Via::Env => "env",
+            Via::Wrapper => "wrapper",
+            Via::Symbol => "symbol",
+        }
+    }
 }
 
 /// One flag read in code.
@@ -232,11 +250,16 @@ fn scan_listing_in_pool(
     let mut facts = walked.facts;
     let wrapped = wrapper::second_pass(&mut facts, &files, rules, opts);
     let rules = wrapped.as_ref().unwrap_or(rules);
+    let with_symbols = symbols::second_pass(&mut facts, &files, rules, opts);
+    let rules = with_symbols.as_ref().unwrap_or(rules);
     let resolved = resolve::resolve(root, facts, &files, rules, opts);
     out.references = resolved.references;
     out.unresolved = resolved.unresolved;
     out.declarations = resolved.declarations;
     out.skipped.extend(resolved.skipped);
+    let (text_refs, text_skipped) = text::scan(listing, opts, rules);
+    out.references.extend(text_refs);
+    out.skipped.extend(text_skipped);
     out.sort();
     out
 }
@@ -262,5 +285,6 @@ pub fn extract_file(
         Language::Rust => {
             rust::extract(rel, text, rules, with_rules).ok_or_else(|| "could not be parsed".into())
         }
+        Language::Text => Err("not source code".into()),
     }
 }

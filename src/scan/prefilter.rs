@@ -21,6 +21,9 @@ struct Check {
     call: bool,
     /// Followed by `(` (after optional blanks): callee names where calls need parentheses.
     parens: bool,
+    /// A call with no arguments may be a read: a rule for this name takes its key from the
+    /// receiver (`featureflag.X.Enabled()`).
+    no_args: bool,
 }
 
 /// The literals of one language. One automaton per language keeps each small enough for the
@@ -56,9 +59,16 @@ impl<'r> Prefilter<'r> {
         let langs = Language::ALL.map(|lang| {
             let lits = rules.literal_kinds(lang);
             all.extend(lits.keys().cloned());
+            let lr = rules.by_lang.get(&lang);
             let (literals, checks): (Vec<String>, Vec<Check>) = lits
                 .into_iter()
-                .map(|(lit, kind)| (lit, check_of(lang, kind)))
+                .map(|(lit, kind)| {
+                    let mut check = check_of(lang, kind);
+                    check.no_args = lr.and_then(|lr| lr.calls.get(&lit)).is_some_and(|ms| {
+                        ms.iter().any(|m| !rules.rules[m.rule].key.needs_argument())
+                    });
+                    (lit, check)
+                })
                 .unzip();
             LangFilter::new(lang, rules.by_lang.get(&lang), literals, checks, false)
         });
@@ -88,6 +98,7 @@ fn check_of(lang: Language, kind: Literal) -> Check {
     Check {
         call,
         parens: call && lang.calls_need_parens(),
+        no_args: false,
     }
 }
 
@@ -194,10 +205,10 @@ impl<'r> LangFilter<'r> {
                 return false;
             };
             match rest[i] {
-                // `name(`: but `name()` has no key argument, and every call rule takes one.
+                // `name(`: but `name()` has no key argument, which most call rules need.
                 b'(' => {
                     let after = rest[i + 1..].iter().find(|b| !b.is_ascii_whitespace());
-                    if after == Some(&b')') {
+                    if after == Some(&b')') && !check.no_args {
                         return false;
                     }
                 }

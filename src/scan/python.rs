@@ -4,7 +4,7 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr};
+use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr, SymbolSyntax};
 
 pub struct Python;
 
@@ -12,6 +12,10 @@ const MEMBER: &[(&str, &str, &str)] = &[("attribute", "object", "attribute")];
 const IDENT: &[&str] = &["identifier"];
 
 impl Adapter for Python {
+    fn symbol_syntax(&self) -> SymbolSyntax {
+        (MEMBER, IDENT, IDENT)
+    }
+
     fn visit<'t>(&self, node: Node<'t>, cx: &mut Cx<'t>) {
         match node.kind() {
             "call" => {
@@ -105,6 +109,13 @@ impl Adapter for Python {
         node: Node<'t>,
         cx: &Cx<'t>,
     ) -> Option<(Option<Node<'t>>, Vec<Arg<'t>>)> {
+        // `os.environ.get("X") or str(Y)`: the value comes from the first operand's call.
+        if node.kind() == "boolean_operator" {
+            return self.call_parts(node.child_by_field_name("left")?, cx);
+        }
+        if node.kind() == "parenthesized_expression" {
+            return self.call_parts(node.named_child(0)?, cx);
+        }
         if node.kind() != "call" {
             return None;
         }

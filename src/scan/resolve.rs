@@ -28,6 +28,9 @@ struct ConstCache<'a> {
     /// Shared, so a lookup does not copy a file's constant table.
     parsed: HashMap<String, Option<Rc<Exports>>>,
     skipped: Vec<Skipped>,
+    /// Go import path → the package's files (found once per path: symbol uses look the same
+    /// packages up many times).
+    go_packages: HashMap<String, Vec<String>>,
 }
 
 /// What a file offers to others: its constants and its re-exports.
@@ -77,7 +80,15 @@ impl ConstCache<'_> {
                 module: r.module.clone(),
                 item: None,
             };
-            for (f, p) in import_candidates(lang, file, &imp, &target_path, self.index) {
+            let cands = import_candidates(
+                lang,
+                file,
+                &imp,
+                &target_path,
+                self.index,
+                &mut self.go_packages,
+            );
+            for (f, p) in cands {
                 if f != file {
                     if let Some(v) = self.find_in(lang, &f, &p, depth - 1) {
                         return Some(v);
@@ -95,14 +106,9 @@ impl ConstCache<'_> {
             return None;
         }
         let bytes = std::fs::read(path).ok()?;
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            self.skipped.push(Skipped {
-                path: rel.to_string(),
-                reason: "not valid UTF-8; its constants were not read".into(),
-            });
-            return None;
-        };
-        let facts = super::extract_file(*lang, rel, text, self.rules, false).ok()?;
+        // Lossy, as the walk reads it (the walk notes the file when it reads it itself).
+        let text = String::from_utf8_lossy(&bytes);
+        let facts = super::extract_file(*lang, rel, &text, self.rules, false).ok()?;
         Some(Exports {
             constants: facts.constants,
             reexports: facts.reexports,
@@ -123,6 +129,7 @@ pub fn resolve(
         opts,
         parsed: HashMap::new(),
         skipped: Vec::new(),
+        go_packages: HashMap::new(),
     };
     // Files parsed with rules already have their constants.
     // Fast-path files were not parsed: their constants are read on demand like any other's.
@@ -157,6 +164,9 @@ pub fn resolve(
                     rule: rule.id.clone(),
                     fields: d.fields.clone(),
                 }),
+                // `flag = FeatureFlag{Name: name}` inside a function builds a value at run
+                // time (a lookup, a parse): it declares nothing, like a constructor.
+                Err(_) if d.in_function => {}
                 Err(reason) => unresolved.push(unresolved_of(
                     f,
                     lang,
@@ -174,7 +184,13 @@ pub fn resolve(
         for r in &f.refs {
             let rule = &rules.rules[r.rule];
             let (value, via) = key_of(f, lang, &r.key, index, &mut cache);
-            let via = if rule.wrapper { Via::Wrapper } else { via };
+            let via = if rule.wrapper {
+                Via::Wrapper
+            } else if rule.symbol {
+                Via::Symbol
+            } else {
+                via
+            };
             match value {
                 Ok(v) => {
                     let (flag, via, env_var) = if rule.is_env {
@@ -207,6 +223,10 @@ pub fn resolve(
                 // An env read through a name flagdebt cannot resolve (`ENV[name]`,
                 // `process.env[key]`) is not visibly a flag read, like `os.environ.get(name)`.
                 Err(_) if rule.is_env && matches!(r.key, KeyExpr::Path(_)) => {}
+                // A `declared_only` rule reads declared keys only: anything else is not a read.
+                Err(_) if rule.declared_only => {}
+                // A name that is not the declared symbol here (another package's `X`).
+                Err(_) if rule.symbol => {}
                 Err(reason) => {
                     let mut u = unresolved_of(f, lang, rule, &r.expr, r.span, reason);
                     u.test |= r.test;
@@ -303,8 +323,15 @@ fn lookup(
         })
         .max_by_key(|(_, n)| *n);
     let candidates: Vec<(String, Vec<String>)> = match bound {
-        Some((imp, n)) => import_candidates(lang, &f.path, imp, &path[n..], index),
-        None => same_scope_candidates(lang, &f.path, path, index),
+        Some((imp, n)) => import_candidates(
+            lang,
+            &f.path,
+            imp,
+            &path[n..],
+            index,
+            &mut cache.go_packages,
+        ),
+        None => same_scope_candidates(lang, &f.path, f.package.as_deref(), path, index),
     };
     for (file, cpath) in candidates {
         if file == f.path {
@@ -361,6 +388,7 @@ fn import_candidates(
     imp: &Import,
     rest: &[String],
     index: &BTreeMap<String, (Language, PathBuf)>,
+    go_packages: &mut HashMap<String, Vec<String>>,
 ) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     let with = |head: &[String]| -> Vec<String> { head.iter().chain(rest).cloned().collect() };
@@ -411,30 +439,11 @@ fn import_candidates(
             }
         }
         Language::Go => {
-            // The package directory: the longest run of the import path's trailing segments
-            // that is a directory of the tree.
-            let segs: Vec<&str> = imp.module.split('/').collect();
-            let mut dirs: Vec<&str> = Vec::new();
-            for start in 0..segs.len() {
-                let suffix = segs[start..].join("/");
-                let found: Vec<&str> = index
-                    .keys()
-                    .filter(|k| k.ends_with(".go") && !k.ends_with("_test.go"))
-                    .map(|k| dir_of(k))
-                    .filter(|d| *d == suffix || d.ends_with(&format!("/{suffix}")))
-                    .collect();
-                if !found.is_empty() {
-                    dirs = found;
-                    break;
-                }
-            }
-            for (k, _) in index
-                .iter()
-                .filter(|(k, _)| k.ends_with(".go") && !k.ends_with("_test.go"))
-            {
-                if dirs.contains(&dir_of(k)) {
-                    out.push((k.clone(), with(&[])));
-                }
+            let files = go_packages
+                .entry(imp.module.clone())
+                .or_insert_with(|| go_package_files(&imp.module, index));
+            for k in files.iter() {
+                out.push((k.clone(), with(&[])));
             }
         }
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
@@ -528,15 +537,43 @@ fn import_candidates(
                 out.push((f, with(&head)));
             }
         }
-        Language::Ruby | Language::Rust => {}
+        Language::Ruby | Language::Rust | Language::Text => {}
     }
     out
+}
+
+/// A Go package's files (tests left out): the directory found by the longest run of the
+/// import path's trailing segments that is a directory of the tree.
+fn go_package_files(module: &str, index: &BTreeMap<String, (Language, PathBuf)>) -> Vec<String> {
+    let segs: Vec<&str> = module.split('/').collect();
+    let go_files = || {
+        index
+            .keys()
+            .filter(|k| k.ends_with(".go") && !k.ends_with("_test.go"))
+    };
+    let mut dirs: Vec<&str> = Vec::new();
+    for start in 0..segs.len() {
+        let suffix = segs[start..].join("/");
+        let found: Vec<&str> = go_files()
+            .map(|k| dir_of(k))
+            .filter(|d| *d == suffix || d.ends_with(&format!("/{suffix}")))
+            .collect();
+        if !found.is_empty() {
+            dirs = found;
+            break;
+        }
+    }
+    go_files()
+        .filter(|k| dirs.contains(&dir_of(k)))
+        .cloned()
+        .collect()
 }
 
 /// Names used without an import: Go's same package, Java's same package, Python's nothing.
 fn same_scope_candidates(
     lang: Language,
     importer: &str,
+    package: Option<&str>,
     path: &[String],
     index: &BTreeMap<String, (Language, PathBuf)>,
 ) -> Vec<(String, Vec<String>)> {
@@ -555,6 +592,14 @@ fn same_scope_candidates(
                 return vec![(file, path.to_vec())];
             }
             let mut out = Vec::new();
+            // The same package in another source root (`src/test/java` reading
+            // `src/main/java`): a file of the package's folder, wherever it is.
+            if let Some(pkg) = package {
+                let suffix = format!("{}/{}.java", pkg.replace('.', "/"), path[0]);
+                for f in files_ending(index, &suffix) {
+                    out.push((f.clone(), path.to_vec()));
+                }
+            }
             for k in (2..path.len()).rev() {
                 let suffix = format!("{}.java", path[..k].join("/"));
                 for f in files_ending(index, &suffix) {

@@ -46,6 +46,37 @@ impl Adapter for Ruby {
         }
     }
 
+    /// The method around `node` (`def on?(flag, actor = nil)`) and its parameter names.
+    fn enclosing_function(&self, node: Node, cx: &Cx) -> Option<(String, Vec<String>)> {
+        let mut p = node.parent();
+        while let Some(n) = p {
+            match n.kind() {
+                "method" | "singleton_method" => {
+                    let name = cx.text(n.child_by_field_name("name")?).to_string();
+                    let mut names = Vec::new();
+                    if let Some(params) = n.child_by_field_name("parameters") {
+                        let mut c = params.walk();
+                        for prm in params.named_children(&mut c) {
+                            let id = match prm.kind() {
+                                "identifier" => Some(prm),
+                                "optional_parameter" => prm.child_by_field_name("name"),
+                                _ => None,
+                            };
+                            match id {
+                                Some(i) => names.push(cx.text(i).to_string()),
+                                None => break, // keyword, splat, block: positions end here
+                            }
+                        }
+                    }
+                    return Some((name, names));
+                }
+                "block" | "do_block" | "lambda" | "class" | "module" => return None,
+                _ => p = n.parent(),
+            }
+        }
+        None
+    }
+
     fn key(&self, node: Node, cx: &Cx) -> KeyExpr {
         match node.kind() {
             "string" => match string_value(node, cx) {

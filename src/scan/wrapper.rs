@@ -82,6 +82,7 @@ pub fn second_pass(
         by_lang,
         env: rules.env.clone(),
         wrappers: false,
+        symbols: HashMap::new(),
     };
     let pre = Prefilter::new(&wrapped);
     let generated = Generated::new(&opts.generated);

@@ -1,6 +1,7 @@
 //! Helpers shared by the CLI tests.
 #![allow(dead_code)]
 
+pub mod gitrepo;
 pub mod replay;
 
 use std::fs;

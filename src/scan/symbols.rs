@@ -1,0 +1,296 @@
+//! Flags as symbols: a declaration rule with `symbol: true` names the binding a flag is declared
+//! as (`var X = featureflag.NewFeatureFlag("x", ...)`, `X = new("X", ...)`, a typed constant,
+//! a settings-module name). Every use of that name in code is a read of the flag:
+//! `featureflag.X.IsEnabled(ctx)`, `featureflag.X` passed as a value, `dc.X.Get(col)` through
+//! an import alias, `X` bare in its own package or module.
+//!
+//! After the first pass has found the declarations, this pass reads again only the files that
+//! contain one of the symbol names as a word *and* can see a declaring package or module (the
+//! same file or folder, or a mention of its package or module name). Their uses are recorded
+//! as identifier paths and resolved like constant keys, import-aware: a use that does not
+//! resolve to the declaration (another package's `X`) is no read.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
+
+use super::extract::{FileFacts, RawRef};
+use crate::finding::Span;
+use crate::lang::{is_test_path, Language};
+use crate::rules::{RuleKind, RuleSet};
+use crate::walk::{Generated, WalkOptions};
+
+/// One declared symbol.
+struct Symbol {
+    lang: Language,
+    name: String,
+    /// The declaring file.
+    file: String,
+    /// The synthetic reference rule its uses are read with.
+    rule: usize,
+}
+
+/// When some declaration has a symbol: read the uses into `facts` and return the rule set the
+/// references now index into (`rules`' rules, then one `…:symbol` rule per declaration rule).
+pub fn second_pass(
+    facts: &mut Vec<FileFacts>,
+    index: &BTreeMap<String, (Language, PathBuf)>,
+    rules: &RuleSet,
+    opts: &WalkOptions,
+) -> Option<RuleSet> {
+    let mut all = rules.rules.clone();
+    let mut rule_of: HashMap<usize, usize> = HashMap::new();
+    let mut symbols: Vec<Symbol> = Vec::new();
+    for f in facts.iter().filter(|f| !f.test && !f.generated) {
+        let Some(lang) = f.language else { continue };
+        for d in &f.decls {
+            let Some(name) = &d.symbol else { continue };
+            let rule = *rule_of.entry(d.rule).or_insert_with(|| {
+                let mut r = rules.rules[d.rule].clone();
+                r.id = format!("{}:symbol", r.id);
+                r.kind = RuleKind::Reference;
+                r.declared_only = true;
+                r.wrapper = false;
+                r.symbol = true;
+                r.key_pattern = None;
+                r.fields.clear();
+                all.push(r);
+                all.len() - 1
+            });
+            symbols.push(Symbol {
+                lang,
+                name: name.clone(),
+                file: f.path.clone(),
+                rule,
+            });
+        }
+    }
+    if symbols.is_empty() {
+        return None;
+    }
+    let mut by_lang: HashMap<Language, HashMap<String, usize>> = HashMap::new();
+    for s in &symbols {
+        for l in same_family(s.lang) {
+            by_lang
+                .entry(*l)
+                .or_default()
+                .entry(s.name.clone())
+                .or_insert(s.rule);
+        }
+    }
+    let set = RuleSet {
+        rules: all,
+        by_lang: HashMap::new(),
+        env: rules.env.clone(),
+        wrappers: false,
+        symbols: by_lang,
+    };
+    let names: Vec<&str> = {
+        let mut n: Vec<&str> = symbols.iter().map(|s| s.name.as_str()).collect();
+        n.sort_unstable();
+        n.dedup();
+        n
+    };
+    let ac = AhoCorasick::new(&names).ok()?;
+    // Name → what makes a file able to see one of its declarations.
+    let mut seen_by: HashMap<&str, Vec<Visibility>> = HashMap::new();
+    for s in &symbols {
+        seen_by
+            .entry(s.name.as_str())
+            .or_default()
+            .push(visibility(s));
+    }
+    // What the first pass found in each file: a use inside a read is that read itself; a use
+    // inside a declaration is that declaration's own name (a spec map's entry key, the
+    // binding), while another flag's symbol there (`B = parse(env("B") or str(A))`) is a use.
+    let taken: HashMap<&str, Taken> = facts
+        .iter()
+        .map(|f| {
+            let t = Taken {
+                reads: f.refs.iter().map(|r| r.span).collect(),
+                decls: f
+                    .decls
+                    .iter()
+                    .map(|d| (d.site, d.expr.clone(), d.symbol.clone()))
+                    .collect(),
+            };
+            (f.path.as_str(), t)
+        })
+        .collect();
+    let generated = Generated::new(&opts.generated);
+    let found: Vec<FileFacts> = index
+        .par_iter()
+        .filter(|(_, (lang, _))| set.symbols.contains_key(lang))
+        .filter_map(|(rel, (lang, path))| {
+            let meta = std::fs::metadata(path).ok()?;
+            if meta.len() > opts.max_file_size {
+                return None;
+            }
+            let bytes = std::fs::read(path).ok()?;
+            // Each name once per file, then whether the file can see a declaration of it.
+            let mut hit = vec![false; names.len()];
+            for m in ac.find_iter(&bytes) {
+                let (s, e) = (m.start(), m.end());
+                if !bytes[..s].last().is_some_and(|c| is_ident(*c))
+                    && !bytes.get(e).is_some_and(|c| is_ident(*c))
+                {
+                    hit[m.pattern().as_usize()] = true;
+                }
+            }
+            let mut sees: HashMap<&str, bool> = HashMap::new();
+            let visible = hit.iter().enumerate().filter(|(_, h)| **h).any(|(i, _)| {
+                seen_by[names[i]].iter().any(|v| {
+                    *sees
+                        .entry(v.file.as_str())
+                        .or_insert_with(|| v.sees(*lang, rel, &bytes))
+                })
+            });
+            if !visible {
+                return None;
+            }
+            let text = std::str::from_utf8(&bytes).ok()?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let mut f = super::extract_file(*lang, rel, text, &set, true).ok()?;
+            if let Some(t) = taken.get(rel.as_str()) {
+                f.refs.retain(|r| !t.covers(r));
+            }
+            // A use counts only where the name can mean the declaration: in the declaring
+            // file or package, or through an import (`featureflag.X`, `from m import X`).
+            // Other paths (`s.config.X`, a struct field `X` elsewhere) are not looked up.
+            let in_scope = |name: &str| {
+                seen_by.get(name).is_some_and(|vs| {
+                    vs.iter().any(|v| {
+                        v.file == *rel
+                            || (matches!(lang, Language::Go | Language::Java)
+                                && rel.rsplit_once('/').map_or("", |(d, _)| d) == v.dir)
+                    })
+                })
+            };
+            let heads: std::collections::HashSet<String> = f
+                .imports
+                .iter()
+                .filter_map(|i| i.local.split('.').next().map(str::to_string))
+                .collect();
+            f.refs.retain(|r| match &r.key {
+                super::extract::KeyExpr::Path(p) => {
+                    let name = p.last().map(String::as_str).unwrap_or("");
+                    heads.contains(&p[0]) || in_scope(name)
+                }
+                _ => false,
+            });
+            if f.refs.is_empty() {
+                return None;
+            }
+            f.test = is_test_path(rel);
+            f.generated = generated.is_generated(rel, text);
+            Some(f)
+        })
+        .collect();
+    let mut at: HashMap<String, usize> = facts
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.clone(), i))
+        .collect();
+    for f in found {
+        match at.get(&f.path) {
+            Some(&i) => facts[i].refs.extend(f.refs),
+            None => {
+                at.insert(f.path.clone(), facts.len());
+                facts.push(f);
+            }
+        }
+    }
+    Some(set)
+}
+
+/// Languages that read each other's symbols (JavaScript imports TypeScript modules).
+fn same_family(lang: Language) -> &'static [Language] {
+    match lang {
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            &[Language::JavaScript, Language::TypeScript, Language::Tsx]
+        }
+        Language::Go => &[Language::Go],
+        Language::Python => &[Language::Python],
+        Language::Java => &[Language::Java],
+        Language::Ruby => &[Language::Ruby],
+        Language::Rust => &[Language::Rust],
+        // Text rules read no symbols.
+        Language::Text => &[],
+    }
+}
+
+fn is_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'$'
+}
+
+/// A file's reads and declarations from the first pass.
+struct Taken {
+    reads: Vec<Span>,
+    /// Site, key expression, symbol.
+    decls: Vec<(Span, String, Option<String>)>,
+}
+
+impl Taken {
+    fn covers(&self, r: &RawRef) -> bool {
+        let last = r.expr.rsplit('.').next().unwrap_or(&r.expr);
+        self.reads.iter().any(|s| within(&r.span, s))
+            || self.decls.iter().any(|(site, expr, sym)| {
+                within(&r.span, site) && (*expr == r.expr || sym.as_deref() == Some(last))
+            })
+    }
+}
+
+/// Whether span `a` lies inside span `b`.
+fn within(a: &Span, b: &Span) -> bool {
+    (a.line, a.column) >= (b.line, b.column)
+        && (a.end_line, a.end_column) <= (b.end_line, b.end_column)
+}
+
+/// What lets a file see a declaring file: being it, sharing its folder (Go and Java
+/// packages), or mentioning its package or module name as a word.
+struct Visibility {
+    file: String,
+    dir: String,
+    /// The package or module name importers write (the folder for Go and a Python
+    /// `__init__.py`, the file's stem otherwise).
+    name: String,
+}
+
+fn visibility(s: &Symbol) -> Visibility {
+    let (dir, file) = s.file.rsplit_once('/').unwrap_or(("", s.file.as_str()));
+    let stem = file.split('.').next().unwrap_or(file);
+    let dir_name = dir.rsplit('/').next().unwrap_or(dir);
+    let name = match s.lang {
+        Language::Go => dir_name,
+        Language::Python if stem == "__init__" => dir_name,
+        Language::JavaScript | Language::TypeScript | Language::Tsx if stem == "index" => dir_name,
+        _ => stem,
+    };
+    Visibility {
+        file: s.file.clone(),
+        dir: dir.to_string(),
+        name: name.to_string(),
+    }
+}
+
+impl Visibility {
+    fn sees(&self, lang: Language, rel: &str, bytes: &[u8]) -> bool {
+        if rel == self.file {
+            return true;
+        }
+        let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        if dir == self.dir && matches!(lang, Language::Go | Language::Java) {
+            return true;
+        }
+        if self.name.is_empty() {
+            return false;
+        }
+        let n = self.name.as_bytes();
+        memchr::memmem::find_iter(bytes, n).any(|i| {
+            !bytes[..i].last().is_some_and(|c| is_ident(*c))
+                && !bytes.get(i + n.len()).is_some_and(|c| is_ident(*c))
+        })
+    }
+}

@@ -1,0 +1,155 @@
+//! `kind: text` rules: flag reads in files no parser reads (Django/Jinja templates, ERB,
+//! Go `text/template`, CI YAML, shell). A text rule names the files by path glob and the read
+//! by a regular expression whose named group `key` is the flag key. The text is read as it is:
+//! a rule that should not see comments must say so in its expression.
+
+use rayon::prelude::*;
+
+use crate::finding::Span;
+use crate::lang::{is_test_path, Language};
+use crate::rules::{RuleKind, RuleSet};
+use crate::walk::{Listing, WalkOptions};
+
+use super::{Reference, Skipped, Via};
+
+/// The references the text rules find in the listing's files.
+pub fn scan(
+    listing: &Listing,
+    opts: &WalkOptions,
+    rules: &RuleSet,
+) -> (Vec<Reference>, Vec<Skipped>) {
+    let text_rules: Vec<usize> = (0..rules.rules.len())
+        .filter(|&i| rules.rules[i].kind == RuleKind::Text)
+        .collect();
+    if text_rules.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let per_file: Vec<(Vec<Reference>, Option<Skipped>)> = listing
+        .files
+        .par_iter()
+        .filter_map(|f| {
+            let which: Vec<usize> = text_rules
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    rules.rules[i]
+                        .text
+                        .as_ref()
+                        .is_some_and(|t| t.files.is_match(&f.rel))
+                })
+                .collect();
+            if which.is_empty() {
+                return None;
+            }
+            Some(read_file(&f.rel, &f.path, opts, rules, &which))
+        })
+        .collect();
+    let mut refs = Vec::new();
+    let mut skipped = Vec::new();
+    for (r, s) in per_file {
+        refs.extend(r);
+        skipped.extend(s);
+    }
+    (refs, skipped)
+}
+
+fn read_file(
+    rel: &str,
+    path: &std::path::Path,
+    opts: &WalkOptions,
+    rules: &RuleSet,
+    which: &[usize],
+) -> (Vec<Reference>, Option<Skipped>) {
+    let skip = |reason: String| {
+        (
+            Vec::new(),
+            Some(Skipped {
+                path: rel.to_string(),
+                reason,
+            }),
+        )
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > opts.max_file_size => {
+            return skip(format!(
+                "larger than the {} limit ({})",
+                crate::walk::human_size(opts.max_file_size),
+                crate::walk::human_size(m.len())
+            ))
+        }
+        Err(e) => return skip(format!("cannot read: {e}")),
+        _ => {}
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return skip(format!("cannot read: {e}")),
+    };
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+        return (Vec::new(), None); // a binary file a glob happened to name
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let test = is_test_path(rel);
+    let mut out = Vec::new();
+    let mut lines = LineIndex::new(&text);
+    for &i in which {
+        let rule = &rules.rules[i];
+        let Some(t) = &rule.text else { continue };
+        for caps in t.pattern.captures_iter(&text) {
+            let (Some(whole), Some(key)) = (caps.get(0), caps.name("key")) else {
+                continue;
+            };
+            let k = key.as_str();
+            if k.is_empty() || rule.key_pattern.as_ref().is_some_and(|p| !p.is_match(k)) {
+                continue;
+            }
+            out.push(Reference {
+                flag: k.to_string(),
+                path: rel.to_string(),
+                span: lines.span(whole.start(), whole.end()),
+                language: Language::Text,
+                provider: rule.provider.clone(),
+                rule: rule.id.clone(),
+                via: Via::Literal,
+                default: None,
+                test,
+                generated: false,
+                env_var: None,
+                expr: None,
+                consumer: None,
+            });
+        }
+    }
+    (out, None)
+}
+
+/// Byte offset to 1-based line and character column.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { text, starts }
+    }
+
+    fn position(&self, at: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= at).max(1);
+        let start = self.starts[line - 1];
+        let col = self.text.get(start..at).map_or(0, |s| s.chars().count());
+        (line, col + 1)
+    }
+
+    fn span(&mut self, start: usize, end: usize) -> Span {
+        let (line, column) = self.position(start);
+        let (end_line, end_column) = self.position(end);
+        Span {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+}

@@ -1,0 +1,351 @@
+//! Flags as symbols, lifecycle from code, and the bugs seen on real repositories, end to end:
+//! each fixture tree under fixtures/symbols/ is copied to a fresh folder and scanned with the
+//! `.flagdebt.yml` it carries (if any). The declared set, every reference (flag, path, line,
+//! how it was found, test or not) and every finding are exact.
+
+mod common;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn scan(name: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &common::repo().join("fixtures/symbols").join(name),
+        dir.path(),
+    );
+    let out = common::flagdebt()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "json", "--today", "2026-11-21"])
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn declared(doc: &Value) -> Vec<&str> {
+    doc["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["declared"] == true)
+        .map(|f| f["key"].as_str().unwrap())
+        .collect()
+}
+
+fn references(doc: &Value) -> Vec<(&str, &str, u64, &str, bool)> {
+    doc["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["flag"].as_str().unwrap(),
+                r["path"].as_str().unwrap(),
+                r["line"].as_u64().unwrap(),
+                r["via"].as_str().unwrap(),
+                r["test"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Findings other than missing-owner (every fixture flag without an owner has one).
+fn findings(doc: &Value) -> Vec<(&str, &str, &str, u64)> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] != "missing-owner")
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap(),
+                f["flag"].as_str().unwrap_or(""),
+                f["path"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn message<'a>(doc: &'a Value, code: &str, flag: &str) -> &'a str {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == code && f["flag"] == flag)
+        .unwrap_or_else(|| panic!("no {code} finding for {flag}"))["message"]
+        .as_str()
+        .unwrap()
+}
+
+/// A registry of package variables made by a function named `new` (a syntax error to the Go
+/// grammar), read with no arguments on the receiver, through an import alias, passed as a
+/// value and bare in its own package; settings read through an aliased import. Rules written
+/// inline in the config.
+#[test]
+fn go_registry_symbols() {
+    let doc = scan("go-registry");
+    assert_eq!(doc["parse_errors"], serde_json::json!([]));
+    assert_eq!(
+        declared(&doc),
+        [
+            "ClusterAddons",
+            "SpotInstances",
+            "Unused",
+            "history.disableArchival",
+            "history.enableEagerStart",
+        ]
+    );
+    assert_eq!(
+        references(&doc),
+        [
+            ("SpotInstances", "pkg/cloud/cloud.go", 13, "symbol", false),
+            ("ClusterAddons", "pkg/cloud/cloud.go", 17, "symbol", false),
+            ("SpotInstances", "pkg/cloud/cloud.go", 25, "symbol", false),
+            (
+                "ClusterAddons",
+                "pkg/featureflag/featureflag.go",
+                40,
+                "symbol",
+                false
+            ),
+            (
+                "history.enableEagerStart",
+                "service/history/config.go",
+                13,
+                "symbol",
+                false
+            ),
+        ]
+    );
+    // `featureflag.Unused` only in a comment and a string, and `other.Unused` (another
+    // package's variable) are no reads.
+    assert_eq!(
+        findings(&doc),
+        [
+            (
+                "unused-flag",
+                "history.disableArchival",
+                "common/dynamicconfig/constants.go",
+                9
+            ),
+            (
+                "unused-flag",
+                "Unused",
+                "pkg/featureflag/featureflag.go",
+                16
+            ),
+        ]
+    );
+}
+
+/// Kubernetes-style gates: `// Deprecated: ... removed in the v1.15 release` against the
+/// repository's VERSION, GA gates not locked, a gate passed as a value, and a project's own
+/// three-argument `SetFeatureGateDuringTest(t, feature.X, true)`.
+#[test]
+fn kubernetes_lifecycle_and_test_override() {
+    let doc = scan("k8s-lifecycle");
+    assert_eq!(
+        declared(&doc),
+        [
+            "InPlaceUpdates",
+            "MachinePool",
+            "PriorityQueue",
+            "VolumeDetach"
+        ]
+    );
+    assert_eq!(
+        references(&doc),
+        [
+            (
+                "MachinePool",
+                "controllers/machine.go",
+                10,
+                "constant",
+                false
+            ),
+            (
+                "VolumeDetach",
+                "controllers/machine.go",
+                13,
+                "constant",
+                false
+            ),
+            (
+                "PriorityQueue",
+                "controllers/machine.go",
+                13,
+                "constant",
+                false
+            ),
+            (
+                "InPlaceUpdates",
+                "controllers/machine.go",
+                19,
+                "symbol",
+                false
+            ),
+            (
+                "MachinePool",
+                "controllers/machine_test.go",
+                13,
+                "constant",
+                true
+            ),
+        ]
+    );
+    assert_eq!(
+        findings(&doc),
+        [
+            ("stale-flag", "VolumeDetach", "feature/feature.go", 13),
+            ("stale-flag", "PriorityQueue", "feature/feature.go", 17),
+        ]
+    );
+    assert_eq!(
+        message(&doc, "stale-flag", "VolumeDetach"),
+        "flag `VolumeDetach` is stale: declared deprecated, removal due in v1.15.0: the \
+         repository is at v1.15.0 (VERSION); at GA: on for everyone, remove the gate and the \
+         code behind its other path"
+    );
+    assert_eq!(
+        message(&doc, "stale-flag", "PriorityQueue"),
+        "flag `PriorityQueue` is stale: declared deprecated: remove it and its reads; at GA: on \
+         for everyone, remove the gate and the code behind its other path"
+    );
+}
+
+/// Gitaly-style flags: an introduced version and a default; default-on flags two minor
+/// releases behind the repository's VERSION are stale; flags passed as values are read.
+#[test]
+fn gitaly_introduced_versions_and_values() {
+    let doc = scan("gitaly-lifecycle");
+    assert_eq!(
+        declared(&doc),
+        ["atomic_fetch", "bundle_uri", "gpg_signing"]
+    );
+    assert_eq!(
+        references(&doc),
+        [
+            (
+                "atomic_fetch",
+                "internal/service/fetch.go",
+                10,
+                "constant",
+                false
+            ),
+            (
+                "bundle_uri",
+                "internal/service/fetch.go",
+                14,
+                "symbol",
+                false
+            ),
+            (
+                "gpg_signing",
+                "internal/service/fetch.go",
+                14,
+                "symbol",
+                false
+            ),
+        ]
+    );
+    assert_eq!(
+        findings(&doc),
+        [(
+            "stale-flag",
+            "atomic_fetch",
+            "internal/featureflag/ff_atomic_fetch.go",
+            6
+        )]
+    );
+    assert_eq!(
+        message(&doc, "stale-flag", "atomic_fetch"),
+        "flag `atomic_fetch` is stale: on by default since v16.5.0, 2 minor release(s) before \
+         the repository's v16.7.0 (VERSION): the rollout is over"
+    );
+}
+
+/// Wrapper functions are followed with no preset and no config, in every language, with the
+/// key at any parameter position and in function-valued fields.
+#[test]
+fn wrappers_in_every_configuration() {
+    let doc = scan("wrappers");
+    let refs: Vec<(&str, &str, u64, &str, &str)> = doc["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["flag"].as_str().unwrap(),
+                r["path"].as_str().unwrap(),
+                r["line"].as_u64().unwrap(),
+                r["via"].as_str().unwrap(),
+                r["rule"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            (
+                "java-wrapped",
+                "java/FlagService.java",
+                18,
+                "wrapper",
+                "openfeature-java:on"
+            ),
+            (
+                "ruby-wrapped",
+                "ruby/flag_helper.rb",
+                8,
+                "wrapper",
+                "openfeature-ruby:feature_on?"
+            ),
+            (
+                "go-field",
+                "svc/flags.go",
+                24,
+                "wrapper",
+                "openfeature-go:On"
+            ),
+            (
+                "js-field",
+                "web/helpers.js",
+                11,
+                "wrapper",
+                "openfeature-js:check"
+            ),
+        ]
+    );
+    assert_eq!(doc["summary"]["by_via"]["dynamic"], 0);
+}
+
+/// A read whose key is the receiver and whose call has no arguments
+/// (`featureflag.X.Enabled()`) is not dropped by the prefilter.
+#[test]
+fn receiver_keyed_call_with_no_arguments() {
+    let doc = scan("receiver-no-args");
+    assert_eq!(
+        references(&doc),
+        [("spot-instances", "pkg/app/app.go", 6, "constant", false)]
+    );
+}
