@@ -29,8 +29,13 @@ struct Run {
 }
 
 fn refs(root: &Path) -> Run {
+    refs_with(root, &[])
+}
+
+fn refs_with(root: &Path, env: &[(&str, &str)]) -> Run {
     let start = Instant::now();
     let out = flagdebt()
+        .envs(env.iter().copied())
         .args(["refs", "--format", "json"])
         .arg(root)
         .timeout(Duration::from_secs(300))
@@ -211,7 +216,7 @@ fn slow_parse_is_cancelled_and_noted() {
         "ok.go",
         "package a\nfunc g() { unleash.IsEnabled(\"ok\") }\n",
     );
-    let r = refs(root);
+    let r = refs_with(root, &[("FLAGDEBT_PARSE_BUDGET_MS", "1000")]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(flags(&r.json).contains(&"ok".to_string()));
     let why = skip_reason(&r.json, "slow.go").expect("slow.go skipped");
