@@ -224,25 +224,9 @@ fn cmd_sheet(cli: &Cli, a: &SheetArgs) -> Result<i32> {
     let history = crate::gitage::history(&scan_root(&scanned), &needles);
     let classes: Vec<String> = cfg.consumers.keys().cloned().collect();
     let mut sheet = crate::sheet::build(&a.flag, &inventory, &classes, history.as_ref(), today);
-    // `fix`'s plan treats the flag as on: asked only of on/off flags (no non-boolean default
-    // at a call site or in the registry).
-    let boolean = sheet
-        .consumers
-        .values()
-        .flatten()
-        .chain(&sheet.tests)
-        .filter_map(|c| c.default.as_ref())
-        .chain(sheet.registry_default.as_ref())
-        .all(serde_json::Value::is_boolean);
-    if sheet.known && boolean {
-        let root = scan_root(&scanned);
-        let files: Vec<String> = crate::walk::list(&root, &cfg.walk_options())
-            .files
-            .into_iter()
-            .map(|f| f.rel)
-            .collect();
-        let plan = crate::fix::plan(&root, &files, &inventory, &cfg.env_settings(), &a.flag);
-        sheet.removal = Some(plan.into());
+    if sheet.known {
+        let plans = fix_plans(&scanned, &cfg, &inventory, std::slice::from_ref(&a.flag));
+        sheet.removal = plans.into_values().next().map(Into::into);
     }
     let text = match a.format {
         SheetFormat::Markdown => crate::sheet::render_markdown(&sheet, &classes),
@@ -284,6 +268,37 @@ fn whole_project(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<An
         .ok_or_else(|| anyhow::anyhow!("nothing to scan: every path is in a nested project"))
 }
 
+/// `flagdebt fix`'s plan (the flag treated as on, nothing written) for each of these flags that
+/// is an on/off flag ([`crate::fix::is_on_off`]); the tree is listed once for all of them.
+fn fix_plans(
+    scanned: &Scanned,
+    cfg: &Config,
+    inventory: &Inventory,
+    flags: &[String],
+) -> std::collections::BTreeMap<String, crate::fix::Plan> {
+    let flags: Vec<&String> = flags
+        .iter()
+        .filter(|f| crate::fix::is_on_off(inventory, f))
+        .collect();
+    if flags.is_empty() {
+        return Default::default();
+    }
+    let root = scan_root(scanned);
+    let files: Vec<String> = crate::walk::list(&root, &cfg.walk_options())
+        .files
+        .into_iter()
+        .map(|f| f.rel)
+        .collect();
+    let env = cfg.env_settings();
+    flags
+        .into_iter()
+        .map(|f| {
+            let plan = crate::fix::plan(&root, &files, inventory, &env, f);
+            (f.clone(), plan)
+        })
+        .collect()
+}
+
 fn cmd_report(cli: &Cli, a: &ReportArgs) -> Result<i32> {
     use crate::report::weekly;
     let today = parse_today(a.today.as_deref())?;
@@ -314,6 +329,16 @@ fn cmd_report(cli: &Cli, a: &ReportArgs) -> Result<i32> {
         history: history.as_ref(),
         url_template: cfg.report.url_template.as_deref(),
     });
+    let keys: Vec<String> = r
+        .flags
+        .iter()
+        .filter(|f| !f.reasons.is_empty())
+        .map(|f| f.key.clone())
+        .collect();
+    let plans = fix_plans(&scanned, &cfg, &inventory, &keys);
+    for f in &mut r.flags {
+        f.fix_removes_entirely = plans.get(&f.key).map(|p| p.removable_entirely);
+    }
     if let Some(p) = &a.previous {
         let text = std::fs::read_to_string(p)
             .with_context(|| format!("{}: cannot read the previous report", p.display()))?;

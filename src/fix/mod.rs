@@ -144,6 +144,18 @@ pub fn run(
 }
 
 /// What `fix` would do for `flag` (treated as on): the question `report` asks per flag.
+/// Whether the flag is an on/off flag, the only kind `plan` (which treats it as on) speaks
+/// for: every default it is read with (call sites, tests) or declared with is a boolean.
+pub fn is_on_off(inv: &Inventory, flag: &str) -> bool {
+    let Some(row) = inv.flags.get(flag) else {
+        return false;
+    };
+    inv.refs_of(row)
+        .filter_map(|r| r.default.as_ref())
+        .chain(row.default.as_ref())
+        .all(serde_json::Value::is_boolean)
+}
+
 pub fn plan(root: &Path, files: &[String], inv: &Inventory, env: &EnvSettings, flag: &str) -> Plan {
     let o = run(root, files, inv, env, flag, &Value::Bool(true));
     let mut blockers: Vec<String> = o

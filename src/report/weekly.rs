@@ -127,6 +127,10 @@ pub struct FlagEntry {
     pub references: usize,
     pub files: Vec<String>,
     pub places: Vec<Place>,
+    /// Whether `flagdebt fix KEY --treated on` removes every read, the registry entry and the
+    /// env variables by itself; absent for flags that are not on/off or not to remove.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix_removes_entirely: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -232,6 +236,7 @@ pub fn build(i: &Input) -> WeeklyReport {
             references: row.reference_count,
             files,
             places,
+            fix_removes_entirely: None,
         });
     }
     // By owner (unowned last), then key.
@@ -506,6 +511,23 @@ pub fn render_markdown(r: &WeeklyReport) -> String {
             let _ = writeln!(s, "<details><summary><code>{}</code></summary>\n", f.key);
             for re in &f.reasons {
                 let _ = writeln!(s, "- {}: {}", re.code, cell(&re.message));
+            }
+            match f.fix_removes_entirely {
+                Some(true) => {
+                    let _ = writeln!(
+                        s,
+                        "- `flagdebt fix {} --treated on` removes it entirely",
+                        cell(&f.key)
+                    );
+                }
+                Some(false) => {
+                    let _ = writeln!(
+                        s,
+                        "- `flagdebt fix {} --treated on` leaves part of it to a person (see `flagdebt sheet`)",
+                        cell(&f.key)
+                    );
+                }
+                None => {}
             }
             for p in &f.places {
                 let at = format!("{}:{}", p.path, p.line);
