@@ -3,29 +3,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::{flagdebt, write};
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use common::gitrepo::git;
 
 const REGISTRY: &str = "holiday_promo:\n  owner: team-growth\n  type: release\n  remove_by: 2026-01-31\nlegacy_banner:\n  type: ops\nsearch_v2:\n  owner: team-search\n  type: release\n  remove_by: 2027-06-30\n";
 

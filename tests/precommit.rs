@@ -23,25 +23,7 @@ fn pre_commit() -> Option<PathBuf> {
     Some(found.expect("pre-commit is missing: run scripts/test.sh, which installs it from PyPI"))
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use common::gitrepo::git;
 
 /// A git repository holding this repository's `.pre-commit-hooks.yaml`, committed (try-repo
 /// reads the hook manifest from a commit).

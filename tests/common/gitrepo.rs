@@ -20,10 +20,15 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Run git in `dir` with no user or system config (a fixed identity, `main` as the first
+/// branch, no signing, no hooks); a failure fails the test with git's stderr.
 pub fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
+    let out = Command::new("git")
         .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
         .args([
+            "-c",
+            "init.defaultBranch=main",
             "-c",
             "commit.gpgsign=false",
             "-c",
@@ -32,13 +37,15 @@ pub fn git(dir: &Path, args: &[&str]) {
         .args(args)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "git {args:?}");
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
-/// Commit everything staged as `who` on `date` (author and committer).
 pub fn commit(dir: &Path, who: &str, date: &str, msg: &str) {
     let when = format!("{date}T12:00:00Z");
     let ok = Command::new("git")
