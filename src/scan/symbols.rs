@@ -188,20 +188,7 @@ pub fn second_pass(
             Some(f)
         })
         .collect();
-    let mut at: HashMap<String, usize> = facts
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.path.clone(), i))
-        .collect();
-    for f in found {
-        match at.get(&f.path) {
-            Some(&i) => facts[i].refs.extend(f.refs),
-            None => {
-                at.insert(f.path.clone(), facts.len());
-                facts.push(f);
-            }
-        }
-    }
+    super::wrapper::absorb_refs(facts, found);
     Some(set)
 }
 

@@ -109,6 +109,13 @@ pub fn second_pass(
             Some(f)
         })
         .collect();
+    absorb_refs(facts, found);
+    Some(wrapped)
+}
+
+/// Add a later pass's reads to the first pass's facts: a file already there gains the reads,
+/// a new file is appended (the wrapper pass and the symbol pass both end this way).
+pub(super) fn absorb_refs(facts: &mut Vec<FileFacts>, found: Vec<FileFacts>) {
     let mut at: HashMap<String, usize> = facts
         .iter()
         .enumerate()
@@ -123,5 +130,4 @@ pub fn second_pass(
             }
         }
     }
-    Some(wrapped)
 }
