@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fast path (src/scan/fastpath.rs) must not change the output: run `flagdebt refs --format
-# json` on each tree with and without it (FLAGDEBT_NO_FASTPATH=1) and compare byte for byte,
+# json` on each tree with and without it (--whole-files: no fast path, no regions) and compare byte for byte,
 # leaving out only `summary.parsed` (fast-path files are not parsed). Exit 1 on a difference.
 #
 #   benches/fastpath_identity.sh [TREE...]   (default: .bench/tree-1M, .bench/tree-2M,
@@ -23,7 +23,7 @@ trap 'rm -rf "$tmp"' EXIT
 status=0
 for t in "$@"; do
     "$bin" refs --format json "$t" > "$tmp/fast.json" || [ $? -le 1 ]
-    FLAGDEBT_NO_FASTPATH=1 "$bin" refs --format json "$t" > "$tmp/parse.json" || [ $? -le 1 ]
+    "$bin" refs --whole-files --format json "$t" > "$tmp/parse.json" || [ $? -le 1 ]
     python3 - "$tmp/fast.json" "$tmp/parse.json" "$t" <<'PY' || status=1
 import json, sys
 fast, parse, tree = sys.argv[1:4]

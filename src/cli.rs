@@ -37,6 +37,19 @@ pub struct Cli {
     /// Never color the output (also: the NO_COLOR environment variable).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Parse every candidate file whole, with no fast path and no regions: the reference the
+    /// faster ways are checked against (`benches/fastpath_identity.sh`, `tests/regions.rs`).
+    #[arg(long, global = true, hide = true)]
+    pub whole_files: bool,
+}
+
+/// How the command line tunes a scan beyond the config: these never change what is found.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tuning {
+    /// A progress line on stderr (only on a terminal).
+    pub progress: bool,
+    /// See [`Cli::whole_files`].
+    pub whole_files: bool,
 }
 
 // One Cmd is built per process: the size difference between variants costs nothing.
@@ -486,10 +499,11 @@ pub fn scan_listings(
     listings: &[Listing],
     cfg: &Config,
     rules: &RuleSet,
-    progress: bool,
+    tuning: Tuning,
 ) -> Result<Scanned> {
     let mut opts = cfg.walk_options();
-    opts.progress = progress;
+    opts.progress = tuning.progress;
+    opts.whole_files = tuning.whole_files;
     if let [one] = listings {
         let out = scan::scan_listing(one, &opts, rules);
         return Ok(Scanned {
@@ -629,8 +643,11 @@ fn analyze_project(
     let listings = vec![listing];
     let presets = detect_presets(&cfg, &listings)?;
     let rules = load_rules(&cfg, &presets)?;
-    let progress = !cli.quiet && std::io::stderr().is_terminal();
-    let mut scanned = scan_listings(&listings, &cfg, &rules, progress)?;
+    let tuning = Tuning {
+        progress: !cli.quiet && std::io::stderr().is_terminal(),
+        whole_files: cli.whole_files,
+    };
+    let mut scanned = scan_listings(&listings, &cfg, &rules, tuning)?;
     // Shown relative to the working directory, as the user would write it.
     let shown = match rebase_path(cwd, &root) {
         s if s.is_empty() => ".".to_string(),

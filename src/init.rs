@@ -81,7 +81,8 @@ pub fn survey(root: &Path) -> Result<Survey> {
         &[],
         EnvSettings::default(),
     )?;
-    let scanned = crate::cli::scan_listings(&listings, &cfg, &rules, false)?;
+    let scanned =
+        crate::cli::scan_listings(&listings, &cfg, &rules, crate::cli::Tuning::default())?;
     let out = &scanned.out;
     let mut s = Survey {
         files: out.stats.files,

@@ -100,6 +100,20 @@ impl Language {
         !matches!(self, Language::Ruby)
     }
 
+    /// How the language nests blocks, for leaving function bodies without a flag read out of
+    /// the parse ([`crate::scan::regions`]).
+    pub fn blocks(self) -> Blocks {
+        match self {
+            Language::Go
+            | Language::JavaScript
+            | Language::TypeScript
+            | Language::Tsx
+            | Language::Java => Blocks::Braces,
+            Language::Python => Blocks::Indent,
+            Language::Ruby | Language::Rust | Language::Text => Blocks::Whole,
+        }
+    }
+
     pub fn tree_sitter(self) -> Option<tree_sitter::Language> {
         Some(match self {
             Language::Python => tree_sitter_python::LANGUAGE.into(),
@@ -112,6 +126,17 @@ impl Language {
             Language::Rust | Language::Text => return None,
         })
     }
+}
+
+/// How a language's blocks are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocks {
+    /// `{ ... }`: functions open with `) {`, `=> {`, or (Go) `func ... {`.
+    Braces,
+    /// Indentation after a `:` (Python `def`).
+    Indent,
+    /// Always parsed whole (Ruby's `def ... end`, Rust through syn).
+    Whole,
 }
 
 /// Whether a path looks like test code: a tests/ or test/ folder, `_test.go`, `test_*.py`,

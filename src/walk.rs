@@ -33,6 +33,9 @@ pub struct WalkOptions {
     /// Globs of generated files (besides those whose header says `Code generated ... DO NOT
     /// EDIT.`).
     pub generated: Vec<String>,
+    /// Parse every candidate file whole, instead of the regions around its hits
+    /// ([`crate::scan::regions`]): for the differential check.
+    pub whole_files: bool,
 }
 
 impl Default for WalkOptions {
@@ -43,6 +46,7 @@ impl Default for WalkOptions {
             threads: 0,
             progress: false,
             generated: Vec::new(),
+            whole_files: false,
         }
     }
 }
@@ -464,7 +468,8 @@ fn visit_file(
         let sups = suppress::parse(&rel, &text, lang.comment_tokens());
         let _ = tx.send(Item::Suppressions(sups));
     }
-    if !pre.is_candidate(lang, &bytes) {
+    let hits = pre.hits(lang, &bytes);
+    if hits.is_empty() {
         return;
     }
     // Not UTF-8 (a Latin-1 comment): read as ripgrep does, each invalid byte replaced by
@@ -486,9 +491,9 @@ fn visit_file(
     };
     let bom = text.starts_with('\u{feff}');
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // A large file whose reads are all simple is read without a parse (no syntax-error note
-    // then: it was not parsed). Not with a BOM: the resolver reads constants from the raw text.
-    let fast = if bom {
+    // A file whose reads are all simple is read without a parse (no syntax-error note then:
+    // it was not parsed). Not with a BOM: the resolver reads constants from the raw text.
+    let fast = if bom || opts.whole_files {
         None
     } else {
         pre.fast.extract(lang, &rel, text)
@@ -499,8 +504,15 @@ fn visit_file(
         let _ = tx.send(Item::Facts(Box::new(facts)));
         return;
     }
+    // The hits' offsets are the file's bytes': after a BOM or a lossy read, found again.
+    let hits = if text.len() == bytes.len() {
+        hits
+    } else {
+        pre.hits(lang, text.as_bytes())
+    };
     let _ = tx.send(Item::Parsed);
-    match crate::scan::extract_file(lang, &rel, text, rules, true) {
+    let focus = (!opts.whole_files).then_some(hits.as_slice());
+    match crate::scan::extract_file(lang, &rel, text, rules, true, focus) {
         Ok(mut facts) => {
             facts.test = is_test_path(&rel);
             facts.generated = generated.is_generated(&rel, text);

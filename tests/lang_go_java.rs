@@ -424,7 +424,7 @@ fn go_constants_and_dynamic_keys() {
 
 #[test]
 fn go_facts() {
-    let f = scan::extract_file(Language::Go, "k.go", GO_KEYS, &rules(), false).unwrap();
+    let f = scan::extract_file(Language::Go, "k.go", GO_KEYS, &rules(), false, None).unwrap();
     assert_eq!(f.package.as_deref(), Some("flagkeys"));
     let mut names: Vec<(&str, &str)> = f
         .constants
@@ -444,7 +444,7 @@ fn go_facts() {
             ("SearchV2", "search-v2"),
         ]
     );
-    let f = scan::extract_file(Language::Go, "s.go", GO_CONSUMER, &rules(), false).unwrap();
+    let f = scan::extract_file(Language::Go, "s.go", GO_CONSUMER, &rules(), false, None).unwrap();
     let imports: Vec<(&str, &str)> = f
         .imports
         .iter()
@@ -460,7 +460,7 @@ fn go_facts() {
         ]
     );
     let src = "package x\nimport (\n\t\"github.com/Unleash/unleash-client-go/v4\"\n\t. \"strings\"\n\t_ \"embed\"\n)\n";
-    let f = scan::extract_file(Language::Go, "x.go", src, &rules(), false).unwrap();
+    let f = scan::extract_file(Language::Go, "x.go", src, &rules(), false, None).unwrap();
     assert_eq!(f.imports.len(), 1);
     assert_eq!(f.imports[0].local, "unleash");
 }
@@ -881,7 +881,7 @@ fn java_constants_and_dynamic_keys() {
 
 #[test]
 fn java_facts() {
-    let f = scan::extract_file(Language::Java, "F.java", JAVA_KEYS, &rules(), false).unwrap();
+    let f = scan::extract_file(Language::Java, "F.java", JAVA_KEYS, &rules(), false, None).unwrap();
     assert_eq!(f.package.as_deref(), Some("com.shop.flags"));
     let get = |k: &str| f.constants.get(k).map(String::as_str);
     assert_eq!(get("FlagKeys.NEW_CHECKOUT"), Some("new-checkout"));
@@ -892,7 +892,15 @@ fn java_facts() {
     assert_eq!(get("FlagKeys.NOT_FINAL"), None);
     assert_eq!(get("FlagKeys.NOT_STATIC"), None);
     assert_eq!(get("LOCAL"), None);
-    let f = scan::extract_file(Language::Java, "C.java", JAVA_CONSUMER, &rules(), false).unwrap();
+    let f = scan::extract_file(
+        Language::Java,
+        "C.java",
+        JAVA_CONSUMER,
+        &rules(),
+        false,
+        None,
+    )
+    .unwrap();
     let imports: Vec<(&str, &str, Option<&str>)> = f
         .imports
         .iter()

@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let lang = LANGS[pick as usize % LANGS.len()];
-    let parsed = flagdebt::scan::extract_file(lang, "f", text, rules(), true);
+    let parsed = flagdebt::scan::extract_file(lang, "f", text, rules(), true, None);
     let fast = FastPath::new(rules()).extract(lang, "f", text);
     if let (Ok(parsed), Some(fast)) = (parsed, fast) {
         if parsed.syntax_error.is_none() && parsed.notes.is_empty() {

@@ -995,14 +995,17 @@ thread_local! {
 }
 
 /// Parse `src` with tree-sitter and run one traversal with the adapter. `with_rules` false
-/// collects only constants and imports (the resolver's second pass). Err: why the file could
-/// not be read ([`super::guard`]).
+/// collects only constants and imports (the resolver's second pass). `hits`: the offsets where
+/// a read may start (the prefilter's); the parse then leaves out the function bodies that hold
+/// none ([`super::regions`]). None: the whole file. Err: why the file could not be read
+/// ([`super::guard`]).
 pub fn extract_tree_sitter(
     lang: Language,
     path: &str,
     src: &str,
     rules: &RuleSet,
     with_rules: bool,
+    hits: Option<&[usize]>,
     ad: &dyn Adapter,
 ) -> Result<FileFacts, String> {
     if let Some(why) = super::guard::scanner_limits(lang, src) {
@@ -1051,6 +1054,22 @@ pub fn extract_tree_sitter(
                     e.insert(parser)
                 }
             };
+            // The regions around the hits first; the whole file when they do not parse
+            // cleanly (see `regions`: a syntax-error note is about the file as written).
+            let ranges = hits
+                .and_then(|h| super::regions::excluded(lang, src.as_bytes(), h))
+                .filter(|ex| !ex.is_empty())
+                .map(|ex| super::regions::included(src.len(), src.as_bytes(), &ex));
+            if let Some(ranges) = ranges.filter(|r| !r.is_empty()) {
+                let ok = parser.set_included_ranges(&ranges).is_ok();
+                let tree = if ok { parse(parser, src) } else { Ok(None) };
+                let _ = parser.set_included_ranges(&[]);
+                if let Some(tree) = tree? {
+                    if !tree.root_node().has_error() {
+                        return Ok(Some(tree));
+                    }
+                }
+            }
             let Some(tree) = parse(parser, src)? else {
                 return Ok::<_, String>(None);
             };

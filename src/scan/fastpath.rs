@@ -54,9 +54,6 @@ use crate::rules::{ArgSpec, LangRules, Receiver, RuleKind, RuleSet};
 use crate::scan::extract::{self, Arg, FileFacts, KeyExpr, RawRef};
 use crate::scan::lexical::{is_ident, receiver_before, Binding, Imports, Lexer, Verdict, Written};
 
-/// Set to disable the fast path (tests and benchmarks compare both ways).
-pub const DISABLE_ENV: &str = "FLAGDEBT_NO_FASTPATH";
-
 /// What a word occurrence may start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Word {
@@ -76,12 +73,10 @@ struct FastLang<'r> {
 pub struct FastPath<'r> {
     rules: &'r RuleSet,
     langs: Vec<(Language, FastLang<'r>)>,
-    disabled: bool,
 }
 
 impl<'r> FastPath<'r> {
     pub fn new(rules: &'r RuleSet) -> FastPath<'r> {
-        let disabled = std::env::var_os(DISABLE_ENV).is_some_and(|v| !v.is_empty() && v != "0");
         let mut langs = Vec::new();
         for lang in [
             Language::Python,
@@ -95,18 +90,11 @@ impl<'r> FastPath<'r> {
                 langs.push((lang, f));
             }
         }
-        FastPath {
-            rules,
-            langs,
-            disabled,
-        }
+        FastPath { rules, langs }
     }
 
     /// The file's facts read without a parse, or None: parse it.
     pub fn extract(&self, lang: Language, rel: &str, text: &str) -> Option<FileFacts> {
-        if self.disabled {
-            return None;
-        }
         let (_, fl) = self.langs.iter().find(|(l, _)| *l == lang)?;
         let (refs, constants) = Scan {
             lang,
@@ -1009,7 +997,7 @@ mod tests {
     /// parser's.
     fn check(lang: Language, text: &str, fast: bool) {
         let fp = FastPath::new(rules());
-        let parsed = crate::scan::extract_file(lang, "f", text, rules(), true).unwrap();
+        let parsed = crate::scan::extract_file(lang, "f", text, rules(), true, None).unwrap();
         assert!(
             parsed.syntax_error.is_none(),
             "{lang:?}: the test file must be valid: {:?}",

@@ -156,6 +156,12 @@ impl<'a> Lexer<'a> {
             .is_some_and(|o| o.is_empty())
     }
 
+    /// The closed non-code regions `(start, end, verdict)` in order: strings (outside their
+    /// interpolations) and comments. Complete once the whole file is lexed ([`Lexer::balanced`]).
+    pub fn non_code(&self) -> &[(usize, usize, Verdict)] {
+        &self.regions
+    }
+
     /// Where `at` is, any offset, once the whole file is lexed ([`Lexer::balanced`]).
     pub fn verdict_lexed(&self, at: usize) -> Verdict {
         self.closed_region_verdict(at)

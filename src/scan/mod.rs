@@ -11,6 +11,7 @@ mod js;
 pub mod lexical;
 pub mod prefilter;
 mod python;
+pub mod regions;
 pub mod resolve;
 mod ruby;
 mod rust;
@@ -266,22 +267,25 @@ fn scan_listing_in_pool(
 
 /// Extract one file's facts with the right parser. `with_rules` false collects only constants
 /// and imports. Err: why the file could not be read (see [`guard`]).
+/// `hits`: where a read may start (see [`extract::extract_tree_sitter`]); None reads the whole
+/// file.
 pub fn extract_file(
     lang: Language,
     rel: &str,
     text: &str,
     rules: &RuleSet,
     with_rules: bool,
+    hits: Option<&[usize]>,
 ) -> Result<extract::FileFacts, String> {
-    use extract::extract_tree_sitter as ts;
+    let ts = |ad: &dyn extract::Adapter| {
+        extract::extract_tree_sitter(lang, rel, text, rules, with_rules, hits, ad)
+    };
     match lang {
-        Language::Python => ts(lang, rel, text, rules, with_rules, &python::Python),
-        Language::Go => ts(lang, rel, text, rules, with_rules, &go::Go),
-        Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            ts(lang, rel, text, rules, with_rules, &js::Js)
-        }
-        Language::Java => ts(lang, rel, text, rules, with_rules, &java::Java),
-        Language::Ruby => ts(lang, rel, text, rules, with_rules, &ruby::Ruby),
+        Language::Python => ts(&python::Python),
+        Language::Go => ts(&go::Go),
+        Language::JavaScript | Language::TypeScript | Language::Tsx => ts(&js::Js),
+        Language::Java => ts(&java::Java),
+        Language::Ruby => ts(&ruby::Ruby),
         Language::Rust => {
             rust::extract(rel, text, rules, with_rules).ok_or_else(|| "could not be parsed".into())
         }

@@ -91,6 +91,15 @@ impl<'r> Prefilter<'r> {
             None => false,
         }
     }
+
+    /// Every offset where a flag read may start, in order (empty: the file is not a
+    /// candidate). The parser reads the regions around them ([`crate::scan::regions`]).
+    pub fn hits(&self, lang: Language, bytes: &[u8]) -> Vec<usize> {
+        match &self.langs[lang_index(lang)] {
+            Some(f) => f.hits(bytes, true),
+            None => Vec::new(),
+        }
+    }
 }
 
 fn check_of(lang: Language, kind: Literal) -> Check {
@@ -162,9 +171,21 @@ impl<'r> LangFilter<'r> {
     }
 
     fn is_candidate(&self, bytes: &[u8]) -> bool {
+        !self.hits(bytes, false).is_empty()
+    }
+
+    /// The verified hits, in order; only the first unless `all`.
+    fn hits(&self, bytes: &[u8], all: bool) -> Vec<usize> {
         let mut st = FileState {
             lexer: None,
             imports: None,
+        };
+        let mut out = Vec::new();
+        let mut take = |start: usize, ok: bool| {
+            if ok && out.last() != Some(&start) {
+                out.push(start);
+            }
+            !all && !out.is_empty()
         };
         if self.overlapping {
             // Overlapping matches come in order of their end; the lexer wants starts in order.
@@ -174,17 +195,24 @@ impl<'r> LangFilter<'r> {
                 .map(|m| (m.start(), m.pattern().as_usize()))
                 .collect();
             hits.sort_unstable();
-            return hits
-                .into_iter()
-                .any(|(start, p)| self.verify(bytes, p, start, &mut st));
+            for (start, p) in hits {
+                if take(start, self.verify(bytes, p, start, &mut st)) {
+                    break;
+                }
+            }
+            return out;
         }
-        self.ac.find_iter(bytes).any(|m| {
+        for m in self.ac.find_iter(bytes) {
             let p = m.pattern().as_usize();
-            self.verify(bytes, p, m.start(), &mut st)
+            let ok = self.verify(bytes, p, m.start(), &mut st)
                 || self.prefixes[p]
                     .iter()
-                    .any(|&q| self.verify(bytes, q, m.start(), &mut st))
-        })
+                    .any(|&q| self.verify(bytes, q, m.start(), &mut st));
+            if take(m.start(), ok) {
+                break;
+            }
+        }
+        out
     }
 
     /// Whether literal `pat` found at `start` is a hit: the checks, cheapest first.

@@ -131,12 +131,14 @@ pub fn second_pass(
             let bytes = std::fs::read(path).ok()?;
             // Each name once per file, then whether the file can see a declaration of it.
             let mut hit = vec![false; names.len()];
+            let mut at = Vec::new();
             for m in ac.find_iter(&bytes) {
                 let (s, e) = (m.start(), m.end());
                 if !bytes[..s].last().is_some_and(|c| is_ident(*c))
                     && !bytes.get(e).is_some_and(|c| is_ident(*c))
                 {
                     hit[m.pattern().as_usize()] = true;
+                    at.push(s);
                 }
             }
             let mut sees: HashMap<&str, bool> = HashMap::new();
@@ -151,8 +153,12 @@ pub fn second_pass(
                 return None;
             }
             let text = std::str::from_utf8(&bytes).ok()?;
+            // The regions around the names' uses (offsets in the text, after a BOM).
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            let mut f = super::extract_file(*lang, rel, text, &set, true).ok()?;
+            let bom = bytes.len() - text.len();
+            at.iter_mut().for_each(|a| *a = a.saturating_sub(bom));
+            let focus = (!opts.whole_files).then_some(at.as_slice());
+            let mut f = super::extract_file(*lang, rel, text, &set, true, focus).ok()?;
             if let Some(t) = taken.get(rel.as_str()) {
                 f.refs.retain(|r| !t.covers(r));
             }

@@ -95,12 +95,14 @@ pub fn second_pass(
                 return None;
             }
             let bytes = std::fs::read(path).ok()?;
-            if !pre.is_candidate(*lang, &bytes) {
-                return None;
-            }
             let text = std::str::from_utf8(&bytes).ok()?;
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            let mut f = super::extract_file(*lang, rel, text, &wrapped, true).ok()?;
+            let hits = pre.hits(*lang, text.as_bytes());
+            if hits.is_empty() {
+                return None;
+            }
+            let focus = (!opts.whole_files).then_some(hits.as_slice());
+            let mut f = super::extract_file(*lang, rel, text, &wrapped, true, focus).ok()?;
             if f.refs.is_empty() {
                 return None;
             }

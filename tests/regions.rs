@@ -1,0 +1,90 @@
+//! The differential check: reading files through the fast path and the parsed regions
+//! (`src/scan/regions.rs`) gives the same references, declarations, notes and findings as
+//! parsing every candidate file whole (`--whole-files`), on every fixture tree.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{flagdebt, repo};
+
+/// Every folder one or two levels under `fixtures/`: each fixture tree, and each case in it
+/// scanned as a tree of its own (its own nearest config).
+fn trees() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir() && !p.is_symlink())
+            .collect();
+        entries.sort();
+        for p in entries {
+            out.push(p.clone());
+            if depth < 1 {
+                walk(&p, depth + 1, out);
+            }
+        }
+    }
+    walk(&repo().join("fixtures"), 0, &mut out);
+    out
+}
+
+/// `flagdebt ARGS DIR`'s exit code and JSON, with `summary.parsed` (the one number that
+/// differs by design) left out.
+fn run(args: &[&str], dir: &Path) -> (Option<i32>, serde_json::Value) {
+    let out = flagdebt()
+        .current_dir(dir)
+        .args(args)
+        .arg(".")
+        .output()
+        .unwrap();
+    if out.status.code() == Some(2) {
+        // A tree of several projects, or a fixture of a config or registry error.
+        return (Some(2), serde_json::Value::Null);
+    }
+    let mut json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: {args:?}: not JSON ({e}): {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    if let Some(s) = json.get_mut("summary").and_then(|s| s.as_object_mut()) {
+        s.remove("parsed");
+    }
+    (out.status.code(), json)
+}
+
+#[test]
+fn regions_and_fast_path_agree_with_whole_file_parses_on_every_fixture_tree() {
+    let trees = trees();
+    assert!(trees.len() > 50, "fixture trees found: {}", trees.len());
+    let mut compared = 0;
+    for dir in &trees {
+        for cmd in [
+            &["refs", "--format", "json"][..],
+            &["scan", "--format", "json"][..],
+        ] {
+            let (code, fast) = run(cmd, dir);
+            if code == Some(2) {
+                continue;
+            }
+            let whole_args: Vec<&str> = cmd.iter().copied().chain(["--whole-files"]).collect();
+            let (whole_code, whole) = run(&whole_args, dir);
+            assert_eq!(code, whole_code, "{}: {cmd:?}: exit code", dir.display());
+            if fast != whole {
+                let a = serde_json::to_string_pretty(&fast).unwrap();
+                let b = serde_json::to_string_pretty(&whole).unwrap();
+                let diff = similar::TextDiff::from_lines(&b, &a);
+                panic!(
+                    "{}: {cmd:?}: regions/fast path differ from whole-file parses:\n{}",
+                    dir.display(),
+                    diff.unified_diff().header("whole", "regions")
+                );
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "compared {compared} runs");
+}
