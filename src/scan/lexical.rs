@@ -115,6 +115,9 @@ pub struct Lexer<'a> {
     guesses: u32,
     /// String interpolations `(open, close)`, `close` usize::MAX while open.
     interps: Vec<(usize, usize)>,
+    /// The end of the line of the last [`Lexer::verdict`] offset (past its `\n`): the next
+    /// offset before it is on the same line (many hits on one long line stay linear).
+    line_end: usize,
 }
 
 impl<'a> Lexer<'a> {
@@ -130,6 +133,7 @@ impl<'a> Lexer<'a> {
             gave_up: false,
             guesses: 0,
             interps: Vec::new(),
+            line_end: 0,
         }
     }
 
@@ -214,10 +218,13 @@ impl<'a> Lexer<'a> {
 
     /// Where `at` is. Offsets must not decrease from one call to the next.
     pub fn verdict(&mut self, at: usize) -> Verdict {
-        let line_end = match memchr::memchr(b'\n', self.b.get(at..).unwrap_or(&[])) {
-            Some(i) => at + i + 1,
-            None => self.b.len(),
-        };
+        if at >= self.line_end {
+            self.line_end = match memchr::memchr(b'\n', self.b.get(at..).unwrap_or(&[])) {
+                Some(i) => at + i + 1,
+                None => self.b.len(),
+            };
+        }
+        let line_end = self.line_end;
         while self.pos < line_end && !self.gave_up {
             self.step();
         }
