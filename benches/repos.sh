@@ -37,6 +37,7 @@ read -r -a NAMES <<<"${REPOS:-kops cluster-api gitaly temporal otel-demo redash}
 need_tools
 command -v ast-grep >/dev/null 2>&1 || die "ast-grep is missing (pip install ast-grep-cli)"
 build_flagdebt
+literals
 
 fetch() {
     local n="$1" d="$REPOS_DIR/$1"

@@ -468,7 +468,7 @@ fn visit_file(
         let sups = suppress::parse(&rel, &text, lang.comment_tokens());
         let _ = tx.send(Item::Suppressions(sups));
     }
-    let hits = pre.hits(lang, &bytes);
+    let hits = pre.hits_in(lang, &bytes, opts.whole_files);
     if hits.is_empty() {
         return;
     }
@@ -508,7 +508,7 @@ fn visit_file(
     let hits = if text.len() == bytes.len() {
         hits
     } else {
-        pre.hits(lang, text.as_bytes())
+        pre.hits_in(lang, text.as_bytes(), opts.whole_files)
     };
     let _ = tx.send(Item::Parsed);
     let focus = (!opts.whole_files).then_some(hits.as_slice());

@@ -110,6 +110,7 @@ fn go_registry_symbols() {
         [
             "ClusterAddons",
             "SpotInstances",
+            "SpotInstancesHybrid",
             "Unused",
             "history.disableArchival",
             "history.enableEagerStart",
@@ -124,7 +125,15 @@ fn go_registry_symbols() {
             (
                 "ClusterAddons",
                 "pkg/featureflag/featureflag.go",
-                40,
+                42,
+                "symbol",
+                false
+            ),
+            // A name that starts with another flag's name (`SpotInstances`).
+            (
+                "SpotInstancesHybrid",
+                "pkg/pool/pool.go",
+                7,
                 "symbol",
                 false
             ),
@@ -152,10 +161,36 @@ fn go_registry_symbols() {
                 "unused-flag",
                 "Unused",
                 "pkg/featureflag/featureflag.go",
-                16
+                18
             ),
         ]
     );
+}
+
+/// `new(...)` is everywhere in Go, but only a package-level `X = new("x")` declares a flag:
+/// a file whose `new` calls are all inside functions is not parsed, and nothing changes.
+#[test]
+fn symbol_declaration_calls_inside_functions_cost_no_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &common::repo().join("fixtures/symbols/go-registry"),
+        dir.path(),
+    );
+    let run = |extra: &[&str]| -> Value {
+        let out = common::flagdebt()
+            .current_dir(dir.path())
+            .args(["refs", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let regions = run(&[]);
+    let whole = run(&["--whole-files"]);
+    assert_eq!(regions["references"], whole["references"]);
+    // pkg/pool/alloc.go: parsed whole, left out with regions.
+    assert_eq!(regions["summary"]["parsed"], 2);
+    assert_eq!(whole["summary"]["parsed"], 3);
 }
 
 /// Kubernetes-style gates: `// Deprecated: ... removed in the v1.15 release` against the

@@ -1048,6 +1048,9 @@ fn chain_may_follow(c: u8) -> bool {
 /// generously (an `import` in a comment counts too): a spurious binding only costs a parse.
 pub struct Imports<'a> {
     bound: std::collections::HashMap<&'a [u8], Vec<Binding>>,
+    /// Go import specs `(local name, import path)`: the alias, `.` or `_` when written, else
+    /// the path's last segment (the usual package name).
+    go_specs: Vec<(&'a [u8], &'a [u8])>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1067,6 +1070,7 @@ impl<'a> Imports<'a> {
             _ => &[b"import"],
         };
         let mut bound: std::collections::HashMap<&'a [u8], Vec<Binding>> = Default::default();
+        let mut go_specs = Vec::new();
         for kw in keywords {
             for at in memchr::memmem::find_iter(b, kw) {
                 if at > 0 && is_ident(b[at - 1])
@@ -1078,6 +1082,9 @@ impl<'a> Imports<'a> {
                     continue; // read with its `from`
                 }
                 let stmt = &b[at..statement_end(b, at + kw.len())];
+                if lang == Language::Go {
+                    go_specs.extend(go_import_specs(&stmt[kw.len()..]));
+                }
                 let read = match lang {
                     Language::Python => python_bindings(stmt),
                     _ => None,
@@ -1098,13 +1105,57 @@ impl<'a> Imports<'a> {
                 }
             }
         }
-        Imports { bound }
+        Imports { bound, go_specs }
     }
 
     /// What `word` may stand for, when an import binds it.
     pub fn bindings(&self, word: &[u8]) -> Option<&[Binding]> {
         self.bound.get(word).map(Vec::as_slice)
     }
+
+    /// Go: the local names under which the file imports a package whose import path ends in
+    /// the folder `dir` (`"example.com/m/feature"` and `ff "example.com/m/feature"` for
+    /// `feature`); `.` for a dot import.
+    pub fn go_locals_of<'s>(&'s self, dir: &'s str) -> impl Iterator<Item = &'a [u8]> + 's {
+        self.go_specs.iter().filter_map(move |&(local, path)| {
+            let last = path.rsplit(|&c| c == b'/').next().unwrap_or(path);
+            (last == dir.as_bytes()).then_some(local)
+        })
+    }
+}
+
+/// The specs of a Go import statement after its keyword: `"p"`, `name "p"`, or a
+/// parenthesized list of them, one per line or `;`. Comments are not expected inside.
+fn go_import_specs(stmt: &[u8]) -> Vec<(&[u8], &[u8])> {
+    let mut out = Vec::new();
+    let mut alias: Option<&[u8]> = None;
+    let mut i = 0;
+    while i < stmt.len() {
+        let c = stmt[i];
+        if c == b'"' || c == b'`' {
+            let Some(len) = stmt[i + 1..].iter().position(|&d| d == c) else {
+                break;
+            };
+            let path = &stmt[i + 1..i + 1 + len];
+            let local = alias
+                .take()
+                .unwrap_or_else(|| path.rsplit(|&d| d == b'/').next().unwrap_or(path));
+            out.push((local, path));
+            i += len + 2;
+        } else if is_ident(c) || c == b'.' {
+            let start = i;
+            while i < stmt.len() && (is_ident(stmt[i]) || (stmt[i] == b'.' && i == start)) {
+                i += 1;
+            }
+            alias = Some(&stmt[start..i]);
+        } else {
+            if c == b'\n' || c == b';' {
+                alias = None;
+            }
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Whether the line of `at` starts with `from` (`from m import x`).
@@ -1236,6 +1287,23 @@ mod tests {
 
     use Language::*;
     use Verdict::*;
+
+    #[test]
+    fn go_import_locals() {
+        let src = b"package p\n\nimport (\n\t\"fmt\"\n\tff \"example.com/m/featureflag\"\n\t. \"example.com/m/dot/featureflag\"\n\t\"example.com/m/featureflag\"\n)\nimport _ \"example.com/x/featureflag\"\n";
+        let imports = Imports::new(Go, src);
+        let locals: Vec<&[u8]> = imports.go_locals_of("featureflag").collect();
+        assert_eq!(
+            locals,
+            [&b"ff"[..], b".", b"featureflag", b"_"],
+            "{:?}",
+            locals
+                .iter()
+                .map(|l| String::from_utf8_lossy(l))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(imports.go_locals_of("fmt").collect::<Vec<_>>(), [b"fmt"]);
+    }
 
     #[test]
     fn python() {

@@ -24,6 +24,9 @@ struct Check {
     /// A call with no arguments may be a read: a rule for this name takes its key from the
     /// receiver (`featureflag.X.Enabled()`).
     no_args: bool,
+    /// Every rule of this name declares a flag as a symbol, which needs a binding outside any
+    /// function (`X = new("x")` at package level): a hit inside a function body is no read.
+    top_level: bool,
 }
 
 /// The literals of one language. One automaton per language keeps each small enough for the
@@ -64,9 +67,18 @@ impl<'r> Prefilter<'r> {
                 .into_iter()
                 .map(|(lit, kind)| {
                     let mut check = check_of(lang, kind);
-                    check.no_args = lr.and_then(|lr| lr.calls.get(&lit)).is_some_and(|ms| {
+                    let calls = lr.and_then(|lr| lr.calls.get(&lit));
+                    check.no_args = calls.is_some_and(|ms| {
                         ms.iter().any(|m| !rules.rules[m.rule].key.needs_argument())
                     });
+                    check.top_level = kind == Literal::Call
+                        && calls.is_some_and(|ms| {
+                            !ms.is_empty()
+                                && ms.iter().all(|m| {
+                                    let r = &rules.rules[m.rule];
+                                    r.kind == crate::rules::RuleKind::Declaration && r.symbol
+                                })
+                        });
                     (lit, check)
                 })
                 .unzip();
@@ -93,12 +105,37 @@ impl<'r> Prefilter<'r> {
     }
 
     /// Every offset where a flag read may start, in order (empty: the file is not a
-    /// candidate). The parser reads the regions around them ([`crate::scan::regions`]).
+    /// candidate). The parser reads the regions around them ([`crate::scan::regions`]). A
+    /// symbol declaration's call inside a function body that holds no other hit is left out
+    /// (`new(...)` is everywhere in Go; only a package-level `X = new("x")` declares).
     pub fn hits(&self, lang: Language, bytes: &[u8]) -> Vec<usize> {
-        match &self.langs[lang_index(lang)] {
-            Some(f) => f.hits(bytes, true),
-            None => Vec::new(),
+        self.hits_in(lang, bytes, false)
+    }
+
+    /// `hits`, or with `all` every hit the checks pass (`--whole-files`: the reference).
+    pub fn hits_in(&self, lang: Language, bytes: &[u8], all: bool) -> Vec<usize> {
+        let Some(f) = &self.langs[lang_index(lang)] else {
+            return Vec::new();
+        };
+        let mut top = Vec::new();
+        let hits = f.hits_with(bytes, true, &mut top);
+        if all || !top.iter().any(|t| *t) {
+            return hits;
         }
+        let others: Vec<usize> = hits
+            .iter()
+            .zip(&top)
+            .filter(|(_, t)| !**t)
+            .map(|(h, _)| *h)
+            .collect();
+        let Some(out) = crate::scan::regions::excluded(lang, bytes, &others) else {
+            return hits;
+        };
+        hits.into_iter()
+            .zip(top)
+            .filter(|&(h, t)| !t || !out.iter().any(|r| r.contains(&h)))
+            .map(|(h, _)| h)
+            .collect()
     }
 }
 
@@ -108,6 +145,7 @@ fn check_of(lang: Language, kind: Literal) -> Check {
         call,
         parens: call && lang.calls_need_parens(),
         no_args: false,
+        top_level: false,
     }
 }
 
@@ -171,22 +209,29 @@ impl<'r> LangFilter<'r> {
     }
 
     fn is_candidate(&self, bytes: &[u8]) -> bool {
-        !self.hits(bytes, false).is_empty()
+        !self.hits_with(bytes, false, &mut Vec::new()).is_empty()
     }
 
-    /// The verified hits, in order; only the first unless `all`.
-    fn hits(&self, bytes: &[u8], all: bool) -> Vec<usize> {
+    /// The verified hits, in order; only the first unless `all`. `top` gets, per hit, whether
+    /// only top-level literals ([`Check::top_level`]) passed there.
+    fn hits_with(&self, bytes: &[u8], all: bool, top: &mut Vec<bool>) -> Vec<usize> {
         let mut st = FileState {
             lexer: None,
             imports: None,
         };
         let mut out = Vec::new();
-        let mut take = |start: usize, ok: bool| {
-            if ok && out.last() != Some(&start) {
-                out.push(start);
+        let mut take = |start: usize, ok: Option<bool>| {
+            if let Some(top_only) = ok {
+                if out.last() != Some(&start) {
+                    out.push(start);
+                    top.push(top_only);
+                } else if let Some(t) = top.last_mut() {
+                    *t &= top_only;
+                }
             }
             !all && !out.is_empty()
         };
+        let pass = |p: usize, ok: bool| ok.then(|| self.checks[p].top_level);
         if self.overlapping {
             // Overlapping matches come in order of their end; the lexer wants starts in order.
             let mut hits: Vec<(usize, usize)> = self
@@ -196,7 +241,8 @@ impl<'r> LangFilter<'r> {
                 .collect();
             hits.sort_unstable();
             for (start, p) in hits {
-                if take(start, self.verify(bytes, p, start, &mut st)) {
+                let ok = self.verify(bytes, p, start, &mut st);
+                if take(start, pass(p, ok)) {
                     break;
                 }
             }
@@ -204,10 +250,16 @@ impl<'r> LangFilter<'r> {
         }
         for m in self.ac.find_iter(bytes) {
             let p = m.pattern().as_usize();
-            let ok = self.verify(bytes, p, m.start(), &mut st)
-                || self.prefixes[p]
-                    .iter()
-                    .any(|&q| self.verify(bytes, q, m.start(), &mut st));
+            // The longest literal that passes; a top-level one only when no other passes.
+            let mut ok = pass(p, self.verify(bytes, p, m.start(), &mut st));
+            for &q in &self.prefixes[p] {
+                if ok == Some(false) {
+                    break;
+                }
+                if let Some(t) = pass(q, self.verify(bytes, q, m.start(), &mut st)) {
+                    ok = Some(ok.unwrap_or(true) && t);
+                }
+            }
             if take(m.start(), ok) {
                 break;
             }

@@ -93,7 +93,11 @@ pub fn second_pass(
         n.dedup();
         n
     };
-    let ac = AhoCorasick::new(&names).ok()?;
+    // Leftmost-longest: `AzureTerraform` is found as itself, not as `Azure` then nothing.
+    let ac = AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&names)
+        .ok()?;
     // Name → what makes a file able to see one of its declarations.
     let mut seen_by: HashMap<&str, Vec<Visibility>> = HashMap::new();
     for s in &symbols {
@@ -131,14 +135,14 @@ pub fn second_pass(
             let bytes = std::fs::read(path).ok()?;
             // Each name once per file, then whether the file can see a declaration of it.
             let mut hit = vec![false; names.len()];
-            let mut at = Vec::new();
+            let mut at: Vec<(usize, usize)> = Vec::new();
             for m in ac.find_iter(&bytes) {
                 let (s, e) = (m.start(), m.end());
                 if !bytes[..s].last().is_some_and(|c| is_ident(*c))
                     && !bytes.get(e).is_some_and(|c| is_ident(*c))
                 {
                     hit[m.pattern().as_usize()] = true;
-                    at.push(s);
+                    at.push((s, m.pattern().as_usize()));
                 }
             }
             let mut sees: HashMap<&str, bool> = HashMap::new();
@@ -153,10 +157,24 @@ pub fn second_pass(
                 return None;
             }
             let text = std::str::from_utf8(&bytes).ok()?;
+            // Only the uses that can mean a declaration, outside the reads the first pass
+            // found: nothing else needs a parse.
+            let at = uses(
+                *lang,
+                rel,
+                text.as_bytes(),
+                at,
+                &names,
+                &seen_by,
+                taken.get(rel.as_str()),
+            );
+            if at.is_empty() {
+                return None;
+            }
             // The regions around the names' uses (offsets in the text, after a BOM).
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
             let bom = bytes.len() - text.len();
-            at.iter_mut().for_each(|a| *a = a.saturating_sub(bom));
+            let at: Vec<usize> = at.iter().map(|a| a.saturating_sub(bom)).collect();
             let focus = (!opts.whole_files).then_some(at.as_slice());
             let mut f = super::extract_file(*lang, rel, text, &set, true, focus).ok()?;
             if let Some(t) = taken.get(rel.as_str()) {
@@ -196,6 +214,72 @@ pub fn second_pass(
         .collect();
     super::wrapper::absorb_refs(facts, found);
     Some(set)
+}
+
+/// The offsets of the name occurrences `at` (offset, name index) that can be uses of a
+/// declaration: Go code outside the declaring package reaches it only as `pkg.X` with `pkg`
+/// a local name under which the file imports that package (or bare after a dot import);
+/// occurrences inside a read the first pass found (`Enabled(features.X)`) are that read.
+fn uses(
+    lang: Language,
+    rel: &str,
+    b: &[u8],
+    at: Vec<(usize, usize)>,
+    names: &[&str],
+    seen_by: &HashMap<&str, Vec<Visibility>>,
+    taken: Option<&Taken>,
+) -> Vec<usize> {
+    let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let imports = (lang == Language::Go).then(|| super::lexical::Imports::new(lang, b));
+    let qualifier_ok = |s: usize, v: &Visibility| -> bool {
+        let Some(imports) = &imports else {
+            return true;
+        };
+        if v.file == rel || v.dir == dir {
+            return true;
+        }
+        let pkg = v.dir.rsplit('/').next().unwrap_or(&v.dir);
+        let before = &b[..s];
+        let qualified = before.last() == Some(&b'.');
+        imports.go_locals_of(pkg).any(|local| {
+            if local == b"." {
+                !qualified
+            } else {
+                qualified && {
+                    let w = &before[..before.len() - 1];
+                    w.ends_with(local)
+                        && !w[..w.len() - local.len()]
+                            .last()
+                            .is_some_and(|c| is_ident(*c) || *c == b'.')
+                }
+            }
+        })
+    };
+    // 1-based (line, character column) of the kept offsets, to test against the reads' spans.
+    let columns = super::extract::Columns::new(std::str::from_utf8(b).unwrap_or(""));
+    let (mut line, mut line_start, mut from) = (1usize, 0usize, 0usize);
+    let mut out = Vec::new();
+    for (s, name) in at {
+        if !seen_by[names[name]].iter().any(|v| qualifier_ok(s, v)) {
+            continue;
+        }
+        if let Some(t) = taken.filter(|t| !t.reads.is_empty()) {
+            for i in memchr::memchr_iter(b'\n', &b[from..s]) {
+                line += 1;
+                line_start = from + i + 1;
+            }
+            from = s;
+            let pos = (line, columns.column(s, s - line_start));
+            if t.reads
+                .iter()
+                .any(|r| pos >= (r.line, r.column) && pos < (r.end_line, r.end_column))
+            {
+                continue;
+            }
+        }
+        out.push(s);
+    }
+    out
 }
 
 /// Languages that read each other's symbols (JavaScript imports TypeScript modules).
