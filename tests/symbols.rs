@@ -384,3 +384,65 @@ fn receiver_keyed_call_with_no_arguments() {
         [("spot-instances", "pkg/app/app.go", 6, "constant", false)]
     );
 }
+
+/// OpenFeature CLI generated accessors (`var X = struct{...}{Value: func(...) { return
+/// client.Boolean(ctx, "x", ...) }}`): each accessor stands for the one key it reads, so
+/// `ff.X.Value(ctx, ...)` and `ff.X.Value` passed as a value are reads of that flag through an
+/// aliased import; an accessor no code uses leaves its flag read only from generated code.
+#[test]
+fn generated_accessors_are_symbols() {
+    let doc = scan("openfeature-accessors");
+    assert_eq!(
+        declared(&doc),
+        ["kafkaQueueProblems", "neverCalled", "paymentUnreachable"]
+    );
+    assert_eq!(
+        references(&doc),
+        [
+            (
+                "kafkaQueueProblems",
+                "checkout/main.go",
+                13,
+                "symbol",
+                false
+            ),
+            (
+                "paymentUnreachable",
+                "checkout/main.go",
+                17,
+                "symbol",
+                false
+            ),
+            (
+                "kafkaQueueProblems",
+                "flags/flags_gen.go",
+                34,
+                "literal",
+                false
+            ),
+            (
+                "kafkaQueueProblems",
+                "flags/flags_gen.go",
+                37,
+                "literal",
+                false
+            ),
+            (
+                "paymentUnreachable",
+                "flags/flags_gen.go",
+                48,
+                "literal",
+                false
+            ),
+            ("neverCalled", "flags/flags_gen.go", 59, "literal", false),
+        ]
+    );
+    assert_eq!(
+        findings(&doc),
+        [("unused-flag", "neverCalled", "flagd/shop.flagd.json", 14)]
+    );
+    assert_eq!(
+        message(&doc, "unused-flag", "neverCalled"),
+        "flag `neverCalled` is declared but read only from generated code"
+    );
+}

@@ -4,7 +4,7 @@
 //! is*; what counts as a flag read is decided here, from the compiled rules.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 use tree_sitter::{Node, Parser};
@@ -114,6 +114,9 @@ pub struct FileFacts {
     /// Read by the fast path ([`crate::scan::fastpath`]): only `refs` are filled in; its
     /// constants, imports and re-exports were not read.
     pub fast: bool,
+    /// Accessors ([`Adapter::accessor`]) by name, each holding reads of one key only: their
+    /// uses elsewhere are reads of that flag ([`crate::scan::symbols`]).
+    pub accessors: Vec<(String, usize)>,
 }
 
 /// One call argument: positional or keyword. The value is a tree-sitter node, or another
@@ -157,6 +160,12 @@ pub trait Adapter {
     }
     /// The package- or module-level name the value `node` is assigned to (`X = f(...)`).
     fn binding(&self, _node: Node, _cx: &Cx) -> Option<String> {
+        None
+    }
+    /// The package-level name whose value holds the read `node`, anywhere inside it: an
+    /// accessor (`var X = struct{...}{Value: func(ctx) { return client.Int(ctx, "x", 0) }}`,
+    /// what OpenFeature's code generator writes). None inside a function declaration.
+    fn accessor(&self, _node: Node, _cx: &Cx) -> Option<String> {
         None
     }
     /// The function around `node`: its name and its parameters' names in call order.
@@ -205,6 +214,8 @@ pub struct Cx<'t> {
     pub symbols: Option<&'t HashMap<String, usize>>,
     /// Local names this file imports a symbol as (`from m import X as y`: `y`).
     pub symbol_aliases: HashMap<String, usize>,
+    /// Reads inside accessors: (accessor name, literal key, rule).
+    pub accessor_keys: Vec<(String, String, usize)>,
 }
 
 impl<'t> Cx<'t> {
@@ -396,7 +407,15 @@ impl<'t> Cx<'t> {
             .as_ref()
             .and_then(|d| self.pick(site, d, ad))
             .and_then(|n| ad.literal(n, self));
-        self.push(idx, key, key_node, site.node, default)
+        let accessor = match &key {
+            KeyExpr::Literal(k) => ad.accessor(site.node, self).map(|a| (a, k.clone())),
+            _ => None,
+        };
+        let pushed = self.push(idx, key, key_node, site.node, default);
+        if let (true, Some((name, key))) = (pushed, accessor) {
+            self.accessor_keys.push((name, key, idx));
+        }
+        pushed
     }
 
     /// Whether the callee of `site` (a bare call's name, or its receiver's first name) is
@@ -1109,6 +1128,7 @@ pub fn extract_tree_sitter(
         columns: Columns::new(src),
         symbols: rules.symbols.get(&lang).filter(|s| !s.is_empty()),
         symbol_aliases: HashMap::new(),
+        accessor_keys: Vec::new(),
     };
     let root = tree.root_node();
     if root.has_error() {
@@ -1136,6 +1156,20 @@ pub fn extract_tree_sitter(
             if !cursor.goto_parent() {
                 break 'outer;
             }
+        }
+    }
+    // An accessor whose reads all name one key stands for that key, like a constant.
+    let mut by_name: BTreeMap<String, (String, usize, bool)> = BTreeMap::new();
+    for (name, key, rule) in std::mem::take(&mut cx.accessor_keys) {
+        by_name
+            .entry(name)
+            .and_modify(|e| e.2 &= e.0 == key)
+            .or_insert((key, rule, true));
+    }
+    for (name, (key, rule, one)) in by_name {
+        if one {
+            cx.constant(name.clone(), key);
+            cx.facts.accessors.push((name, rule));
         }
     }
     Ok(cx.facts)

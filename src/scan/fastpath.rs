@@ -119,6 +119,28 @@ impl<'r> FastPath<'r> {
     }
 }
 
+/// Whether `at` is inside a Go function or method: the nearest line before it that starts a
+/// top-level declaration (a word at column 0, as gofmt writes them) starts with `func`. `top`
+/// caches those lines' starts and whether each is a `func`.
+fn go_in_func(b: &[u8], top: &mut Option<Vec<(usize, bool)>>, at: usize) -> bool {
+    let top = top.get_or_insert_with(|| {
+        std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', b).map(|i| i + 1))
+            .filter(|&i| b.get(i).is_some_and(|c| c.is_ascii_alphabetic()))
+            .map(|i| {
+                (
+                    i,
+                    b[i..].starts_with(b"func ") || b[i..].starts_with(b"func("),
+                )
+            })
+            .collect()
+    });
+    match top.partition_point(|&(i, _)| i <= at) {
+        0 => false,
+        n => top[n - 1].1,
+    }
+}
+
 fn simple_spec(s: &ArgSpec) -> bool {
     !s.receiver
         && !s.entry_key
@@ -214,6 +236,7 @@ impl<'a, 'r> Scan<'a, 'r> {
         let mut lexer = Lexer::new(self.lang, b);
         let mut refs: Vec<RawRef> = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        let mut top_level = None;
         for (start, p) in hits {
             let (word, kind) = &fl.words[p];
             let end = start + word.len();
@@ -232,6 +255,11 @@ impl<'a, 'r> Scan<'a, 'r> {
                 Word::Receiver => self.receiver_read(start, end)?,
             };
             if let Some(r) = found {
+                // A Go read outside any function may be an accessor's, which only the parser
+                // records ([`extract::Adapter::accessor`]).
+                if self.lang == Language::Go && !go_in_func(b, &mut top_level, start) {
+                    return None;
+                }
                 if seen.insert((r.span, r.rule)) {
                     refs.push(r);
                 }

@@ -105,6 +105,34 @@ impl Adapter for Go {
         }
     }
 
+    /// `var X = <anything holding the read>` at package level, one name: the read's nearest
+    /// `var_spec`, unless a function or method declaration comes first.
+    fn accessor(&self, node: Node, cx: &Cx) -> Option<String> {
+        let mut p = node.parent();
+        while let Some(n) = p {
+            match n.kind() {
+                "function_declaration" | "method_declaration" => return None,
+                "var_spec" => {
+                    let mut decl = n.parent()?;
+                    if decl.kind() == "var_spec_list" {
+                        decl = decl.parent()?;
+                    }
+                    if decl.parent()?.kind() != "source_file" {
+                        return None;
+                    }
+                    let mut c = n.walk();
+                    let names: Vec<Node> = n.children_by_field_name("name", &mut c).collect();
+                    return match names.as_slice() {
+                        [name] => Some(cx.text(*name).to_string()),
+                        _ => None,
+                    };
+                }
+                _ => p = n.parent(),
+            }
+        }
+        None
+    }
+
     /// The function or method around `node` and its parameter names (a method's receiver is
     /// not a parameter: callers write `c.Name(args)`).
     fn enclosing_function(&self, node: Node, cx: &Cx) -> Option<(String, Vec<String>)> {
@@ -376,7 +404,7 @@ pub(super) fn unescape_go(s: &str) -> String {
 /// The name a Go import binds when it has no alias: the last path element, or the one before a
 /// major-version suffix (`.../v7`), trimmed the way goimports assumes (`go-` prefix off, cut at
 /// the first character that cannot be in an identifier: `yaml.v3` → `yaml`).
-fn assumed_name(path: &str) -> String {
+pub(crate) fn assumed_name(path: &str) -> String {
     let mut segs = path.rsplit('/');
     let mut last = segs.next().unwrap_or(path);
     let is_version =

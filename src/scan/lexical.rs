@@ -1087,6 +1087,7 @@ impl<'a> Imports<'a> {
                 }
                 let read = match lang {
                     Language::Python => python_bindings(stmt),
+                    Language::Go => Some(go_bindings(&stmt[kw.len()..])),
                     _ => None,
                 };
                 match read {
@@ -1154,6 +1155,42 @@ fn go_import_specs(stmt: &[u8]) -> Vec<(&[u8], &[u8])> {
             }
             i += 1;
         }
+    }
+    out
+}
+
+/// A Go import statement's bindings as the Go adapter reads them: each imported package's
+/// local name (its alias, or the name goimports assumes) bound to itself, except a renamed
+/// standard-library package (`myos "os"`), bound to its real name. Dot and blank imports bind
+/// nothing.
+fn go_bindings(stmt: &[u8]) -> Vec<(&[u8], String)> {
+    let mut out = Vec::new();
+    for (written, path) in go_import_specs(stmt) {
+        let path_str = String::from_utf8_lossy(path);
+        let assumed = crate::scan::go::assumed_name(&path_str);
+        let aliased = !path.ends_with(written);
+        let local = if aliased {
+            written
+        } else {
+            match memchr::memmem::rfind(path, assumed.as_bytes()) {
+                Some(i) => &path[i..i + assumed.len()],
+                None => continue,
+            }
+        };
+        if local == b"." || local == b"_" {
+            continue;
+        }
+        let std_lib = !path
+            .split(|&c| c == b'/')
+            .next()
+            .unwrap_or(b"")
+            .contains(&b'.');
+        let target = if aliased && std_lib {
+            assumed
+        } else {
+            String::from_utf8_lossy(local).into_owned()
+        };
+        out.push((local, target));
     }
     out
 }

@@ -320,7 +320,7 @@ impl<'r> LangFilter<'r> {
         let Some(lr) = self.lr else { return true };
         let name = &self.literals[pat];
         let (receiver, first) = match receiver_before(self.lang, bytes, start) {
-            Written::Complex => return true,
+            Written::Complex => return self.complex_receiver_may_match(bytes, name, start),
             Written::Bare => (None, name.as_bytes()),
             Written::Plain(text, first) => (Some(text), first),
         };
@@ -350,6 +350,38 @@ impl<'r> LangFilter<'r> {
                     None => lr.find_call(&callee, None).is_some(),
                 }
             }
+        })
+    }
+}
+
+impl LangFilter<'_> {
+    /// A receiver that is not a plain chain (`f(x).name(`, `a[0].name(`): its text, as the
+    /// extractor matches it, ends with the bracket before the separator, which a receiver
+    /// glob can only match by ending in `*` or that bracket (`*lient` cannot match `f(x)`).
+    fn complex_receiver_may_match(&self, bytes: &[u8], name: &str, start: usize) -> bool {
+        let Some(lr) = self.lr else { return true };
+        let before = |mut i: usize| {
+            while i > 0 && bytes[i - 1].is_ascii_whitespace() {
+                i -= 1;
+            }
+            i
+        };
+        let mut i = before(start);
+        while i > 0 && matches!(bytes[i - 1], b'.' | b'?' | b'&' | b':') {
+            i -= 1;
+        }
+        let last = match before(i) {
+            0 => return true,
+            j => bytes[j - 1],
+        };
+        if !matches!(last, b')' | b']') {
+            return true;
+        }
+        lr.calls.get(name).is_none_or(|ms| {
+            ms.iter().any(|m| match &m.receiver {
+                crate::rules::Receiver::Glob(g) => g.ends_with(['*', last as char]),
+                crate::rules::Receiver::None => false,
+            })
         })
     }
 }
@@ -481,8 +513,18 @@ mod tests {
         assert!(!py("switch.is_on('x')"));
         assert!(!py("config.variation('x', ctx, False)"));
         assert!(py("ld_client.variation('x', ctx, False)"));
-        // Not a plain chain: only the parse can tell.
-        assert!(py("get_flags().is_on('x')"));
+        // Not a plain chain: only the parse can tell, unless it ends in a bracket that no
+        // rule's receiver pattern can end with (`*lags` never matches `get_flags()`).
+        assert!(!py("get_flags().is_on('x')"));
+        assert!(py("ld()[0].variation('x', ctx, False)"));
+        assert!(p.is_candidate(Language::Go, b"f(x).BoolVariation(\"k\", u, false)"));
+        assert!(!p.is_candidate(Language::Go, b"v := tag.New(x).String(\"k\")"));
+        // A Go package name is itself (no alias but a renamed standard-library package):
+        // `aws.String` is not `*lient.String`.
+        let aws = b"import \"github.com/aws/aws-sdk-go/aws\"\nvar s = aws.String(\"k\")";
+        assert!(!p.is_candidate(Language::Go, aws));
+        let ld = b"import ldclient \"github.com/launchdarkly/go-server-sdk/v7\"\nvar c = ldclient.Boolean(ctx, \"k\", false, e)";
+        assert!(p.is_candidate(Language::Go, ld));
         // A bare call matches no rule, unless an import may alias it.
         assert!(!py("is_on('x')"));
         assert!(py("from app.flags import is_on\nis_on('x')"));

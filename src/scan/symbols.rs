@@ -41,29 +41,36 @@ pub fn second_pass(
     opts: &WalkOptions,
 ) -> Option<RuleSet> {
     let mut all = rules.rules.clone();
-    let mut rule_of: HashMap<usize, usize> = HashMap::new();
+    let mut rule_of: HashMap<(usize, bool), usize> = HashMap::new();
     let mut symbols: Vec<Symbol> = Vec::new();
-    for f in facts.iter().filter(|f| !f.test && !f.generated) {
+    // Declarations' symbols (`declared_only`: a use names a flag declared in code), and
+    // accessors' (generated code included: a code generator writes them; the key is a
+    // literal, declared or not).
+    let mut symbol_rule = |rule: usize, declared_only: bool| {
+        *rule_of.entry((rule, declared_only)).or_insert_with(|| {
+            let mut r = rules.rules[rule].clone();
+            r.id = format!("{}:symbol", r.id);
+            r.kind = RuleKind::Reference;
+            r.declared_only = declared_only;
+            r.wrapper = false;
+            r.symbol = true;
+            r.key_pattern = None;
+            r.fields.clear();
+            all.push(r);
+            all.len() - 1
+        })
+    };
+    for f in facts.iter().filter(|f| !f.test) {
         let Some(lang) = f.language else { continue };
-        for d in &f.decls {
-            let Some(name) = &d.symbol else { continue };
-            let rule = *rule_of.entry(d.rule).or_insert_with(|| {
-                let mut r = rules.rules[d.rule].clone();
-                r.id = format!("{}:symbol", r.id);
-                r.kind = RuleKind::Reference;
-                r.declared_only = true;
-                r.wrapper = false;
-                r.symbol = true;
-                r.key_pattern = None;
-                r.fields.clear();
-                all.push(r);
-                all.len() - 1
-            });
+        let declared = f.decls.iter().filter(|_| !f.generated);
+        let declared = declared.filter_map(|d| Some((d.symbol.as_ref()?, d.rule, true)));
+        let accessors = f.accessors.iter().map(|(name, rule)| (name, *rule, false));
+        for (name, rule, declared_only) in declared.chain(accessors) {
             symbols.push(Symbol {
                 lang,
                 name: name.clone(),
                 file: f.path.clone(),
-                rule,
+                rule: symbol_rule(rule, declared_only),
             });
         }
     }
