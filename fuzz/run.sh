@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 secs=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(extract registry config snapshot)
+[ ${#targets[@]} -gt 0 ] || targets=(extract registry config snapshot provider)
 export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 
@@ -51,6 +51,22 @@ seed() {
     snapshot)
       find ../fixtures -type f -name '*.json' -size -64k | while read -r f; do
         n=$((n + 1)); cp "$f" "$dir/seed-$n"
+      done
+      ;;
+    provider)
+      # A provider byte (0 Flagsmith, 1 Unleash, 2 LaunchDarkly), then its recorded
+      # responses in file order, separated by 0x1E (see fuzz_targets/provider.rs).
+      local i=0
+      for p in flagsmith unleash launchdarkly; do
+        { printf "\\x0$i"
+          first=1
+          for f in $(find ../fixtures/provider-recordings -path "*/$p/*.json" | sort); do
+            [ $first = 1 ] || printf '\036'
+            first=0
+            cat "$f"
+          done
+        } >"$dir/seed-$p"
+        i=$((i + 1))
       done
       ;;
   esac

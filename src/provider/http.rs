@@ -48,6 +48,8 @@ pub struct Client {
     max_pages: u32,
     concurrency: usize,
     max_body: u64,
+    /// Responses given in request order instead of the network ([`Client::replaying`]).
+    replay: Option<std::sync::Mutex<std::collections::VecDeque<String>>>,
 }
 
 impl Client {
@@ -129,6 +131,30 @@ impl Client {
             max_pages: config.max_pages.max(1),
             concurrency: config.concurrency.max(1),
             max_body: config.max_body_bytes,
+            replay: None,
+        })
+    }
+
+    /// A client that answers each GET with the next of `bodies` (200 OK), in request order,
+    /// and with a transport error when they run out: the decoders without the network, for the
+    /// provider fuzz target. Everything after the body (JSON parse, shapes, pagination) is the
+    /// real client's.
+    pub fn replaying(
+        config: &ProviderConfig,
+        bodies: Vec<String>,
+    ) -> Result<Client, ProviderError> {
+        let mut client = Client::new(config, Secret::new("replay"))?;
+        client.replay = Some(std::sync::Mutex::new(bodies.into()));
+        Ok(client)
+    }
+
+    /// Parse a 200 response's body.
+    fn json_of(&self, url: &str, body: &str) -> Result<Value, ProviderError> {
+        serde_json::from_str(body).map_err(|e| ProviderError::Json {
+            provider: self.provider.clone(),
+            method: "GET".into(),
+            url: url.to_string(),
+            message: e.to_string(),
         })
     }
 
@@ -178,7 +204,7 @@ impl Client {
     pub fn config_error(&self, message: String) -> ProviderError {
         ProviderError::Config {
             provider: self.provider.clone(),
-            message: self.token.redact(&message),
+            message: self.token.redact(&one_line(&message)),
         }
     }
 
@@ -195,6 +221,18 @@ impl Client {
     /// GET `url` and parse the body as JSON, retrying transient failures.
     pub fn get_json(&self, url: &Url) -> Result<Value, ProviderError> {
         let shown_url = self.shown(url);
+        if let Some(replay) = &self.replay {
+            let next = replay.lock().ok().and_then(|mut q| q.pop_front());
+            return match next {
+                Some(body) => self.json_of(&shown_url, &body),
+                None => Err(ProviderError::Transport {
+                    provider: self.provider.clone(),
+                    method: "GET".into(),
+                    url: shown_url,
+                    message: "no response left to replay".into(),
+                }),
+            };
+        }
         let mut attempt: u32 = 0;
         let start = std::time::Instant::now();
         // Whether another attempt may follow a wait of `wait`: under the retry count and the
@@ -278,12 +316,7 @@ impl Client {
                         });
                     }
                 };
-                return serde_json::from_str(&body).map_err(|e| ProviderError::Json {
-                    provider: self.provider.clone(),
-                    method: "GET".into(),
-                    url: shown_url.clone(),
-                    message: e.to_string(),
-                });
+                return self.json_of(&shown_url, &body);
             }
             let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
             let wait = if status == StatusCode::TOO_MANY_REQUESTS {

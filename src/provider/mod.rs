@@ -423,11 +423,26 @@ pub fn fetch_one(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ProviderSnapshot, ProviderError> {
     let token = token_for(config, env)?;
-    let client = http::Client::new(config, token)?;
+    fetch_with(config, &http::Client::new(config, token)?)
+}
+
+/// One provider's snapshot decoded from `bodies`, the responses to its requests in order, with
+/// no network ([`http::Client::replaying`]): the provider fuzz target.
+pub fn fetch_replayed(
+    config: &ProviderConfig,
+    bodies: Vec<String>,
+) -> Result<ProviderSnapshot, ProviderError> {
+    fetch_with(config, &http::Client::replaying(config, bodies)?)
+}
+
+fn fetch_with(
+    config: &ProviderConfig,
+    client: &http::Client,
+) -> Result<ProviderSnapshot, ProviderError> {
     let mut snap = match config.kind {
-        ProviderKind::Flagsmith => flagsmith::fetch(config, &client)?,
-        ProviderKind::Unleash => unleash::fetch(config, &client)?,
-        ProviderKind::Launchdarkly => launchdarkly::fetch(config, &client)?,
+        ProviderKind::Flagsmith => flagsmith::fetch(config, client)?,
+        ProviderKind::Unleash => unleash::fetch(config, client)?,
+        ProviderKind::Launchdarkly => launchdarkly::fetch(config, client)?,
     };
     snap.flags.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(snap)
