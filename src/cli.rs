@@ -680,6 +680,7 @@ fn analyze_project(
         provider,
         env_vars,
         config_path,
+        frameworks: crate::frameworks::Frameworks::detect(&scan_root),
     };
     let mut inventory = Inventory::build(&scanned.out, sources, &cfg)?;
     if let Some(co) = crate::owners::Codeowners::discover(&scan_root) {
@@ -705,6 +706,7 @@ fn unparsed_mentions(
         .values()
         .filter(|r| {
             !r.declarations.is_empty()
+                && r.read_by.is_none()
                 && r.reference_count <= r.test_reference_count + r.generated_reference_count
         })
         .map(|r| r.key.clone())

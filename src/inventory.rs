@@ -47,6 +47,8 @@ pub struct Sources {
     pub provider: Option<ProviderState>,
     pub env_vars: Vec<EnvVar>,
     pub config_path: Option<String>,
+    /// The packages the project depends on that read settings by name.
+    pub frameworks: crate::frameworks::Frameworks,
 }
 
 /// One flag key and what is known of it.
@@ -86,6 +88,10 @@ pub struct FlagRow {
     pub remove_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
+    /// A package the project depends on that reads the flag's setting by name (`flask-mail`
+    /// for `MAIL_USE_TLS`, [`crate::frameworks`]): the flag is read outside the repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_by: Option<String>,
     /// How many references, and how many of them in test code.
     pub reference_count: usize,
     pub test_reference_count: usize,
@@ -174,6 +180,14 @@ impl Inventory {
                 .take()
                 .or_else(|| d.remove_by.map(|t| t.to_string()));
             row.default = row.default.take().or_else(|| d.default.clone());
+            if row.read_by.is_none() {
+                let setting = d.extra.get("setting").and_then(|v| v.as_str());
+                row.read_by = [setting, Some(d.key.as_str())]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|name| src.frameworks.reader(name))
+                    .map(str::to_string);
+            }
         }
         if let Some(state) = &inv.provider {
             for (si, snap) in state.providers.iter().enumerate() {

@@ -12,6 +12,7 @@ pub mod diff;
 pub mod envfile;
 pub mod finding;
 pub mod fix;
+pub mod frameworks;
 pub mod gitage;
 pub mod init;
 pub mod input;

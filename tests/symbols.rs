@@ -446,3 +446,40 @@ fn generated_accessors_are_symbols() {
         "flag `neverCalled` is declared but read only from generated code"
     );
 }
+
+/// Settings a dependency reads by name: Flask reads `SESSION_COOKIE_SECURE`, Flask-Mail
+/// (in pyproject.toml) `MAIL_USE_TLS`, both outside the repository, so neither is unused; the
+/// Flask-Limiter setting is (not a dependency), and so is a setting nothing reads.
+#[test]
+fn settings_a_dependency_reads_are_not_unused() {
+    let doc = scan("flask-settings");
+    let read_by: Vec<(&str, &str)> = doc["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| Some((f["key"].as_str()?, f["read_by"].as_str()?)))
+        .collect();
+    assert_eq!(
+        read_by,
+        [
+            ("APP_MAIL_USE_TLS", "flask-mail"),
+            ("APP_SESSION_COOKIE_SECURE", "flask")
+        ]
+    );
+    assert_eq!(
+        references(&doc),
+        [("APP_NEW_UI", "app/__init__.py", 9, "symbol", false)]
+    );
+    assert_eq!(
+        findings(&doc),
+        [
+            (
+                "unused-flag",
+                "APP_RATELIMIT_ENABLED",
+                "app/settings.py",
+                13
+            ),
+            ("unused-flag", "APP_STATSD_USE_TAGS", "app/settings.py", 17),
+        ]
+    );
+}

@@ -8,7 +8,9 @@
 //! flipped with no effect, it confuses the next reader, and it is exactly the debt the
 //! "remove the flag" step of a rollout forgets. Tests and generated code (mocks, clients
 //! generated from a schema that lists every flag) read flags without keeping them alive. Runs
-//! only when a registry (a file, or declarations in code) was found.
+//! only when a registry (a file, or declarations in code) was found. A setting that a package
+//! the project depends on reads by name (`MAIL_USE_TLS` with Flask-Mail in `pyproject.toml`)
+//! is read outside the repository, and is not unused.
 //!
 //! ## Example
 //! ```yaml
@@ -33,7 +35,7 @@ fn run(cx: &Context) -> Vec<Finding> {
         .inventory
         .flags
         .values()
-        .filter(|r| !r.declarations.is_empty())
+        .filter(|r| !r.declarations.is_empty() && r.read_by.is_none())
     {
         let (tests, generated) = (row.test_reference_count, row.generated_reference_count);
         if row.reference_count > tests + generated {
