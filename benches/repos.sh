@@ -8,7 +8,8 @@
 #   benches/repos.sh             clone what is missing (needs github.com), then measure
 #   benches/repos.sh --no-fetch  measure what is in $REPOS_DIR
 #
-# Trees go to $REPOS_DIR (default .bench/repos/NAME; never committed). Where github.com is not
+# Trees go to $REPOS_DIR (default .bench/repos/NAME; never committed), each with its
+# benches/repo-configs/NAME.yml as .flagdebt.yml. Where github.com is not
 # reachable, put each repository there yourself at the commit below.
 # Environment: FLAGDEBT (binary; default: cargo build --release), RUNS (default 5),
 #   REPOS="kops cluster-api ..." to measure a subset.
@@ -49,7 +50,14 @@ fetch() {
 }
 [ "${1:-}" = "--no-fetch" ] && NO_FETCH=1
 TREES=()
-for n in "${NAMES[@]}"; do fetch "$n" && TREES+=("$REPOS_DIR/$n"); done
+# The config each tree is measured (and judged) with: benches/repo-configs/NAME.yml, at most
+# ten lines in terms the README documents; a tree without one runs with no config.
+configure() {
+    local c="$BENCH_ROOT/benches/repo-configs/$1.yml"
+    [ -f "$c" ] && cp "$c" "$REPOS_DIR/$1/.flagdebt.yml"
+    return 0
+}
+for n in "${NAMES[@]}"; do fetch "$n" && configure "$n" && TREES+=("$REPOS_DIR/$n"); done
 [ "${#TREES[@]}" -gt 0 ] || die "no tree to measure in $REPOS_DIR"
 
 RGX="$BENCH_ROOT/benches/rg-flags.regex"
