@@ -45,7 +45,7 @@ struct LangFilter<'r> {
 }
 
 pub struct Prefilter<'r> {
-    langs: [Option<LangFilter<'r>>; 8],
+    langs: [Option<LangFilter<'r>>; Language::ALL.len()],
     /// Every literal of every language, sorted, deduplicated.
     literals: Vec<String>,
     /// Large candidates whose reads are all simple are read without a parse.

@@ -539,6 +539,14 @@ fn import_candidates(
                 out.push((f, with(&head)));
             }
         }
+        Language::CSharp | Language::Kotlin | Language::Php | Language::Swift => {
+            // `using`/`import`/`use` of a class: the class's own file (one class per file).
+            let class = imp.module.rsplit('.').next().unwrap_or(&imp.module);
+            let path: Vec<String> = std::iter::once(class.to_string())
+                .chain(rest.iter().cloned())
+                .collect();
+            out.extend(class_file_candidates(lang, &path, index));
+        }
         Language::Ruby | Language::Rust | Language::Text => {}
     }
     out
@@ -629,8 +637,34 @@ fn same_scope_candidates(
             }
             out
         }
+        Language::CSharp | Language::Kotlin | Language::Php | Language::Swift => {
+            class_file_candidates(lang, path, index)
+        }
         _ => Vec::new(),
     }
+}
+
+/// C#, Kotlin, PHP and Swift: `FlagKeys.X` (`FlagKeys::X`) lives in the class's own file,
+/// `FlagKeys.cs` / `.kt` / `.php` / `.swift`, anywhere in the tree.
+fn class_file_candidates(
+    lang: Language,
+    path: &[String],
+    index: &BTreeMap<String, (Language, PathBuf)>,
+) -> Vec<(String, Vec<String>)> {
+    let ext = match lang {
+        Language::CSharp => "cs",
+        Language::Kotlin => "kt",
+        Language::Php => "php",
+        Language::Swift => "swift",
+        _ => return Vec::new(),
+    };
+    if path.len() < 2 {
+        return Vec::new();
+    }
+    files_ending(index, &format!("{}.{ext}", path[0]))
+        .into_iter()
+        .map(|f| (f.clone(), path.to_vec()))
+        .collect()
 }
 
 /// `FeatureFlags` → `feature_flags`, `HTTPFlags` → `http_flags` (Zeitwerk's file names).
