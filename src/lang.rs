@@ -172,7 +172,8 @@ pub enum Blocks {
 /// Whether a path looks like test code: a tests/ or test/ folder, `_test.go`, `test_*.py`,
 /// `*.test.ts`, `*_spec.rb`, `src/test/java`, `src/test/kotlin`, `Tests/` (Swift packages);
 /// C#, Kotlin, PHP and Swift classes named `*Test` / `*Tests` (`CartServiceTests.cs`,
-/// `CheckoutTest.php`).
+/// `CheckoutTest.php`, Quick's `*Spec.swift`) and their test projects and targets, folders
+/// named `*Tests` (`Cart.Tests/`, `Cart.UnitTests/`, `LaunchDarklyTests/`).
 pub fn is_test_path(rel: &str) -> bool {
     let lower = rel.to_ascii_lowercase();
     let file = lower.rsplit('/').next().unwrap_or(&lower);
@@ -180,8 +181,14 @@ pub fn is_test_path(rel: &str) -> bool {
     let class_test = original
         .rsplit_once('.')
         .filter(|(_, ext)| matches!(*ext, "cs" | "kt" | "kts" | "php" | "swift"))
-        .is_some_and(|(stem, _)| {
+        .is_some_and(|(stem, ext)| {
             (stem.ends_with("Test") || stem.ends_with("Tests")) && !matches!(stem, "Test" | "Tests")
+                || ext == "swift" && stem.ends_with("Spec") && stem != "Spec"
+                || rel
+                    .split('/')
+                    .rev()
+                    .skip(1)
+                    .any(|seg| seg.len() > 5 && seg.ends_with("Tests"))
         });
     let in_test_dir = lower.split('/').rev().skip(1).any(|seg| {
         matches!(
@@ -221,6 +228,11 @@ mod tests {
         assert!(is_test_path("app/CheckoutTest.php"));
         assert!(is_test_path("Tests/ShopTests/FlagsTests.swift"));
         assert!(!is_test_path("src/Contest.cs"));
+        assert!(is_test_path("test/Cart.UnitTests/CartStore.cs"));
+        assert!(is_test_path(
+            "LaunchDarkly/LaunchDarklyTests/LDClientSpec.swift"
+        ));
+        assert!(is_test_path("Sources/ShopTests/Helpers.swift"));
         assert!(!is_test_path("Sources/Shop/Flags.swift"));
     }
 }

@@ -1705,8 +1705,20 @@ mod against_parsers {
         };
         loop {
             let k = n.kind();
-            if matches!(k, "interpolation" | "template_substitution") {
+            if matches!(
+                k,
+                "interpolation" | "template_substitution" | "interpolated_expression"
+            ) {
                 return Verdict::Code;
+            }
+            // PHP: HTML around `<?php ... ?>`.
+            if k == "text_interpolation"
+                || k == "text" && n.parent().is_some_and(|p| p.kind() == "program")
+            {
+                return Verdict::Comment;
+            }
+            if k == "nowdoc" {
+                return Verdict::Str;
             }
             if k.contains("comment") {
                 return Verdict::Comment;

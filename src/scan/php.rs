@@ -32,10 +32,13 @@ impl Adapter for Php {
                 let name = match f.kind() {
                     "name" => cx.text(f),
                     // `\getenv(..)`, `Foo\bar(..)`: the function's own name.
-                    "qualified_name" => match f.child_by_field_name("name") {
-                        Some(n) => cx.text(n),
-                        None => return,
-                    },
+                    "qualified_name" => {
+                        let last = f.named_child((f.named_child_count() as u32).saturating_sub(1));
+                        match last.filter(|n| n.kind() == "name") {
+                            Some(n) => cx.text(n),
+                            None => return,
+                        }
+                    }
                     _ => return,
                 };
                 let args = arguments(args);
