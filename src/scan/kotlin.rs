@@ -1,7 +1,8 @@
 //! Kotlin: calls (`client.getBooleanValue("x", false)`, `a?.b("x")`, named arguments
 //! `flagKey = "x"`), imports (`import a.B`, `import a.B as C`, `import java.lang.System.getenv`),
 //! the package header, and `const val X = "x"` constants at the top level, in objects and in
-//! companion objects (`Flags.X`, `X`). String templates (`"$x"`, `"${x}"`) are dynamic keys.
+//! companion objects (`Flags.X`, `X`), and enum entries with one string argument
+//! (`NEW_CHECKOUT("new-checkout")`, read as `Flag.NEW_CHECKOUT` and `Flag.NEW_CHECKOUT.key`). String templates (`"$x"`, `"${x}"`) are dynamic keys.
 
 use serde_json::Value;
 use tree_sitter::Node;
@@ -41,6 +42,7 @@ impl Adapter for Kotlin {
             }
             "import" => import(node, cx),
             "property_declaration" => constant(node, cx),
+            "enum_entry" => enum_entry(node, cx),
             _ => {}
         }
     }
@@ -336,5 +338,36 @@ fn constant(node: Node, cx: &mut Cx) {
         }
         path.push_str(&name);
         cx.constant(path, v.clone());
+    }
+}
+
+/// An enum entry with exactly one string argument, `NEW_CHECKOUT("new-checkout")`: the entry
+/// stands for its key (`Flag.NEW_CHECKOUT.key` reads it).
+fn enum_entry(node: Node, cx: &mut Cx) {
+    let mut c = node.walk();
+    let kids: Vec<Node> = node.named_children(&mut c).collect();
+    let (Some(name), Some(args)) = (
+        kids.iter().find(|k| k.kind() == "identifier"),
+        kids.iter().find(|k| k.kind() == "value_arguments"),
+    ) else {
+        return;
+    };
+    let args = arguments(*args, cx);
+    let mut strings = args.iter().filter(|a| a.value.kind() == "string_literal");
+    let (Some(first), None) = (strings.next(), strings.next()) else {
+        return;
+    };
+    let Some(types) = type_path(node, cx) else {
+        return;
+    };
+    if types.is_empty() {
+        return;
+    }
+    let Some(v) = string_value(first.value, cx) else {
+        return;
+    };
+    let name = cx.text(*name).to_string();
+    for start in 0..types.len() {
+        cx.constant(format!("{}.{name}", types[start..].join(".")), v.clone());
     }
 }

@@ -336,10 +336,8 @@ impl<'a> Lexer<'a> {
                 }
                 _ => {}
             },
-            b'?' => {
-                if self.at(p + 1) == b'>' && matches!(self.stack.last(), Some(Mode::Code)) {
-                    self.php_html(p);
-                }
+            b'?' if self.at(p + 1) == b'>' && matches!(self.stack.last(), Some(Mode::Code)) => {
+                self.php_html(p);
             }
             b'/' => self.slash(p),
             b'#' => self.hash(p),

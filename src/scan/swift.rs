@@ -91,13 +91,8 @@ impl Adapter for Swift {
                 }
             }
             "simple_identifier" | "navigation_expression" => match path(node, cx) {
-                Some(mut p) => {
-                    // `Flag.darkMode.rawValue` reads the case's raw value.
-                    if p.len() > 2 && p.last().is_some_and(|l| l == "rawValue") {
-                        p.pop();
-                    }
-                    KeyExpr::Path(p)
-                }
+                // `Flag.darkMode.rawValue` resolves as the case's raw value.
+                Some(p) => KeyExpr::Path(p),
                 None => KeyExpr::Dynamic("an expression".into()),
             },
             "additive_expression" => KeyExpr::Dynamic("a concatenation".into()),
