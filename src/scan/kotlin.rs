@@ -2,7 +2,8 @@
 //! `flagKey = "x"`), imports (`import a.B`, `import a.B as C`, `import java.lang.System.getenv`),
 //! the package header, and `const val X = "x"` constants at the top level, in objects and in
 //! companion objects (`Flags.X`, `X`), and enum entries with one string argument
-//! (`NEW_CHECKOUT("new-checkout")`, read as `Flag.NEW_CHECKOUT` and `Flag.NEW_CHECKOUT.key`). String templates (`"$x"`, `"${x}"`) are dynamic keys.
+//! (`NEW_CHECKOUT("new-checkout")`, read as `Flag.NEW_CHECKOUT` and `Flag.NEW_CHECKOUT.key`).
+//! String templates (`"$x"`, `"${x}"`) are dynamic keys.
 
 use serde_json::Value;
 use tree_sitter::Node;

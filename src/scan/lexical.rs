@@ -1228,12 +1228,13 @@ fn chain_may_follow(c: u8) -> bool {
     )
 }
 
-/// The names a file's import statements (`import`, `from ... import`, `use`) bind, each with
-/// the path it may stand for: an import alias can make a receiver (or a bare call) match a
-/// rule its written form does not (`from app import flags as ff` then `ff.is_on(...)`). Python
-/// imports are read into bindings, mirroring the extractor's aliases; elsewhere every word of
-/// an import statement counts as bound to "unknown", and the parse decides. Found lexically and
-/// generously (an `import` in a comment counts too): a spurious binding only costs a parse.
+/// The names a file's import statements (`import`, `from ... import`, `use`, `using`) bind,
+/// each with the path it may stand for: an import alias can make a receiver (or a bare call)
+/// match a rule its written form does not (`from app import flags as ff` then
+/// `ff.is_on(...)`). Python imports are read into bindings, mirroring the extractor's aliases;
+/// elsewhere every word of an import statement counts as bound to "unknown", and the parse
+/// decides. Found lexically and generously (an `import` in a comment counts too): a spurious
+/// binding only costs a parse.
 pub struct Imports<'a> {
     bound: std::collections::HashMap<&'a [u8], Vec<Binding>>,
     /// Go import specs `(local name, import path)`: the alias, `.` or `_` when written, else
@@ -1253,7 +1254,8 @@ impl<'a> Imports<'a> {
     pub fn new(lang: Language, b: &'a [u8]) -> Imports<'a> {
         let keywords: &[&[u8]] = match lang {
             Language::Python => &[b"import", b"from"],
-            Language::Rust => &[b"use"],
+            Language::Rust | Language::Php => &[b"use"],
+            Language::CSharp => &[b"using"],
             Language::Ruby => &[],
             _ => &[b"import"],
         };
