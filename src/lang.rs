@@ -193,7 +193,7 @@ pub fn is_test_path(rel: &str) -> bool {
     let in_test_dir = lower.split('/').rev().skip(1).any(|seg| {
         matches!(
             seg,
-            "test" | "tests" | "spec" | "__tests__" | "testdata" | "e2e"
+            "test" | "tests" | "spec" | "__tests__" | "testdata" | "e2e" | "androidtest"
         )
     });
     in_test_dir
@@ -225,6 +225,7 @@ mod tests {
         assert!(!is_test_path("contest/main.py"));
         assert!(is_test_path("src/Cart.Tests/CartServiceTests.cs"));
         assert!(is_test_path("src/test/kotlin/com/x/FraudTest.kt"));
+        assert!(is_test_path("app/src/androidTest/java/com/x/Checkout.kt"));
         assert!(is_test_path("app/CheckoutTest.php"));
         assert!(is_test_path("Tests/ShopTests/FlagsTests.swift"));
         assert!(!is_test_path("src/Contest.cs"));

@@ -41,6 +41,9 @@ impl Adapter for CSharp {
                     return;
                 };
                 let name = cx.text(name);
+                if receiver.is_none() {
+                    static_member(name, cx);
+                }
                 let args = arguments(args, cx);
                 cx.call(node, receiver, name, &args, self);
             }
@@ -281,8 +284,29 @@ fn string_value(node: Node, cx: &Cx) -> Option<String> {
     }
 }
 
+/// A bare call of a static member brought in by `using static A.B.C;`: `name` stands for
+/// `C.name` when a rule reads `C.name` (`GetEnvironmentVariable` after `using static
+/// System.Environment;`).
+fn static_member(name: &str, cx: &mut Cx) {
+    let Some(lr) = cx.lr else { return };
+    if cx.aliases.contains_key(name) {
+        return;
+    }
+    let class = cx.facts.imports.iter().find_map(|i| {
+        let class = i.module.rsplit('.').next().unwrap_or(&i.module);
+        (i.local == STATIC && lr.find_call(name, Some(class)).is_some()).then(|| class.to_string())
+    });
+    if let Some(class) = class {
+        cx.aliases
+            .insert(name.to_string(), format!("{class}.{name}"));
+    }
+}
+
+/// The local name of a `using static` import: no name is bound, the class's members are.
+const STATIC: &str = "static";
+
 /// `using A.B;` binds `B` to `A.B` (a namespace); `using X = A.B.C;` binds `X` (an alias the
-/// rules see as `C`); `using static A.B;` binds nothing by name.
+/// rules see as `C`); `using static A.B.C;` binds the members of `C` (see [`static_member`]).
 fn using(node: Node, cx: &mut Cx) {
     let mut c = node.walk();
     let mut is_static = false;
@@ -309,7 +333,9 @@ fn using(node: Node, cx: &mut Cx) {
             cx.aliases.insert(a.clone(), last);
         }
         cx.import(&a, &full, None);
-    } else if !is_static {
+    } else if is_static {
+        cx.import(STATIC, &full, None);
+    } else {
         cx.import(&last, &full, None);
     }
 }

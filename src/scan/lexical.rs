@@ -1240,6 +1240,9 @@ pub struct Imports<'a> {
     /// Go import specs `(local name, import path)`: the alias, `.` or `_` when written, else
     /// the path's last segment (the usual package name).
     go_specs: Vec<(&'a [u8], &'a [u8])>,
+    /// Classes whose static members are named bare: C# `using static System.Environment;`
+    /// (`Environment`).
+    statics: Vec<&'a [u8]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1261,6 +1264,7 @@ impl<'a> Imports<'a> {
         };
         let mut bound: std::collections::HashMap<&'a [u8], Vec<Binding>> = Default::default();
         let mut go_specs = Vec::new();
+        let mut statics = Vec::new();
         for kw in keywords {
             for at in memchr::memmem::find_iter(b, kw) {
                 if at > 0 && is_ident(b[at - 1])
@@ -1274,6 +1278,15 @@ impl<'a> Imports<'a> {
                 let stmt = &b[at..statement_end(b, at + kw.len())];
                 if lang == Language::Go {
                     go_specs.extend(go_import_specs(&stmt[kw.len()..]));
+                }
+                if lang == Language::CSharp {
+                    let rest = trim_ascii(&stmt[kw.len()..]);
+                    if let Some(class) = rest.strip_prefix(b"static") {
+                        let class = trim_ascii(class);
+                        let class = class.strip_suffix(b";").unwrap_or(class);
+                        let last = class.rsplit(|&c| c == b'.').next().unwrap_or(class);
+                        statics.push(trim_ascii(last));
+                    }
                 }
                 let read = match lang {
                     Language::Python => python_bindings(stmt),
@@ -1295,7 +1308,16 @@ impl<'a> Imports<'a> {
                 }
             }
         }
-        Imports { bound, go_specs }
+        Imports {
+            bound,
+            go_specs,
+            statics,
+        }
+    }
+
+    /// The classes whose static members the file names bare (C# `using static`).
+    pub fn statics(&self) -> &[&'a [u8]] {
+        &self.statics
     }
 
     /// What `word` may stand for, when an import binds it.

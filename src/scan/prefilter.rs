@@ -333,6 +333,16 @@ impl<'r> LangFilter<'r> {
         let imports = st
             .imports
             .get_or_insert_with(|| Imports::new(self.lang, bytes));
+        // A bare call of a static member (C# `using static System.Environment;` then
+        // `GetEnvironmentVariable("FLAG_X")`).
+        if receiver.is_none()
+            && imports.statics().iter().any(|c| {
+                lr.find_call(name, Some(&String::from_utf8_lossy(c)))
+                    .is_some()
+            })
+        {
+            return true;
+        }
         let Some(bindings) = imports.bindings(first) else {
             return false;
         };
