@@ -16,12 +16,16 @@ pub enum Language {
     Java,
     Ruby,
     Rust,
+    CSharp,
+    Kotlin,
+    Php,
+    Swift,
     /// Any file read by a `kind: text` rule (templates, CI YAML, shell): no parser.
     Text,
 }
 
 impl Language {
-    pub const ALL: [Language; 8] = [
+    pub const ALL: [Language; 12] = [
         Language::Python,
         Language::Go,
         Language::JavaScript,
@@ -30,6 +34,10 @@ impl Language {
         Language::Java,
         Language::Ruby,
         Language::Rust,
+        Language::CSharp,
+        Language::Kotlin,
+        Language::Php,
+        Language::Swift,
     ];
 
     /// The language of a file, from its extension (or name, for Ruby's Rakefile/Gemfile).
@@ -44,6 +52,10 @@ impl Language {
             "java" => Language::Java,
             "rb" | "rake" => Language::Ruby,
             "rs" => Language::Rust,
+            "cs" => Language::CSharp,
+            "kt" | "kts" => Language::Kotlin,
+            "php" => Language::Php,
+            "swift" => Language::Swift,
             _ => {
                 let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
                 return match name {
@@ -64,6 +76,10 @@ impl Language {
             Language::Java => "java",
             Language::Ruby => "ruby",
             Language::Rust => "rust",
+            Language::CSharp => "csharp",
+            Language::Kotlin => "kotlin",
+            Language::Php => "php",
+            Language::Swift => "swift",
             Language::Text => "text",
         }
     }
@@ -80,6 +96,10 @@ impl Language {
             "java" => vec![Language::Java],
             "ruby" | "rb" => vec![Language::Ruby],
             "rust" | "rs" => vec![Language::Rust],
+            "csharp" | "cs" | "c#" => vec![Language::CSharp],
+            "kotlin" | "kt" => vec![Language::Kotlin],
+            "php" => vec![Language::Php],
+            "swift" => vec![Language::Swift],
             "text" => vec![Language::Text],
             _ => return None,
         })
@@ -89,6 +109,7 @@ impl Language {
     pub fn comment_tokens(self) -> &'static [&'static str] {
         match self {
             Language::Python | Language::Ruby => &["#"],
+            Language::Php => &["//", "#", "/*"],
             Language::Text => &["#", "//", "{#", "<!--", "--"],
             _ => &["//", "/*"],
         }
@@ -108,9 +129,13 @@ impl Language {
             | Language::JavaScript
             | Language::TypeScript
             | Language::Tsx
-            | Language::Java => Blocks::Braces,
+            | Language::Java
+            | Language::CSharp
+            | Language::Kotlin
+            | Language::Swift => Blocks::Braces,
             Language::Python => Blocks::Indent,
-            Language::Ruby | Language::Rust | Language::Text => Blocks::Whole,
+            // PHP files mix HTML and code (`<?php ... ?>`): read whole.
+            Language::Ruby | Language::Rust | Language::Php | Language::Text => Blocks::Whole,
         }
     }
 
@@ -123,6 +148,11 @@ impl Language {
             Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
             Language::Java => tree_sitter_java::LANGUAGE.into(),
             Language::Ruby => tree_sitter_ruby::LANGUAGE.into(),
+            Language::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
+            Language::Kotlin => tree_sitter_kotlin_ng::LANGUAGE.into(),
+            // `LANGUAGE_PHP` reads `<?php` files with HTML around the code.
+            Language::Php => tree_sitter_php::LANGUAGE_PHP.into(),
+            Language::Swift => tree_sitter_swift::LANGUAGE.into(),
             Language::Rust | Language::Text => return None,
         })
     }
@@ -140,17 +170,34 @@ pub enum Blocks {
 }
 
 /// Whether a path looks like test code: a tests/ or test/ folder, `_test.go`, `test_*.py`,
-/// `*.test.ts`, `*_spec.rb`, `src/test/java`.
+/// `*.test.ts`, `*_spec.rb`, `src/test/java`, `src/test/kotlin`, `Tests/` (Swift packages);
+/// C#, Kotlin, PHP and Swift classes named `*Test` / `*Tests` (`CartServiceTests.cs`,
+/// `CheckoutTest.php`, Quick's `*Spec.swift`) and their test projects and targets, folders
+/// named `*Tests` (`Cart.Tests/`, `Cart.UnitTests/`, `LaunchDarklyTests/`).
 pub fn is_test_path(rel: &str) -> bool {
     let lower = rel.to_ascii_lowercase();
     let file = lower.rsplit('/').next().unwrap_or(&lower);
+    let original = rel.rsplit('/').next().unwrap_or(rel);
+    let class_test = original
+        .rsplit_once('.')
+        .filter(|(_, ext)| matches!(*ext, "cs" | "kt" | "kts" | "php" | "swift"))
+        .is_some_and(|(stem, ext)| {
+            (stem.ends_with("Test") || stem.ends_with("Tests")) && !matches!(stem, "Test" | "Tests")
+                || ext == "swift" && stem.ends_with("Spec") && stem != "Spec"
+                || rel
+                    .split('/')
+                    .rev()
+                    .skip(1)
+                    .any(|seg| seg.len() > 5 && seg.ends_with("Tests"))
+        });
     let in_test_dir = lower.split('/').rev().skip(1).any(|seg| {
         matches!(
             seg,
-            "test" | "tests" | "spec" | "__tests__" | "testdata" | "e2e"
+            "test" | "tests" | "spec" | "__tests__" | "testdata" | "e2e" | "androidtest"
         )
     });
     in_test_dir
+        || class_test
         || file.ends_with("_test.go")
         || file.ends_with("_test.py")
         || file.starts_with("test_") && file.ends_with(".py")
@@ -176,5 +223,17 @@ mod tests {
         assert!(!is_test_path("api/app/checkout.py"));
         assert!(!is_test_path("catalog/testify.go"));
         assert!(!is_test_path("contest/main.py"));
+        assert!(is_test_path("src/Cart.Tests/CartServiceTests.cs"));
+        assert!(is_test_path("src/test/kotlin/com/x/FraudTest.kt"));
+        assert!(is_test_path("app/src/androidTest/java/com/x/Checkout.kt"));
+        assert!(is_test_path("app/CheckoutTest.php"));
+        assert!(is_test_path("Tests/ShopTests/FlagsTests.swift"));
+        assert!(!is_test_path("src/Contest.cs"));
+        assert!(is_test_path("test/Cart.UnitTests/CartStore.cs"));
+        assert!(is_test_path(
+            "LaunchDarkly/LaunchDarklyTests/LDClientSpec.swift"
+        ));
+        assert!(is_test_path("Sources/ShopTests/Helpers.swift"));
+        assert!(!is_test_path("Sources/Shop/Flags.swift"));
     }
 }

@@ -1,4 +1,4 @@
-//! Mentions of declared flag keys in files flagdebt does not parse (C#, Kotlin, shell, PHP,
+//! Mentions of declared flag keys in files flagdebt does not parse (F#, Scala, shell, Dart,
 //! templates, ...). They are not references -- nothing says the mention is a read -- but a
 //! declared flag that no parsed code reads and that such a file names is most likely read
 //! there: `unused-flag` says so in a note, so the user knows why and what to add (a
@@ -14,10 +14,10 @@ use crate::walk::Listing;
 
 /// Extensions of source and template files of languages no parser here reads.
 const UNPARSED: &[&str] = &[
-    "cs", "fs", "vb", "kt", "kts", "scala", "groovy", "gradle", "php", "sh", "bash", "zsh", "ps1",
-    "ex", "exs", "erl", "swift", "m", "mm", "c", "h", "cc", "cpp", "hpp", "dart", "lua", "pl", "r",
-    "clj", "html", "htm", "erb", "haml", "slim", "jinja", "jinja2", "j2", "tmpl", "tpl", "gotmpl",
-    "vue", "svelte", "twig", "hbs", "mustache", "ejs", "cshtml", "razor",
+    "fs", "vb", "scala", "groovy", "gradle", "sh", "bash", "zsh", "ps1", "ex", "exs", "erl", "m",
+    "mm", "c", "h", "cc", "cpp", "hpp", "dart", "lua", "pl", "r", "clj", "html", "htm", "erb",
+    "haml", "slim", "jinja", "jinja2", "j2", "tmpl", "tpl", "gotmpl", "vue", "svelte", "twig",
+    "hbs", "mustache", "ejs", "cshtml", "razor",
 ];
 
 /// The largest file looked at.
@@ -113,7 +113,9 @@ mod tests {
 
     #[test]
     fn unparsed_languages() {
-        assert!(unparsed("src/cart/HealthCheckService.cs"));
+        assert!(unparsed("src/cart/Program.fs"));
+        assert!(!unparsed("src/cart/HealthCheckService.cs"));
+        assert!(!unparsed("app/Main.kt"));
         assert!(unparsed("scripts/entrypoint.sh"));
         assert!(!unparsed("api/app.py"));
         assert!(!unparsed("README.md"));

@@ -246,8 +246,8 @@ rules:
     );
     write(
         root,
-        "src/Cart.cs",
-        "class Cart {\n  bool On() => client.GetBooleanValue(\"csharp_flag\", false);\n  // csharp_flag_other is another word\n}\n",
+        "src/Cart.fs",
+        "module Cart\nlet on () = client.GetBooleanValue(\"csharp_flag\", false)\n// csharp_flag_other is another word\n",
     );
     write(
         root,
@@ -288,7 +288,7 @@ rules:
     assert_eq!(flags, ["csharp_flag", "nowhere_flag"]);
     assert_eq!(
         unused[0]["notes"][0],
-        "mentioned in unparsed files: src/Cart.cs:2 (flagdebt does not read these languages; a `kind: text` rule can)"
+        "mentioned in unparsed files: src/Cart.fs:2 (flagdebt does not read these languages; a `kind: text` rule can)"
     );
     assert!(unused[1].get("notes").is_none());
 }

@@ -63,8 +63,8 @@ fn bookstore_reference_list_is_exact() {
         .collect();
     assert_eq!(
         langs.len(),
-        8,
-        "all 7 languages (TS and TSX counted apart): {langs:?}"
+        9,
+        "all 8 languages (TS and TSX counted apart): {langs:?}"
     );
 
     let mut dynamic: Vec<Vec<String>> = Vec::new();

@@ -10,16 +10,7 @@ use flagdebt::rules::{EnvSettings, RuleSet};
 use flagdebt::scan::fastpath::FastPath;
 use libfuzzer_sys::fuzz_target;
 
-const LANGS: [Language; 8] = [
-    Language::Python,
-    Language::Go,
-    Language::JavaScript,
-    Language::TypeScript,
-    Language::Tsx,
-    Language::Java,
-    Language::Ruby,
-    Language::Rust,
-];
+const LANGS: [Language; Language::ALL.len()] = Language::ALL;
 
 fn rules() -> &'static RuleSet {
     static R: OnceLock<RuleSet> = OnceLock::new();

@@ -79,7 +79,12 @@ pub fn adapter(lang: Language) -> Option<&'static dyn Adapter> {
         Language::JavaScript | Language::TypeScript | Language::Tsx => Some(&js::Js),
         Language::Java => Some(&java::Java),
         Language::Ruby => Some(&ruby::Ruby),
-        Language::Rust | Language::Text => None,
+        Language::Rust
+        | Language::CSharp
+        | Language::Kotlin
+        | Language::Php
+        | Language::Swift
+        | Language::Text => None,
     }
 }
 

@@ -241,6 +241,15 @@ pub fn normalize_receiver(text: &str) -> String {
     if s.contains("::") {
         s = s.replace("::", ".");
     }
+    // PHP: `$this->flags?->client` reads as `this.flags.client`.
+    if s.contains("->") {
+        s = s.replace("?->", ".").replace("->", ".");
+    }
+    if let Some(rest) = s.strip_prefix("$this") {
+        if rest.is_empty() || rest.starts_with('.') {
+            s = format!("this{rest}");
+        }
+    }
     s
 }
 

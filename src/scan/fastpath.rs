@@ -41,7 +41,8 @@
 //! reported. Only Python, Go,
 //! Java, JavaScript, TypeScript and Ruby, and only when the language's rules are all reference
 //! rules with positional/keyword keys (no declarations, composites, `inner`, `receiver` keys).
-//! Rust (macros) and TSX/JSX (text that looks like code) always go to the parser.
+//! Rust (macros) and TSX/JSX (text that looks like code) always go to the parser, and so do
+//! C#, Kotlin, PHP and Swift (their regions are parsed, see [`crate::scan::regions`]).
 
 use std::collections::HashMap;
 

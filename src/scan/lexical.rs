@@ -29,6 +29,10 @@ enum Family {
     Java,
     Ruby,
     Rust,
+    CSharp,
+    Kotlin,
+    Php,
+    Swift,
 }
 
 impl Family {
@@ -40,6 +44,10 @@ impl Family {
             Language::Java => Family::Java,
             Language::Ruby => Family::Ruby,
             Language::Rust => Family::Rust,
+            Language::CSharp => Family::CSharp,
+            Language::Kotlin => Family::Kotlin,
+            Language::Php => Family::Php,
+            Language::Swift => Family::Swift,
             // Never lexed: text rules read files as plain text. The closest family.
             Language::Text => Family::Python,
         }
@@ -67,6 +75,8 @@ enum Interp {
     Dollar,
     /// Ruby double-quoted strings and backticks: `#{`.
     Hash,
+    /// Swift: `\(` (closed by the matching `)`).
+    Paren,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -89,6 +99,8 @@ enum Mode {
     Code,
     /// Code inside a string interpolation; the `}` at depth 0 returns to the string.
     Interp(u32),
+    /// Code inside a Swift interpolation `\(...)`; the `)` at depth 0 returns to the string.
+    ParenInterp(u32),
     Str(Str),
     /// A block comment, nesting depth, start.
     Block(u32, usize),
@@ -249,10 +261,19 @@ impl<'a> Lexer<'a> {
                 return;
             }
         }
+        if self.pos == 0 && self.fam == Family::Php {
+            // Text before the first `<?php` is HTML.
+            if !self.b.starts_with(b"<?") {
+                self.php_html(0);
+                return;
+            }
+        }
         match self.stack.last().copied() {
             Some(Mode::Str(s)) => self.in_string(s),
             Some(Mode::Block(depth, start)) => self.in_block(depth, start),
-            Some(Mode::Interp(_)) | Some(Mode::Code) | None => self.in_code(),
+            Some(Mode::Interp(_)) | Some(Mode::ParenInterp(_)) | Some(Mode::Code) | None => {
+                self.in_code()
+            }
         }
     }
 
@@ -293,10 +314,36 @@ impl<'a> Lexer<'a> {
                 }
                 _ => {}
             },
+            b'(' => {
+                if let Some(Mode::ParenInterp(d)) = self.stack.last_mut() {
+                    *d += 1;
+                }
+            }
+            b')' => match self.stack.last().copied() {
+                Some(Mode::ParenInterp(0)) => {
+                    if let Some(i) = self.interps.iter().rposition(|x| x.1 == usize::MAX) {
+                        self.interps[i].1 = p + 1;
+                    }
+                    self.stack.pop();
+                    if let Some(Mode::Str(s)) = self.stack.last_mut() {
+                        s.seg = p + 1;
+                    }
+                }
+                Some(Mode::ParenInterp(d)) => {
+                    if let Some(Mode::ParenInterp(x)) = self.stack.last_mut() {
+                        *x = d - 1;
+                    }
+                }
+                _ => {}
+            },
+            b'?' if self.at(p + 1) == b'>' && matches!(self.stack.last(), Some(Mode::Code)) => {
+                self.php_html(p);
+            }
             b'/' => self.slash(p),
             b'#' => self.hash(p),
             b'\'' | b'"' | b'`' => self.quote(p),
             b'%' => self.ruby_percent(p),
+            b'<' if self.fam == Family::Php => self.php_heredoc(p),
             b'<' => self.ruby_heredoc(p),
             _ => {}
         }
@@ -507,8 +554,61 @@ impl<'a> Lexer<'a> {
                     self.line_comment(p);
                 }
             }
+            // `#[Attribute]` is code.
+            Family::Php if !self.in_interp() && self.at(p + 1) != b'[' => self.line_comment(p),
             _ => {}
         }
+    }
+
+    /// PHP: HTML from `p` (the file's start, or a `?>`) to the next `<?php` / `<?=` / `<?`:
+    /// no code, so a comment to the lexer.
+    fn php_html(&mut self, p: usize) {
+        let from = if p == 0 { 0 } else { p + 2 };
+        let end = memchr::memmem::find(&self.b[from..], b"<?").map_or(self.b.len(), |i| from + i);
+        self.regions.push((p, end, Verdict::Comment));
+        let mut next = end + 2;
+        if self.b[end.min(self.b.len())..].starts_with(b"<?php") {
+            next = end + 5;
+        }
+        self.pos = next.min(self.b.len());
+    }
+
+    /// PHP heredoc and nowdoc `<<<EOT` / `<<<'EOT'`: the body, up to the line that starts
+    /// (after blanks) with the terminator, is skipped and called code (it may interpolate).
+    fn php_heredoc(&mut self, p: usize) {
+        if !self.b[p..].starts_with(b"<<<") {
+            return;
+        }
+        let mut q = p + 3;
+        while matches!(self.at(q), b' ' | b'\t') {
+            q += 1;
+        }
+        if matches!(self.at(q), b'\'' | b'"') {
+            q += 1;
+        }
+        let start = q;
+        while q < self.b.len() && is_ident(self.b[q]) && self.b[q] != b'$' {
+            q += 1;
+        }
+        if q == start {
+            return;
+        }
+        let term = &self.b[start..q];
+        let Some(nl) = memchr::memchr(b'\n', &self.b[q..]) else {
+            return;
+        };
+        let mut line = q + nl + 1;
+        while line < self.b.len() {
+            let end = memchr::memchr(b'\n', &self.b[line..]).map_or(self.b.len(), |i| line + i);
+            let text = &self.b[line..end];
+            let body = &text[text.len() - trim_ascii_start(text).len()..];
+            if body.starts_with(term) && !is_ident(body.get(term.len()).copied().unwrap_or(b' ')) {
+                self.pos = line + (text.len() - body.len()) + term.len();
+                return;
+            }
+            line = end + 1;
+        }
+        self.pos = self.b.len();
     }
 
     fn quote(&mut self, p: usize) {
@@ -561,6 +661,67 @@ impl<'a> Lexer<'a> {
                 }
                 b'`' => return,
                 _ => s(Close::Quote(q), true, Interp::None, true, p + 1),
+            },
+            Family::CSharp => match q {
+                b'`' => return,
+                b'\'' => s(Close::Quote(q), true, Interp::None, true, p + 1),
+                _ => {
+                    // `$"..{x}.."`, `@"..."` (no escapes, may span lines), `$@"`, `@$"`, and
+                    // raw `"""..."""`.
+                    let mut h = p;
+                    while h > 0 && matches!(self.b[h - 1], b'$' | b'@') && p - h < 2 {
+                        h -= 1;
+                    }
+                    let interp = if self.b[h..p].contains(&b'$') {
+                        Interp::Brace
+                    } else {
+                        Interp::None
+                    };
+                    if self.at(p + 1) == q && self.at(p + 2) == q {
+                        s(Close::Triple(q), false, interp, false, p + 3)
+                    } else if self.b[h..p].contains(&b'@') {
+                        s(Close::Quote(q), false, interp, false, p + 1)
+                    } else {
+                        s(Close::Quote(q), true, interp, true, p + 1)
+                    }
+                }
+            },
+            Family::Kotlin => match q {
+                b'`' => return,
+                b'"' if self.at(p + 1) == q && self.at(p + 2) == q => {
+                    s(Close::Triple(q), false, Interp::Dollar, false, p + 3)
+                }
+                b'"' => s(Close::Quote(q), true, Interp::Dollar, true, p + 1),
+                _ => s(Close::Quote(q), true, Interp::None, true, p + 1),
+            },
+            Family::Swift => match q {
+                b'"' => {
+                    // Raw strings `#"..."#` take no escapes nor `\(`.
+                    let mut h = p;
+                    while h > 0 && self.b[h - 1] == b'#' {
+                        h -= 1;
+                    }
+                    let hashes = p - h;
+                    if self.at(p + 1) == q && self.at(p + 2) == q {
+                        let interp = if hashes == 0 {
+                            Interp::Paren
+                        } else {
+                            Interp::None
+                        };
+                        s(Close::Triple(q), hashes == 0, interp, false, p + 3)
+                    } else if hashes > 0 {
+                        s(Close::Raw(hashes), false, Interp::None, true, p + 1)
+                    } else {
+                        s(Close::Quote(q), true, Interp::Paren, true, p + 1)
+                    }
+                }
+                _ => return, // `'` is no string in Swift
+            },
+            Family::Php => match q {
+                b'`' => return,
+                // Both may span lines; `"..."` interpolates (`{$x->y()}` read as code).
+                b'"' => s(Close::Quote(q), true, Interp::Brace, false, p + 1),
+                _ => s(Close::Quote(q), true, Interp::None, false, p + 1),
             },
             Family::Ruby => {
                 // `?'` is a character literal.
@@ -670,6 +831,13 @@ impl<'a> Lexer<'a> {
         let mut q = self.pos;
         while q < n {
             let c = self.b[q];
+            if c == b'\\' && s.interp == Interp::Paren && self.at(q + 1) == b'(' {
+                self.interps.push((q, usize::MAX));
+                self.regions.push((s.seg, q, Verdict::Str));
+                self.stack.push(Mode::ParenInterp(0));
+                self.pos = q + 2;
+                return;
+            }
             if c == b'\\' && s.escapes {
                 q += 2;
                 continue;
@@ -723,7 +891,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn in_block(&mut self, depth: u32, start: usize) {
-        let nests = self.fam == Family::Rust;
+        let nests = matches!(self.fam, Family::Rust | Family::Kotlin | Family::Swift);
         let n = self.b.len();
         let mut q = self.pos;
         while q + 1 < n {
@@ -864,8 +1032,11 @@ fn interesting(fam: Family, c: u8) -> bool {
     match c {
         b'\n' | b'\'' | b'"' | b'{' | b'}' | b'/' => true,
         b'`' => matches!(fam, Family::Js | Family::Go | Family::Ruby),
-        b'#' => matches!(fam, Family::Python | Family::Ruby),
-        b'%' | b'<' => fam == Family::Ruby,
+        b'#' => matches!(fam, Family::Python | Family::Ruby | Family::Php),
+        b'%' => fam == Family::Ruby,
+        b'<' => matches!(fam, Family::Ruby | Family::Php),
+        b'(' | b')' => fam == Family::Swift,
+        b'?' => fam == Family::Php,
         _ => false,
     }
 }
@@ -914,6 +1085,14 @@ fn utf8_len(first: u8) -> usize {
     }
 }
 
+fn trim_ascii_start(s: &[u8]) -> &[u8] {
+    let start = s
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(s.len());
+    &s[start..]
+}
+
 fn trim_ascii(s: &[u8]) -> &[u8] {
     let start = s
         .iter()
@@ -943,6 +1122,7 @@ pub enum Written<'a> {
 /// separators (white space allowed around separators).
 pub fn receiver_before(lang: Language, b: &[u8], name_start: usize) -> Written<'_> {
     let ruby = lang == Language::Ruby;
+    let php = lang == Language::Php;
     let skip_ws = |mut i: usize| {
         while i > 0 && b[i - 1].is_ascii_whitespace() {
             i -= 1;
@@ -965,6 +1145,14 @@ pub fn receiver_before(lang: Language, b: &[u8], name_start: usize) -> Written<'
                 }
             }
             b':' if i >= 2 && b[i - 2] == b':' => Some(i - 2),
+            // PHP `->`, `?->`.
+            b'>' if php && i >= 2 && b[i - 2] == b'-' => {
+                if i >= 3 && b[i - 3] == b'?' {
+                    Some(i - 3)
+                } else {
+                    Some(i - 2)
+                }
+            }
             _ => None,
         }
     };
@@ -1040,17 +1228,21 @@ fn chain_may_follow(c: u8) -> bool {
     )
 }
 
-/// The names a file's import statements (`import`, `from ... import`, `use`) bind, each with
-/// the path it may stand for: an import alias can make a receiver (or a bare call) match a
-/// rule its written form does not (`from app import flags as ff` then `ff.is_on(...)`). Python
-/// imports are read into bindings, mirroring the extractor's aliases; elsewhere every word of
-/// an import statement counts as bound to "unknown", and the parse decides. Found lexically and
-/// generously (an `import` in a comment counts too): a spurious binding only costs a parse.
+/// The names a file's import statements (`import`, `from ... import`, `use`, `using`) bind,
+/// each with the path it may stand for: an import alias can make a receiver (or a bare call)
+/// match a rule its written form does not (`from app import flags as ff` then
+/// `ff.is_on(...)`). Python imports are read into bindings, mirroring the extractor's aliases;
+/// elsewhere every word of an import statement counts as bound to "unknown", and the parse
+/// decides. Found lexically and generously (an `import` in a comment counts too): a spurious
+/// binding only costs a parse.
 pub struct Imports<'a> {
     bound: std::collections::HashMap<&'a [u8], Vec<Binding>>,
     /// Go import specs `(local name, import path)`: the alias, `.` or `_` when written, else
     /// the path's last segment (the usual package name).
     go_specs: Vec<(&'a [u8], &'a [u8])>,
+    /// Classes whose static members are named bare: C# `using static System.Environment;`
+    /// (`Environment`).
+    statics: Vec<&'a [u8]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1065,12 +1257,14 @@ impl<'a> Imports<'a> {
     pub fn new(lang: Language, b: &'a [u8]) -> Imports<'a> {
         let keywords: &[&[u8]] = match lang {
             Language::Python => &[b"import", b"from"],
-            Language::Rust => &[b"use"],
+            Language::Rust | Language::Php => &[b"use"],
+            Language::CSharp => &[b"using"],
             Language::Ruby => &[],
             _ => &[b"import"],
         };
         let mut bound: std::collections::HashMap<&'a [u8], Vec<Binding>> = Default::default();
         let mut go_specs = Vec::new();
+        let mut statics = Vec::new();
         for kw in keywords {
             for at in memchr::memmem::find_iter(b, kw) {
                 if at > 0 && is_ident(b[at - 1])
@@ -1084,6 +1278,15 @@ impl<'a> Imports<'a> {
                 let stmt = &b[at..statement_end(b, at + kw.len())];
                 if lang == Language::Go {
                     go_specs.extend(go_import_specs(&stmt[kw.len()..]));
+                }
+                if lang == Language::CSharp {
+                    let rest = trim_ascii(&stmt[kw.len()..]);
+                    if let Some(class) = rest.strip_prefix(b"static") {
+                        let class = trim_ascii(class);
+                        let class = class.strip_suffix(b";").unwrap_or(class);
+                        let last = class.rsplit(|&c| c == b'.').next().unwrap_or(class);
+                        statics.push(trim_ascii(last));
+                    }
                 }
                 let read = match lang {
                     Language::Python => python_bindings(stmt),
@@ -1106,7 +1309,16 @@ impl<'a> Imports<'a> {
                 }
             }
         }
-        Imports { bound, go_specs }
+        Imports {
+            bound,
+            go_specs,
+            statics,
+        }
+    }
+
+    /// The classes whose static members the file names bare (C# `using static`).
+    pub fn statics(&self) -> &[&'a [u8]] {
+        &self.statics
     }
 
     /// What `word` may stand for, when an import binds it.
@@ -1552,8 +1764,20 @@ mod against_parsers {
         };
         loop {
             let k = n.kind();
-            if matches!(k, "interpolation" | "template_substitution") {
+            if matches!(
+                k,
+                "interpolation" | "template_substitution" | "interpolated_expression"
+            ) {
                 return Verdict::Code;
+            }
+            // PHP: HTML around `<?php ... ?>`.
+            if k == "text_interpolation"
+                || k == "text" && n.parent().is_some_and(|p| p.kind() == "program")
+            {
+                return Verdict::Comment;
+            }
+            if k == "nowdoc" {
+                return Verdict::Str;
             }
             if k.contains("comment") {
                 return Verdict::Comment;

@@ -2,19 +2,23 @@
 //! ([`Reference`]) and every key it could not resolve ([`Unresolved`]), and says which files it
 //! skipped and why. It knows nothing of registries or providers.
 
+mod csharp;
 pub mod extract;
 pub mod fastpath;
 mod go;
 pub mod guard;
 mod java;
 mod js;
+mod kotlin;
 pub mod lexical;
+mod php;
 pub mod prefilter;
 mod python;
 pub mod regions;
 pub mod resolve;
 mod ruby;
 mod rust;
+mod swift;
 mod symbols;
 mod text;
 mod wrapper;
@@ -286,6 +290,10 @@ pub fn extract_file(
         Language::JavaScript | Language::TypeScript | Language::Tsx => ts(&js::Js),
         Language::Java => ts(&java::Java),
         Language::Ruby => ts(&ruby::Ruby),
+        Language::CSharp => ts(&csharp::CSharp),
+        Language::Kotlin => ts(&kotlin::Kotlin),
+        Language::Php => ts(&php::Php),
+        Language::Swift => ts(&swift::Swift),
         Language::Rust => {
             rust::extract(rel, text, rules, with_rules).ok_or_else(|| "could not be parsed".into())
         }

@@ -45,7 +45,7 @@ struct LangFilter<'r> {
 }
 
 pub struct Prefilter<'r> {
-    langs: [Option<LangFilter<'r>>; 8],
+    langs: [Option<LangFilter<'r>>; Language::ALL.len()],
     /// Every literal of every language, sorted, deduplicated.
     literals: Vec<String>,
     /// Large candidates whose reads are all simple are read without a parse.
@@ -333,6 +333,16 @@ impl<'r> LangFilter<'r> {
         let imports = st
             .imports
             .get_or_insert_with(|| Imports::new(self.lang, bytes));
+        // A bare call of a static member (C# `using static System.Environment;` then
+        // `GetEnvironmentVariable("FLAG_X")`).
+        if receiver.is_none()
+            && imports.statics().iter().any(|c| {
+                lr.find_call(name, Some(&String::from_utf8_lossy(c)))
+                    .is_some()
+            })
+        {
+            return true;
+        }
         let Some(bindings) = imports.bindings(first) else {
             return false;
         };

@@ -345,13 +345,27 @@ impl Chunker<'_> {
         let Some(p) = self.prev_code(o, start) else {
             return false;
         };
+        // A type whose header takes parameters (a Kotlin primary constructor, a Java or C#
+        // record, `enum class Flag(val key: String) {`) holds constants, not a function body.
+        let header = &self.b[start..o];
+        if [
+            b"class" as &[u8],
+            b"object",
+            b"record",
+            b"struct",
+            b"interface",
+        ]
+        .iter()
+        .any(|w| has_word(header, w))
+        {
+            return false;
+        }
         match self.b[p] {
             b')' => return true,
             // `=>`, `->`
             b'>' if p > 0 && matches!(self.b[p - 1], b'=' | b'-') => return true,
             _ => {}
         }
-        let header = &self.b[start..o];
         // Go: `func (r *T) Name(...) (int, error) {`, `func(x int) error {`.
         if self.lang == Language::Go && has_word(header, b"func") {
             return true;
@@ -517,6 +531,15 @@ mod tests {
         assert_eq!(
             kept(Language::Java, src, &["getBooleanValue"]),
             "class A {\n  static final String K = \"k\";\n  boolean b() {\n    return client.getBooleanValue(K, false);\n  }\n}\n"
+        );
+    }
+
+    #[test]
+    fn kotlin_keeps_classes_with_constructors_and_leaves_out_functions() {
+        let src = "enum class Flag(val key: String) {\n    DARK(\"dark\"),\n}\nclass C(private val c: Client) {\n    fun a(x: Int): Int {\n        return x\n    }\n    fun b() {\n        c.getBooleanValue(Flag.DARK.key, false)\n    }\n}\n";
+        assert_eq!(
+            kept(Language::Kotlin, src, &["getBooleanValue"]),
+            "enum class Flag(val key: String) {\n    DARK(\"dark\"),\n}\nclass C(private val c: Client) {\n    fun b() {\n        c.getBooleanValue(Flag.DARK.key, false)\n    }\n}\n"
         );
     }
 

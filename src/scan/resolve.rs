@@ -288,7 +288,8 @@ fn unresolved_of(
     }
 }
 
-/// Look a dotted constant path up in a constant table, allowing enum `.value`.
+/// Look a dotted constant path up in a constant table, allowing an enum member's value
+/// accessor: Python's `.value`, Kotlin's `.key` property, Swift's `.rawValue`.
 fn find(consts: &HashMap<String, String>, path: &[String]) -> Option<String> {
     if path.is_empty() {
         return None;
@@ -297,8 +298,9 @@ fn find(consts: &HashMap<String, String>, path: &[String]) -> Option<String> {
     if let Some(v) = consts.get(&joined) {
         return Some(v.clone());
     }
-    // `FlagKey.NEW_CHECKOUT.value` (Python enum), `FlagKey.NEW_CHECKOUT.name`-free.
-    if path.len() > 1 && path[path.len() - 1] == "value" {
+    // `FlagKey.NEW_CHECKOUT.value` (Python enum), `Flag.NEW_CHECKOUT.key` (a Kotlin enum's
+    // property), `Flag.darkMode.rawValue` (Swift); `.name` is the member's name, not its value.
+    if path.len() > 1 && matches!(path[path.len() - 1].as_str(), "value" | "key" | "rawValue") {
         return consts.get(&path[..path.len() - 1].join(".")).cloned();
     }
     None
@@ -539,6 +541,27 @@ fn import_candidates(
                 out.push((f, with(&head)));
             }
         }
+        Language::CSharp | Language::Kotlin | Language::Php | Language::Swift => {
+            // `using`/`import`/`use` of a class: the class's own file (one class per file),
+            // else the files of its package's folder (`import shop.flags.Flag` with `Flag` in
+            // `shop/flags/FlagKeys.kt`).
+            let (package, class) = imp.module.rsplit_once('.').unwrap_or(("", &imp.module));
+            let path: Vec<String> = std::iter::once(class.to_string())
+                .chain(rest.iter().cloned())
+                .collect();
+            let found = class_file_candidates(lang, &path, index);
+            if found.is_empty() && !package.is_empty() && path.len() > 1 {
+                let dir = package.replace('.', "/");
+                let ext = format!(".{}", lang_ext(lang));
+                for k in index.keys() {
+                    let d = dir_of(k);
+                    if k.ends_with(&ext) && (d == dir || d.ends_with(&format!("/{dir}"))) {
+                        out.push((k.clone(), path.clone()));
+                    }
+                }
+            }
+            out.extend(found);
+        }
         Language::Ruby | Language::Rust | Language::Text => {}
     }
     out
@@ -629,8 +652,39 @@ fn same_scope_candidates(
             }
             out
         }
+        Language::CSharp | Language::Kotlin | Language::Php | Language::Swift => {
+            class_file_candidates(lang, path, index)
+        }
         _ => Vec::new(),
     }
+}
+
+/// The extension of a class's file, where one class per file is the convention.
+fn lang_ext(lang: Language) -> &'static str {
+    match lang {
+        Language::CSharp => "cs",
+        Language::Kotlin => "kt",
+        Language::Php => "php",
+        Language::Swift => "swift",
+        _ => "",
+    }
+}
+
+/// C#, Kotlin, PHP and Swift: `FlagKeys.X` (`FlagKeys::X`) lives in the class's own file,
+/// `FlagKeys.cs` / `.kt` / `.php` / `.swift`, anywhere in the tree.
+fn class_file_candidates(
+    lang: Language,
+    path: &[String],
+    index: &BTreeMap<String, (Language, PathBuf)>,
+) -> Vec<(String, Vec<String>)> {
+    let ext = lang_ext(lang);
+    if ext.is_empty() || path.len() < 2 {
+        return Vec::new();
+    }
+    files_ending(index, &format!("{}.{ext}", path[0]))
+        .into_iter()
+        .map(|f| (f.clone(), path.to_vec()))
+        .collect()
 }
 
 /// `FeatureFlags` → `feature_flags`, `HTTPFlags` → `http_flags` (Zeitwerk's file names).

@@ -300,6 +300,10 @@ fn same_family(lang: Language) -> &'static [Language] {
         Language::Java => &[Language::Java],
         Language::Ruby => &[Language::Ruby],
         Language::Rust => &[Language::Rust],
+        Language::CSharp => &[Language::CSharp],
+        Language::Kotlin => &[Language::Kotlin],
+        Language::Php => &[Language::Php],
+        Language::Swift => &[Language::Swift],
         // Text rules read no symbols.
         Language::Text => &[],
     }

@@ -63,10 +63,17 @@ pub fn second_pass(
         rule.wrapper = true;
         for lang in &rule.languages {
             let calls = &mut by_lang.entry(*lang).or_default().calls;
+            // `this.on("x")` (PHP `$this->on('x')`, the only way a PHP method calls its
+            // class's wrapper) is a call of the wrapper too; `*` leaves `this` out for SDK
+            // rules, where it names a class's own method.
             let receivers = if taken {
                 vec![Receiver::None]
             } else {
-                vec![Receiver::None, Receiver::Glob("*".into())]
+                vec![
+                    Receiver::None,
+                    Receiver::Glob("*".into()),
+                    Receiver::Glob("this".into()),
+                ]
             };
             for receiver in receivers {
                 calls.entry(d.name.clone()).or_default().push(Matcher {
