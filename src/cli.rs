@@ -41,6 +41,35 @@ pub struct Cli {
     /// faster ways are checked against (`benches/fastpath_identity.sh`, `tests/regions.rs`).
     #[arg(long, global = true, hide = true)]
     pub whole_files: bool,
+    /// Worker threads for listing, reading and parsing (default: the available parallelism).
+    /// The output does not depend on it.
+    #[arg(long, global = true, value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<usize>,
+}
+
+/// `--threads N`: a positive whole number.
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{s}` is not a number of threads")),
+    }
+}
+
+impl Cli {
+    /// What the command line says about how to scan, beyond the config.
+    pub fn tuning(&self) -> Tuning {
+        Tuning {
+            progress: !self.quiet && std::io::stderr().is_terminal(),
+            whole_files: self.whole_files,
+            threads: self.threads.unwrap_or_else(default_threads),
+        }
+    }
+}
+
+/// The default worker count: the available parallelism (1 when it cannot be known).
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// How the command line tunes a scan beyond the config: these never change what is found.
@@ -50,6 +79,19 @@ pub struct Tuning {
     pub progress: bool,
     /// See [`Cli::whole_files`].
     pub whole_files: bool,
+    /// Worker threads (see [`Cli::threads`]; 0: one per core).
+    pub threads: usize,
+}
+
+impl Tuning {
+    /// The config's walk options, tuned.
+    pub fn walk_options(&self, cfg: &Config) -> crate::walk::WalkOptions {
+        let mut opts = cfg.walk_options();
+        opts.progress = self.progress;
+        opts.whole_files = self.whole_files;
+        opts.threads = self.threads;
+        opts
+    }
 }
 
 // One Cmd is built per process: the size difference between variants costs nothing.
@@ -238,7 +280,13 @@ fn cmd_sheet(cli: &Cli, a: &SheetArgs) -> Result<i32> {
     let classes: Vec<String> = cfg.consumers.keys().cloned().collect();
     let mut sheet = crate::sheet::build(&a.flag, &inventory, &classes, history.as_ref(), today);
     if sheet.known {
-        let plans = fix_plans(&scanned, &cfg, &inventory, std::slice::from_ref(&a.flag));
+        let plans = fix_plans(
+            &cli.tuning().walk_options(&cfg),
+            &scanned,
+            &cfg,
+            &inventory,
+            std::slice::from_ref(&a.flag),
+        );
         sheet.removal = plans.into_values().next().map(Into::into);
     }
     let text = match a.format {
@@ -284,6 +332,7 @@ fn whole_project(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<An
 /// `flagdebt fix`'s plan (the flag treated as on, nothing written) for each of these flags that
 /// is an on/off flag ([`crate::fix::is_on_off`]); the tree is listed once for all of them.
 fn fix_plans(
+    opts: &crate::walk::WalkOptions,
     scanned: &Scanned,
     cfg: &Config,
     inventory: &Inventory,
@@ -297,7 +346,7 @@ fn fix_plans(
         return Default::default();
     }
     let root = scan_root(scanned);
-    let files: Vec<String> = crate::walk::list(&root, &cfg.walk_options())
+    let files: Vec<String> = crate::walk::list(&root, opts)
         .files
         .into_iter()
         .map(|f| f.rel)
@@ -348,7 +397,13 @@ fn cmd_report(cli: &Cli, a: &ReportArgs) -> Result<i32> {
         .filter(|f| !f.reasons.is_empty())
         .map(|f| f.key.clone())
         .collect();
-    let plans = fix_plans(&scanned, &cfg, &inventory, &keys);
+    let plans = fix_plans(
+        &cli.tuning().walk_options(&cfg),
+        &scanned,
+        &cfg,
+        &inventory,
+        &keys,
+    );
     for f in &mut r.flags {
         f.fix_removes_entirely = plans.get(&f.key).map(|p| p.removable_entirely);
     }
@@ -428,6 +483,13 @@ pub fn run_from_env() -> i32 {
 }
 
 pub fn run(cli: &Cli) -> Result<i32> {
+    if let Some(n) = cli.threads {
+        // The scan runs in a pool of its own (`WalkOptions::threads`); this bounds the rest
+        // (the search of unparsed files for mentions). Already built: a second run in-process.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
     match &cli.cmd {
         Cmd::Scan(a) => cmd_scan(cli, a),
         Cmd::Refs(a) => cmd_refs(cli, a),
@@ -501,9 +563,7 @@ pub fn scan_listings(
     rules: &RuleSet,
     tuning: Tuning,
 ) -> Result<Scanned> {
-    let mut opts = cfg.walk_options();
-    opts.progress = tuning.progress;
-    opts.whole_files = tuning.whole_files;
+    let opts = tuning.walk_options(cfg);
     if let [one] = listings {
         let out = scan::scan_listing(one, &opts, rules);
         return Ok(Scanned {
@@ -613,7 +673,8 @@ fn analyze_projects_at(
     let mut queue = crate::project::discover(paths, cli.config.as_deref(), &cwd)?;
     let mut out = Vec::new();
     while let Some(mut project) = queue.pop() {
-        let mut listing = crate::walk::list(&project.root, &project.config.walk_options());
+        let opts = cli.tuning().walk_options(&project.config);
+        let mut listing = crate::walk::list(&project.root, &opts);
         if cli.config.is_none() {
             queue.extend(crate::project::split_nested(&mut project, &listing.dirs)?);
             listing.leave_out(&project.nested);
@@ -643,10 +704,7 @@ fn analyze_project(
     let listings = vec![listing];
     let presets = detect_presets(&cfg, &listings)?;
     let rules = load_rules(&cfg, &presets)?;
-    let tuning = Tuning {
-        progress: !cli.quiet && std::io::stderr().is_terminal(),
-        whole_files: cli.whole_files,
-    };
+    let tuning = cli.tuning();
     let mut scanned = scan_listings(&listings, &cfg, &rules, tuning)?;
     // Shown relative to the working directory, as the user would write it.
     let shown = match rebase_path(cwd, &root) {
@@ -657,7 +715,8 @@ fn analyze_project(
     // folder than the process's working directory.
     scanned.root_path = root.clone();
     scanned.root = shown;
-    let (mut registry, mut has_registry) = load_registry(&cfg, &scanned, &listings)?;
+    let (mut registry, mut has_registry) =
+        load_registry(&cfg, &tuning.walk_options(&cfg), &scanned, &listings)?;
     if !scanned.out.declarations.is_empty() {
         registry.extend(crate::registry::code::from_scan(&scanned.out.declarations));
         has_registry = true;
@@ -798,6 +857,7 @@ fn fetch_provider_state(
 /// finding's path reads the same way. A malformed registry is an error (exit 2).
 fn load_registry(
     cfg: &Config,
+    opts: &crate::walk::WalkOptions,
     scanned: &Scanned,
     listings: &[Listing],
 ) -> Result<(crate::registry::Registry, bool)> {
@@ -806,8 +866,7 @@ fn load_registry(
         .base_dir()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| scan_root.clone());
-    let discover_at =
-        |p: &Path| crate::registry::discover_in(&crate::walk::list(p, &cfg.walk_options()));
+    let discover_at = |p: &Path| crate::registry::discover_in(&crate::walk::list(p, opts));
     let files: Vec<String> = if cfg.registries.is_empty() {
         // The scan's own listing when it is of the registry root; else a listing of its own,
         // with the same excludes.
@@ -1421,7 +1480,7 @@ fn cmd_fix(cli: &Cli, a: &FixArgs) -> Result<i32> {
         anyhow::bail!("flag `{}` is neither read nor declared here", a.flag);
     }
     let root = scan_root(&scanned);
-    let files: Vec<String> = crate::walk::list(&root, &cfg.walk_options())
+    let files: Vec<String> = crate::walk::list(&root, &cli.tuning().walk_options(&cfg))
         .files
         .into_iter()
         .map(|f| f.rel)
