@@ -518,12 +518,14 @@ fn load_config(cli: &Cli) -> Result<Config> {
 /// The built-in packs, the active presets' packs and the config's rule files.
 fn load_rules(cfg: &Config, presets: &[Detection]) -> Result<RuleSet> {
     // Wrapper functions are followed in every configuration (one level).
-    RuleSet::load_with(
+    let mut rules = RuleSet::load_with(
         &crate::presets::packs(presets),
         &cfg.extra_rules()?,
         &cfg.disable_packs,
         cfg.env_settings(),
-    )
+    )?;
+    crate::presets::scope_rules(&mut rules, presets);
+    Ok(rules)
 }
 
 /// Which presets are on for these listed roots.

@@ -75,12 +75,13 @@ pub fn survey(root: &Path) -> Result<Survey> {
     let listings = crate::cli::list_roots(&[root.to_path_buf()], &cfg)?;
     // The presets the repository shows are on, as in a scan: their reads count for their packs.
     let presets = crate::presets::detect(&listings.iter().collect::<Vec<_>>(), &[])?;
-    let rules = RuleSet::load_with(
+    let mut rules = RuleSet::load_with(
         &crate::presets::packs(&presets),
         &[],
         &[],
         EnvSettings::default(),
     )?;
+    crate::presets::scope_rules(&mut rules, &presets);
     let scanned =
         crate::cli::scan_listings(&listings, &cfg, &rules, crate::cli::Tuning::default())?;
     let out = &scanned.out;

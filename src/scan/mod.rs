@@ -249,20 +249,47 @@ fn scan_listing_in_pool(
     };
     let files: BTreeMap<String, (Language, PathBuf)> = walked.index;
     let mut facts = walked.facts;
+    keep_in_scope(&mut facts, rules);
     let wrapped = wrapper::second_pass(&mut facts, &files, rules, opts);
     let rules = wrapped.as_ref().unwrap_or(rules);
+    keep_in_scope(&mut facts, rules);
     let with_symbols = symbols::second_pass(&mut facts, &files, rules, opts);
     let rules = with_symbols.as_ref().unwrap_or(rules);
+    keep_in_scope(&mut facts, rules);
     let resolved = resolve::resolve(root, facts, &files, rules, opts);
     out.references = resolved.references;
     out.unresolved = resolved.unresolved;
     out.declarations = resolved.declarations;
     out.skipped.extend(resolved.skipped);
-    let (text_refs, text_skipped) = text::scan(listing, opts, rules);
+    let (mut text_refs, text_skipped) = text::scan(listing, opts, rules);
+    if rules.rules.iter().any(|r| r.scope.is_some()) {
+        text_refs.retain(|t| {
+            rules
+                .rules
+                .iter()
+                .find(|r| r.id == t.rule)
+                .is_none_or(|r| r.applies_to(&t.path))
+        });
+    }
     out.references.extend(text_refs);
     out.skipped.extend(text_skipped);
     out.sort();
     out
+}
+
+/// Leave out what rules scoped to other subprojects found (a preset whose marker is in one
+/// subproject reads only there: [`crate::rules::Rule::scope`]).
+fn keep_in_scope(facts: &mut [extract::FileFacts], rules: &RuleSet) {
+    if rules.rules.iter().all(|r| r.scope.is_none()) {
+        return;
+    }
+    for f in facts {
+        let path = f.path.as_str();
+        let ok = |i: usize| rules.rules.get(i).is_none_or(|r| r.applies_to(path));
+        f.refs.retain(|r| ok(r.rule));
+        f.decls.retain(|d| ok(d.rule));
+        f.wrappers.retain(|w| ok(w.rule));
+    }
 }
 
 /// Extract one file's facts with the right parser. `with_rules` false collects only constants
