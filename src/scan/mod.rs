@@ -11,6 +11,7 @@ mod js;
 pub mod lexical;
 pub mod prefilter;
 mod python;
+pub mod read;
 pub mod regions;
 pub mod resolve;
 mod ruby;
@@ -120,12 +121,9 @@ pub struct Unresolved {
     pub test: bool,
 }
 
-/// A file the scan passed over, and why.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Skipped {
-    pub path: String,
-    pub reason: String,
-}
+/// A file the scan passed over, and why (defined with the listing, whose unreadable entries
+/// are skipped files too).
+pub use crate::walk::Skipped;
 
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Stats {
@@ -225,8 +223,9 @@ pub fn scan(root: &std::path::Path, opts: &WalkOptions, rules: &RuleSet) -> Scan
 
 /// Scan a root already listed (the listing is shared with preset and registry discovery).
 pub fn scan_listing(listing: &walk::Listing, opts: &WalkOptions, rules: &RuleSet) -> ScanOutput {
+    guard::set_fixed_budget(opts.parse_budget_ms);
     // Everything that parses runs on workers with a large stack (see [`guard`]).
-    match walk::pool(opts.threads) {
+    match read::pool(opts.threads) {
         Ok(pool) => pool.install(|| scan_listing_in_pool(listing, opts, rules)),
         Err(_) => scan_listing_in_pool(listing, opts, rules),
     }
@@ -239,7 +238,7 @@ fn scan_listing_in_pool(
 ) -> ScanOutput {
     let root = listing.root.as_path();
     let pre = prefilter::Prefilter::new(rules);
-    let walked = walk::walk(listing, opts, &pre, rules);
+    let walked = read::walk(listing, opts, &pre, rules);
     let mut out = ScanOutput {
         skipped: walked.skipped,
         parse_errors: walked.parse_errors,
