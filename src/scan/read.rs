@@ -34,6 +34,9 @@ enum Item {
     Parsed,
 }
 
+/// The most files one rayon job reads before the rest of its range can be stolen.
+const READ_CHUNK: usize = 8;
+
 /// The scan's worker threads: `threads` of them (0: one per core), each with a stack large
 /// enough for the parsers' recursion ([`crate::scan::guard::WORKER_STACK`]).
 pub fn pool(threads: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
@@ -80,9 +83,13 @@ pub fn walk(listing: &Listing, opts: &WalkOptions, pre: &Prefilter, rules: &Rule
         });
         let visit_all = || {
             use rayon::prelude::*;
+            // Most files cost a prefilter pass, a few a parse, and those few sit together in
+            // path order (kops' pkg/apis/*/zz_generated.*): rayon's adaptive split left them in
+            // one worker's unstealable chunk. Chunks of at most READ_CHUNK files can be stolen.
             listing
                 .files
                 .par_iter()
+                .with_max_len(READ_CHUNK)
                 .filter(|f| !is_hidden(&f.rel))
                 .for_each_with(tx.clone(), |tx, f| {
                     visit_file(&f.rel, &f.path, opts, pre, rules, generated, tx)
