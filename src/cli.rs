@@ -10,13 +10,15 @@ use crate::checks::{self, Selection};
 use crate::config::Config;
 use crate::date::Date;
 use crate::exit;
-use crate::finding::{sort_findings, Severity};
+use crate::finding::Severity;
 use crate::inventory::Inventory;
+use crate::pipeline::{
+    convention_hints, detect_presets, fix_plans, list_roots, load_rules, merge, project_findings,
+    scan_root, Analysis, Merged, ProviderOptions, RunOptions, Scanned, Tuning,
+};
 use crate::presets::Detection;
 use crate::report::{self, Format, Report};
-use crate::rules::RuleSet;
-use crate::scan::{self, ScanOutput};
-use crate::walk::Listing;
+use crate::scan::ScanOutput;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -41,15 +43,47 @@ pub struct Cli {
     /// faster ways are checked against (`benches/fastpath_identity.sh`, `tests/regions.rs`).
     #[arg(long, global = true, hide = true)]
     pub whole_files: bool,
+    /// Worker threads for listing, reading and parsing (default: the available parallelism).
+    /// The output does not depend on it.
+    #[arg(long, global = true, value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<usize>,
 }
 
-/// How the command line tunes a scan beyond the config: these never change what is found.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Tuning {
-    /// A progress line on stderr (only on a terminal).
-    pub progress: bool,
-    /// See [`Cli::whole_files`].
-    pub whole_files: bool,
+/// `--threads N`: a positive whole number.
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{s}` is not a number of threads")),
+    }
+}
+
+impl Cli {
+    /// What the command line says about how to scan, beyond the config.
+    pub fn tuning(&self) -> Tuning {
+        Tuning {
+            progress: !self.quiet && std::io::stderr().is_terminal(),
+            whole_files: self.whole_files,
+            threads: self.threads.unwrap_or_else(default_threads),
+            parse_budget_ms: std::env::var("FLAGDEBT_PARSE_BUDGET_MS")
+                .ok()
+                .and_then(|v| v.parse::<u64>().ok()),
+        }
+    }
+
+    /// What the pipeline takes from the command line.
+    pub fn run_options(&self) -> RunOptions {
+        RunOptions {
+            config: self.config.clone(),
+            quiet: self.quiet,
+            tuning: self.tuning(),
+        }
+    }
+}
+
+/// The default worker count: the available parallelism (1 when it cannot be known).
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 // One Cmd is built per process: the size difference between variants costs nothing.
@@ -154,6 +188,37 @@ pub struct ProviderArgs {
     pub allow_provider_errors: bool,
 }
 
+impl From<&ProviderArgs> for ProviderOptions {
+    fn from(a: &ProviderArgs) -> ProviderOptions {
+        ProviderOptions {
+            state: a.state.clone(),
+            write_state: a.write_state.clone(),
+            offline: a.offline,
+            allow_provider_errors: a.allow_provider_errors,
+            env: env_var,
+        }
+    }
+}
+
+/// [`crate::pipeline::analyze`] with the command line's options.
+pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Analysis> {
+    crate::pipeline::analyze(&cli.run_options(), paths, &prov.into())
+}
+
+/// [`crate::pipeline::analyze_projects`] with the command line's options.
+pub fn analyze_projects(
+    cli: &Cli,
+    paths: &[PathBuf],
+    prov: &ProviderArgs,
+) -> Result<Vec<Analysis>> {
+    crate::pipeline::analyze_projects(&cli.run_options(), paths, &prov.into())
+}
+
+/// [`crate::pipeline::whole_project`] with the command line's options.
+fn whole_project(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Analysis> {
+    crate::pipeline::whole_project(&cli.run_options(), paths, &prov.into())
+}
+
 #[derive(Args, Debug)]
 pub struct RefsArgs {
     /// Flag keys to look for. An argument that names an existing file or folder is a root to
@@ -238,7 +303,13 @@ fn cmd_sheet(cli: &Cli, a: &SheetArgs) -> Result<i32> {
     let classes: Vec<String> = cfg.consumers.keys().cloned().collect();
     let mut sheet = crate::sheet::build(&a.flag, &inventory, &classes, history.as_ref(), today);
     if sheet.known {
-        let plans = fix_plans(&scanned, &cfg, &inventory, std::slice::from_ref(&a.flag));
+        let plans = fix_plans(
+            &cli.tuning().walk_options(&cfg),
+            &scanned,
+            &cfg,
+            &inventory,
+            std::slice::from_ref(&a.flag),
+        );
         sheet.removal = plans.into_values().next().map(Into::into);
     }
     let text = match a.format {
@@ -263,53 +334,6 @@ fn parse_today(t: Option<&str>) -> Result<Date> {
         }
         None => Ok(Date::today()),
     }
-}
-
-/// The one project the paths belong to, analyzed whole (the report and the sheet speak of a
-/// project's flags, wherever in it they are read).
-fn whole_project(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Analysis> {
-    let mut all = analyze_projects(cli, paths, prov)?;
-    if all.len() > 1 {
-        let roots: Vec<String> = all.iter().map(|a| a.scanned.root.clone()).collect();
-        anyhow::bail!(
-            "the paths belong to {} projects, each with its own .flagdebt.yml ({}): give the paths of one",
-            all.len(),
-            roots.join(", ")
-        );
-    }
-    all.pop()
-        .ok_or_else(|| anyhow::anyhow!("nothing to scan: every path is in a nested project"))
-}
-
-/// `flagdebt fix`'s plan (the flag treated as on, nothing written) for each of these flags that
-/// is an on/off flag ([`crate::fix::is_on_off`]); the tree is listed once for all of them.
-fn fix_plans(
-    scanned: &Scanned,
-    cfg: &Config,
-    inventory: &Inventory,
-    flags: &[String],
-) -> std::collections::BTreeMap<String, crate::fix::Plan> {
-    let flags: Vec<&String> = flags
-        .iter()
-        .filter(|f| crate::fix::is_on_off(inventory, f))
-        .collect();
-    if flags.is_empty() {
-        return Default::default();
-    }
-    let root = scan_root(scanned);
-    let files: Vec<String> = crate::walk::list(&root, &cfg.walk_options())
-        .files
-        .into_iter()
-        .map(|f| f.rel)
-        .collect();
-    let env = cfg.env_settings();
-    flags
-        .into_iter()
-        .map(|f| {
-            let plan = crate::fix::plan(&root, &files, inventory, &env, f);
-            (f.clone(), plan)
-        })
-        .collect()
 }
 
 fn cmd_report(cli: &Cli, a: &ReportArgs) -> Result<i32> {
@@ -348,7 +372,13 @@ fn cmd_report(cli: &Cli, a: &ReportArgs) -> Result<i32> {
         .filter(|f| !f.reasons.is_empty())
         .map(|f| f.key.clone())
         .collect();
-    let plans = fix_plans(&scanned, &cfg, &inventory, &keys);
+    let plans = fix_plans(
+        &cli.tuning().walk_options(&cfg),
+        &scanned,
+        &cfg,
+        &inventory,
+        &keys,
+    );
     for f in &mut r.flags {
         f.fix_removes_entirely = plans.get(&f.key).map(|p| p.removable_entirely);
     }
@@ -428,6 +458,13 @@ pub fn run_from_env() -> i32 {
 }
 
 pub fn run(cli: &Cli) -> Result<i32> {
+    if let Some(n) = cli.threads {
+        // The scan runs in a pool of its own (`WalkOptions::threads`); this bounds the rest
+        // (the search of unparsed files for mentions). Already built: a second run in-process.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
     match &cli.cmd {
         Cmd::Scan(a) => cmd_scan(cli, a),
         Cmd::Refs(a) => cmd_refs(cli, a),
@@ -451,468 +488,6 @@ fn color(cli: &Cli) -> bool {
 fn load_config(cli: &Cli) -> Result<Config> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     Config::discover(&cwd, cli.config.as_deref())
-}
-
-/// The built-in packs, the active presets' packs and the config's rule files.
-fn load_rules(cfg: &Config, presets: &[Detection]) -> Result<RuleSet> {
-    // Wrapper functions are followed in every configuration (one level).
-    RuleSet::load_with(
-        &crate::presets::packs(presets),
-        &cfg.extra_rules()?,
-        &cfg.disable_packs,
-        cfg.env_settings(),
-    )
-}
-
-/// Which presets are on for these listed roots.
-fn detect_presets(cfg: &Config, listings: &[Listing]) -> Result<Vec<Detection>> {
-    let roots: Vec<&Listing> = listings.iter().collect();
-    crate::presets::detect(&roots, &cfg.presets)
-}
-
-/// The scan roots as given (`.` when none), each listed once: the listing is what preset
-/// detection, the scan and registry discovery all read, so the tree is walked once a run.
-pub fn list_roots(paths: &[PathBuf], cfg: &Config) -> Result<Vec<Listing>> {
-    let paths: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    for p in &paths {
-        if !p.exists() {
-            anyhow::bail!("{}: no such file or folder", p.display());
-        }
-    }
-    let opts = cfg.walk_options();
-    Ok(paths.iter().map(|p| crate::walk::list(p, &opts)).collect())
-}
-
-/// What one run scanned: one or more roots, merged. With one root, paths are relative to it;
-/// with several, each path keeps its root as written as a prefix.
-pub struct Scanned {
-    pub root: String,
-    pub root_path: PathBuf,
-    pub out: ScanOutput,
-}
-
-pub fn scan_listings(
-    listings: &[Listing],
-    cfg: &Config,
-    rules: &RuleSet,
-    tuning: Tuning,
-) -> Result<Scanned> {
-    let mut opts = cfg.walk_options();
-    opts.progress = tuning.progress;
-    opts.whole_files = tuning.whole_files;
-    if let [one] = listings {
-        let out = scan::scan_listing(one, &opts, rules);
-        return Ok(Scanned {
-            root: display_path(&one.root),
-            root_path: one.root.clone(),
-            out,
-        });
-    }
-    let mut all = ScanOutput::default();
-    for l in listings {
-        let p = &l.root;
-        let prefix = display_path(p);
-        let pre = |s: &str| {
-            if p.is_file() {
-                prefix.clone()
-            } else {
-                format!("{}/{s}", prefix.trim_end_matches('/'))
-            }
-        };
-        all.absorb(scan::scan_listing(l, &opts, rules), pre);
-    }
-    Ok(Scanned {
-        root: ".".into(),
-        root_path: PathBuf::from("."),
-        out: all,
-    })
-}
-
-fn display_path(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
-    let s = s.trim_end_matches('/');
-    if s.is_empty() {
-        ".".into()
-    } else {
-        s.to_string()
-    }
-}
-
-/// What scan, refs and every later command share: config, scan, registry, Inventory — for
-/// one project (see [`crate::project`]). Paths are relative to the project root.
-pub struct Analysis {
-    pub cfg: Config,
-    pub scanned: Scanned,
-    pub inventory: Inventory,
-    /// The scanned paths under the project root (None: the whole project).
-    pub scope: Option<Vec<String>>,
-    /// Which presets were on, and why.
-    pub presets: Vec<Detection>,
-    /// The scan roots as listed (for what `scan` reads besides the parsed files).
-    pub listings: Vec<Listing>,
-}
-
-impl Analysis {
-    /// Whether a project-relative path is one the run reports on.
-    pub fn in_scope(&self, path: &str) -> bool {
-        match &self.scope {
-            None => true,
-            Some(s) => s.iter().any(|s| crate::project::under(path, s)),
-        }
-    }
-}
-
-/// The analysis of the one project the paths belong to (commands that list what is there,
-/// like `refs`): when only part of the project was given, its inventory keeps the reads at
-/// the given paths only. `scan` runs the checks on the whole project first ([`merge`]).
-pub fn analyze(cli: &Cli, paths: &[PathBuf], prov: &ProviderArgs) -> Result<Analysis> {
-    let mut all = analyze_projects(cli, paths, prov)?;
-    for an in &mut all {
-        if let Some(scope) = an.scope.clone() {
-            let keep = |p: &str| scope.iter().any(|s| crate::project::under(p, s));
-            an.inventory.narrow(keep);
-            an.scanned.out.skipped.retain(|s| keep(&s.path));
-            an.scanned.out.parse_errors.retain(|s| keep(&s.path));
-        }
-    }
-    if all.len() > 1 {
-        let roots: Vec<String> = all.iter().map(|a| a.scanned.root.clone()).collect();
-        anyhow::bail!(
-            "the paths belong to {} projects, each with its own .flagdebt.yml ({}): give the paths of one",
-            all.len(),
-            roots.join(", ")
-        );
-    }
-    all.pop()
-        .ok_or_else(|| anyhow::anyhow!("nothing to scan: every path is in a nested project"))
-}
-
-/// One analysis per project the paths belong to, sorted by root: the nearest `.flagdebt.yml`
-/// above each file governs it, and each project's tree is listed once.
-pub fn analyze_projects(
-    cli: &Cli,
-    paths: &[PathBuf],
-    prov: &ProviderArgs,
-) -> Result<Vec<Analysis>> {
-    let cwd = std::env::current_dir().context("cannot read the working directory")?;
-    analyze_projects_at(cli, paths, prov, &cwd)
-}
-
-/// [`analyze_projects`] as if run from `cwd` (diff mode analyzes the base tree this way).
-fn analyze_projects_at(
-    cli: &Cli,
-    paths: &[PathBuf],
-    prov: &ProviderArgs,
-    cwd: &Path,
-) -> Result<Vec<Analysis>> {
-    let cwd = cwd.to_path_buf();
-    let mut queue = crate::project::discover(paths, cli.config.as_deref(), &cwd)?;
-    let mut out = Vec::new();
-    while let Some(mut project) = queue.pop() {
-        let mut listing = crate::walk::list(&project.root, &project.config.walk_options());
-        if cli.config.is_none() {
-            queue.extend(crate::project::split_nested(&mut project, &listing.dirs)?);
-            listing.leave_out(&project.nested);
-        }
-        if project.is_empty() {
-            continue;
-        }
-        out.push(analyze_project(cli, project, listing, prov, &cwd)?);
-    }
-    out.sort_by(|a, b| a.scanned.root_path.cmp(&b.scanned.root_path));
-    Ok(out)
-}
-
-fn analyze_project(
-    cli: &Cli,
-    project: crate::project::Project,
-    listing: Listing,
-    prov: &ProviderArgs,
-    cwd: &Path,
-) -> Result<Analysis> {
-    let crate::project::Project {
-        root,
-        config: cfg,
-        scope,
-        ..
-    } = project;
-    let listings = vec![listing];
-    let presets = detect_presets(&cfg, &listings)?;
-    let rules = load_rules(&cfg, &presets)?;
-    let tuning = Tuning {
-        progress: !cli.quiet && std::io::stderr().is_terminal(),
-        whole_files: cli.whole_files,
-    };
-    let mut scanned = scan_listings(&listings, &cfg, &rules, tuning)?;
-    // Shown relative to the working directory, as the user would write it.
-    let shown = match rebase_path(cwd, &root) {
-        s if s.is_empty() => ".".to_string(),
-        s => s,
-    };
-    // The root on disk stays absolute: the base side of diff mode is analyzed from another
-    // folder than the process's working directory.
-    scanned.root_path = root.clone();
-    scanned.root = shown;
-    let (mut registry, mut has_registry) = load_registry(&cfg, &scanned, &listings)?;
-    if !scanned.out.declarations.is_empty() {
-        registry.extend(crate::registry::code::from_scan(&scanned.out.declarations));
-        has_registry = true;
-    }
-    let provider = load_provider_state(cli, &cfg, prov)?;
-    let scan_root = scan_root(&scanned);
-    let base = cfg
-        .base_dir()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| scan_root.clone());
-    let mut env_vars = Vec::new();
-    for f in &cfg.env_files {
-        let p = base.join(f);
-        env_vars.extend(crate::envfile::read(&p, &rebase_path(&scan_root, &p))?);
-    }
-    let config_path = cfg.path.as_deref().map(|p| rebase_path(&scan_root, p));
-    let sources = crate::inventory::Sources {
-        registry,
-        has_registry,
-        provider,
-        env_vars,
-        config_path,
-        frameworks: crate::frameworks::Frameworks::detect(&scan_root),
-    };
-    let mut inventory = Inventory::build(&scanned.out, sources, &cfg)?;
-    if let Some(co) = crate::owners::Codeowners::discover(&scan_root) {
-        co.fill(&mut inventory);
-    }
-    Ok(Analysis {
-        cfg,
-        scanned,
-        inventory,
-        scope,
-        presets,
-        listings,
-    })
-}
-
-/// Where files flagdebt does not parse name the declared flags that no parsed code reads.
-fn unparsed_mentions(
-    inventory: &Inventory,
-    listings: &[Listing],
-) -> std::collections::BTreeMap<String, Vec<String>> {
-    let unread: Vec<String> = inventory
-        .flags
-        .values()
-        .filter(|r| {
-            !r.declarations.is_empty()
-                && r.read_by.is_none()
-                && r.reference_count <= r.test_reference_count + r.generated_reference_count
-        })
-        .map(|r| r.key.clone())
-        .collect();
-    if unread.is_empty() {
-        return Default::default();
-    }
-    let several = listings.len() > 1;
-    let pairs: Vec<(&Listing, Option<String>)> = listings
-        .iter()
-        .map(|l| (l, several.then(|| display_path(&l.root))))
-        .collect();
-    crate::mentions::find(&pairs, &unread)
-}
-
-fn scan_root(scanned: &Scanned) -> PathBuf {
-    if scanned.root_path.is_file() {
-        scanned
-            .root_path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default()
-    } else {
-        scanned.root_path.clone()
-    }
-}
-
-/// The process environment, for provider tokens (`token_env`).
-fn env_var(name: &str) -> Option<String> {
-    std::env::var(name).ok()
-}
-
-/// Live provider state fetched in this run, by provider configuration: the base side of
-/// diff mode (and a second project naming the same providers) reuses it.
-static FETCHED: std::sync::Mutex<Vec<(String, Option<crate::provider::ProviderState>)>> =
-    std::sync::Mutex::new(Vec::new());
-
-/// Provider state: a snapshot (`--state`), or the live providers of the config. A provider
-/// error is exit 2 unless `--allow-provider-errors`.
-fn load_provider_state(
-    cli: &Cli,
-    cfg: &Config,
-    prov: &ProviderArgs,
-) -> Result<Option<crate::provider::ProviderState>> {
-    if prov.state.is_some() || prov.offline || cfg.providers.is_empty() {
-        return fetch_provider_state(cli, cfg, prov);
-    }
-    let key = format!("{:?}", cfg.providers);
-    if let Ok(seen) = FETCHED.lock() {
-        if let Some((_, s)) = seen.iter().find(|(k, _)| *k == key) {
-            return Ok(s.clone());
-        }
-    }
-    let state = fetch_provider_state(cli, cfg, prov)?;
-    if let Ok(mut seen) = FETCHED.lock() {
-        seen.push((key, state.clone()));
-    }
-    Ok(state)
-}
-
-fn fetch_provider_state(
-    cli: &Cli,
-    cfg: &Config,
-    prov: &ProviderArgs,
-) -> Result<Option<crate::provider::ProviderState>> {
-    if let Some(path) = &prov.state {
-        return Ok(Some(crate::provider::snapshot::read(path)?));
-    }
-    if prov.offline || cfg.providers.is_empty() {
-        return Ok(None);
-    }
-    match crate::provider::fetch_all(&cfg.providers, &env_var) {
-        Ok(state) => {
-            if let Some(out) = &prov.write_state {
-                crate::provider::snapshot::write(out, &state)?;
-            }
-            Ok(Some(state))
-        }
-        Err(e) if prov.allow_provider_errors => {
-            if !cli.quiet {
-                eprintln!("flagdebt: warning: {e}; going on without provider state (--allow-provider-errors)");
-            }
-            Ok(None)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Registries named in the config (relative to it), or discovered under the config's folder
-/// (or the scan root when there is no config). Paths are rebased onto the scan root so every
-/// finding's path reads the same way. A malformed registry is an error (exit 2).
-fn load_registry(
-    cfg: &Config,
-    scanned: &Scanned,
-    listings: &[Listing],
-) -> Result<(crate::registry::Registry, bool)> {
-    let scan_root = scan_root(scanned);
-    let reg_root = cfg
-        .base_dir()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| scan_root.clone());
-    let discover_at =
-        |p: &Path| crate::registry::discover_in(&crate::walk::list(p, &cfg.walk_options()));
-    let files: Vec<String> = if cfg.registries.is_empty() {
-        // The scan's own listing when it is of the registry root; else a listing of its own,
-        // with the same excludes.
-        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => false,
-        };
-        match listings {
-            [one] if reg_root.is_dir() && same(&one.root, &reg_root) => {
-                crate::registry::discover_in(one)
-            }
-            _ => discover_at(&reg_root),
-        }
-    } else {
-        let mut files = Vec::new();
-        for entry in cfg.registries.iter() {
-            if let crate::config::RegistryEntry::Shaped(_) = entry {
-                continue; // read below, in their shape
-            }
-            let r = entry.path();
-            let p = reg_root.join(r);
-            if p.is_dir() {
-                files.extend(
-                    discover_at(&p)
-                        .into_iter()
-                        .map(|f| format!("{}/{f}", r.trim_end_matches('/'))),
-                );
-            } else if p.is_file() {
-                files.push(r.to_string());
-            } else {
-                anyhow::bail!(
-                    "{}: registry `{r}` named in the config does not exist",
-                    cfg.path
-                        .as_deref()
-                        .unwrap_or(Path::new(".flagdebt.yml"))
-                        .display()
-                );
-            }
-        }
-        files
-    };
-    let (mut registry, mut errors) = crate::registry::load_all(&reg_root, &files);
-    let mut shaped = 0;
-    for entry in &cfg.registries {
-        let crate::config::RegistryEntry::Shaped(s) = entry else {
-            continue;
-        };
-        shaped += 1;
-        if !reg_root.join(&s.path).is_file() {
-            anyhow::bail!(
-                "{}: registry `{}` named in the config does not exist",
-                cfg.path
-                    .as_deref()
-                    .unwrap_or(Path::new(".flagdebt.yml"))
-                    .display(),
-                s.path
-            );
-        }
-        match crate::registry::load_shaped(
-            &reg_root,
-            &s.path,
-            s.format,
-            s.under.as_deref(),
-            s.name.as_deref(),
-        ) {
-            Ok(r) => registry.extend(r),
-            Err(e) => errors.push(e),
-        }
-    }
-    if let Some(first) = errors.first() {
-        for e in errors.iter().skip(1) {
-            eprintln!("flagdebt: error: {e}");
-        }
-        anyhow::bail!("{first}");
-    }
-    let rebase = |p: &mut String| *p = rebase_path(&scan_root, &reg_root.join(p.as_str()));
-    if reg_root != scan_root {
-        registry
-            .declarations
-            .iter_mut()
-            .for_each(|d| rebase(&mut d.path));
-        registry
-            .problems
-            .iter_mut()
-            .for_each(|d| rebase(&mut d.path));
-    }
-    Ok((registry, !files.is_empty() || shaped > 0))
-}
-
-/// `target` relative to `base`, `/`-separated, with `..` where needed.
-fn rebase_path(base: &Path, target: &Path) -> String {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (base, target) = (abs(base), abs(target));
-    let b: Vec<_> = base.components().collect();
-    let t: Vec<_> = target.components().collect();
-    let common = b.iter().zip(&t).take_while(|(x, y)| x == y).count();
-    let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), b.len() - common).collect();
-    parts.extend(
-        t[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    parts.join("/")
 }
 
 fn notes(cli: &Cli, out: &ScanOutput) {
@@ -946,175 +521,6 @@ fn hints(cli: &Cli, scanned: &Scanned, inventory: &Inventory, presets: &[Detecti
     for h in convention_hints(inventory, &scanned.out.declarations, presets) {
         eprintln!("hint: {h}");
     }
-}
-
-/// The hints of [`hints`], as lines.
-pub fn convention_hints(
-    inventory: &Inventory,
-    code_decls: &[crate::scan::CodeDecl],
-    presets: &[Detection],
-) -> Vec<String> {
-    let mut out = Vec::new();
-    let declared = inventory
-        .flags
-        .values()
-        .filter(|r| !r.declarations.is_empty())
-        .count();
-    let reads = inventory.references.len() + inventory.unresolved.len();
-    if declared > 0 && inventory.references.iter().all(|r| r.test) {
-        out.push(format!(
-            "{declared} flag(s) declared, but no read of them was recognised in code; if the code reads flags through its own helper or a library flagdebt does not know, `flagdebt init` proposes the rules"
-        ));
-    }
-    if reads > 0 && !inventory.has_registry {
-        out.push(format!(
-            "{reads} flag read(s) found, but no registry declares flags; `flagdebt init` looks for one (or name yours with `registries:`)"
-        ));
-    }
-    for d in presets.iter().filter(|d| d.active) {
-        let ids = crate::presets::rule_ids(d.preset);
-        if ids.is_empty() {
-            continue;
-        }
-        let found = inventory.references.iter().any(|r| ids.contains(&r.rule))
-            || inventory.unresolved.iter().any(|u| ids.contains(&u.rule))
-            || code_decls.iter().any(|c| ids.contains(&c.rule));
-        if !found {
-            out.push(format!(
-                "preset `{}` is on ({}) but found nothing; `flagdebt init` shows what the repository uses (or switch it off: `presets: [-{}]`)",
-                d.preset.name, d.reason, d.preset.name
-            ));
-        }
-    }
-    out
-}
-
-/// Every finding of one project: all checks, then suppressions, the selection and the config's
-/// severities, sorted. Paths are relative to the project root.
-fn project_findings(
-    an: &Analysis,
-    sel: &Selection,
-    today: Date,
-) -> Result<Vec<crate::finding::Finding>> {
-    let Analysis {
-        cfg,
-        scanned,
-        inventory,
-        ..
-    } = an;
-    let repo_version = crate::version::repo_version(&scan_root(scanned), cfg.version.as_deref());
-    let cx = checks::Context {
-        inventory,
-        config: cfg,
-        today,
-        repo_version,
-    };
-    // Every check runs, so suppressions are matched against all findings (a suppression of a
-    // check left out by --select is still in use); the selection applies afterwards.
-    let findings = checks::run(&cx, &Selection::default());
-    // Suppressions in source files (found by the walk) and in the registry, env and config
-    // files findings can point at.
-    let mut sups = scanned.out.suppressions.clone();
-    let root = scan_root(scanned);
-    let mut other: Vec<&str> = inventory
-        .declarations
-        .iter()
-        .map(|d| d.path.as_str())
-        .chain(inventory.registry_problems.iter().map(|p| p.path.as_str()))
-        .chain(inventory.env_vars.iter().map(|v| v.path.as_str()))
-        .chain(inventory.config_path.as_deref())
-        .collect();
-    other.sort();
-    other.dedup();
-    for path in other {
-        sups.extend(crate::suppress::read_file(&root, path));
-    }
-    let findings: Vec<_> = crate::suppress::apply(findings, &sups)
-        .into_iter()
-        .filter(|f| sel.enabled(&f.code))
-        .collect();
-    let mut findings = checks::apply_severity(findings, cfg)?;
-    sort_findings(&mut findings);
-    Ok(findings)
-}
-
-/// What one run reports: one project as analyzed, or several merged with their roots as path
-/// prefixes; narrowed to the scanned paths.
-pub struct Merged {
-    pub root: String,
-    pub root_path: PathBuf,
-    pub inventory: Inventory,
-    pub out: ScanOutput,
-    pub findings: Vec<crate::finding::Finding>,
-    /// Whether some project was scanned only in part (whole-tree checks did not run there).
-    pub partial: bool,
-    /// Flags read (outside tests) anywhere in the projects, scanned paths or not.
-    pub read: std::collections::BTreeSet<String>,
-}
-
-/// Each project's findings on its scanned paths (whole-tree checks only where the whole
-/// project was scanned), merged into one report.
-pub fn merge(analyses: Vec<Analysis>, sel: &Selection, today: Date) -> Result<Merged> {
-    let many = analyses.len() > 1;
-    let mut merged = Merged {
-        root: ".".into(),
-        root_path: PathBuf::from("."),
-        inventory: Inventory::default(),
-        out: ScanOutput::default(),
-        findings: Vec::new(),
-        partial: false,
-        read: Default::default(),
-    };
-    for mut an in analyses {
-        // Only `scan` reports unused flags: only it reads the unparsed files for their mentions.
-        if sel.enabled("unused-flag") {
-            an.inventory.mentions = unparsed_mentions(&an.inventory, &an.listings);
-        }
-        let mut findings = project_findings(&an, sel, today)?;
-        merged.read.extend(
-            an.inventory
-                .references
-                .iter()
-                .filter(|r| !r.test)
-                .map(|r| r.flag.clone()),
-        );
-        if let Some(scope) = an.scope.clone() {
-            merged.partial = true;
-            let keep = |p: &str| scope.iter().any(|s| crate::project::under(p, s));
-            findings.retain(|f| keep(&f.path) && !checks::needs_whole_tree(&f.code));
-            an.inventory.narrow(keep);
-            let out = &mut an.scanned.out;
-            out.skipped.retain(|s| keep(&s.path));
-            out.parse_errors.retain(|s| keep(&s.path));
-        }
-        if !many {
-            merged.root = an.scanned.root;
-            merged.root_path = an.scanned.root_path;
-            merged.inventory = an.inventory;
-            merged.out = an.scanned.out;
-            merged.findings = findings;
-            return Ok(merged);
-        }
-        let root = an.scanned.root.clone();
-        let pre = move |p: &str| {
-            if root == "." {
-                p.to_string()
-            } else {
-                format!("{}/{p}", root.trim_end_matches('/'))
-            }
-        };
-        for f in &mut findings {
-            f.path = pre(&f.path);
-            for r in &mut f.related {
-                r.path = pre(&r.path);
-            }
-        }
-        merged.findings.extend(findings);
-        merged.inventory.absorb(an.inventory, &pre);
-        merged.out.absorb(an.scanned.out, &pre);
-    }
-    sort_findings(&mut merged.findings);
-    Ok(merged)
 }
 
 fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
@@ -1155,8 +561,7 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         return Ok(exit::OK);
     }
     if let Some(path) = &a.baseline {
-        let base = crate::baseline::read(path)?;
-        (findings, fps) = crate::baseline::filter_new(findings, fps, &base);
+        (findings, fps) = crate::pipeline::new_since_baseline(findings, fps, path)?;
     }
     let change = match &a.diff {
         Some(rev) => {
@@ -1201,25 +606,9 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         stats: &out.stats,
         fingerprints: &fps,
         color: color(cli),
+        quiet: cli.quiet,
     };
-    let text = match a.format {
-        Format::Human => {
-            let mut s = report::human::render_findings(&report);
-            if cli.quiet {
-                s = s
-                    .lines()
-                    .filter(|l| !l.starts_with("Found ") && !l.starts_with("No findings"))
-                    .map(|l| format!("{l}\n"))
-                    .collect();
-            }
-            s
-        }
-        Format::Json => report::json::render(&report),
-        Format::Sarif => report::sarif::render(&report),
-        Format::Github => report::github::render(&report),
-        Format::Markdown => report::markdown::render(&report),
-        Format::Gitlab => report::gitlab::render(&report),
-    };
+    let text = a.format.render(&report);
     let text = match (&change, a.format) {
         (Some(c), Format::Human) if !cli.quiet => {
             format!("{text}\n{}", crate::diff::render_text(c))
@@ -1312,7 +701,12 @@ fn diff_base(
         }
     } else {
         merge(
-            analyze_projects_at(cli, &base_paths, &a.provider, &base_cwd)?,
+            crate::pipeline::analyze_projects_at(
+                &cli.run_options(),
+                &base_paths,
+                &(&a.provider).into(),
+                &base_cwd,
+            )?,
             sel,
             today,
         )?
@@ -1362,6 +756,7 @@ fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
         stats: &scanned.out.stats,
         fingerprints: &[],
         color: color(cli),
+        quiet: cli.quiet,
     };
     if flags.is_empty() {
         let text = match a.format {
@@ -1423,7 +818,7 @@ fn cmd_fix(cli: &Cli, a: &FixArgs) -> Result<i32> {
         anyhow::bail!("flag `{}` is neither read nor declared here", a.flag);
     }
     let root = scan_root(&scanned);
-    let files: Vec<String> = crate::walk::list(&root, &cfg.walk_options())
+    let files: Vec<String> = crate::walk::list(&root, &cli.tuning().walk_options(&cfg))
         .files
         .into_iter()
         .map(|f| f.rel)
@@ -1467,6 +862,11 @@ fn cmd_fix(cli: &Cli, a: &FixArgs) -> Result<i32> {
     } else {
         exit::FINDINGS
     })
+}
+
+/// The process environment, for provider tokens (`token_env`).
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
 }
 
 fn cmd_pull(cli: &Cli, output: Option<&Path>) -> Result<i32> {

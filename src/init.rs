@@ -72,17 +72,22 @@ pub struct Survey {
 /// Scan `root` with the defaults and summarise it.
 pub fn survey(root: &Path) -> Result<Survey> {
     let cfg = Config::default();
-    let listings = crate::cli::list_roots(&[root.to_path_buf()], &cfg)?;
+    let listings = crate::pipeline::list_roots(&[root.to_path_buf()], &cfg)?;
     // The presets the repository shows are on, as in a scan: their reads count for their packs.
     let presets = crate::presets::detect(&listings.iter().collect::<Vec<_>>(), &[])?;
-    let rules = RuleSet::load_with(
+    let mut rules = RuleSet::load_with(
         &crate::presets::packs(&presets),
         &[],
         &[],
         EnvSettings::default(),
     )?;
-    let scanned =
-        crate::cli::scan_listings(&listings, &cfg, &rules, crate::cli::Tuning::default())?;
+    crate::presets::scope_rules(&mut rules, &presets);
+    let scanned = crate::pipeline::scan_listings(
+        &listings,
+        &cfg,
+        &rules,
+        crate::pipeline::Tuning::default(),
+    )?;
     let out = &scanned.out;
     let mut s = Survey {
         files: out.stats.files,

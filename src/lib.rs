@@ -20,6 +20,7 @@ pub mod inventory;
 pub mod lang;
 pub mod mentions;
 pub mod owners;
+pub mod pipeline;
 pub mod presets;
 pub mod project;
 pub mod provider;

@@ -639,3 +639,48 @@ fn config_forces_presets_off_and_on() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown preset `kubernetess`"));
 }
+
+/// A preset applies to the subproject that holds its marker (the nearest folder with a
+/// `pyproject.toml`, `go.mod`, `package.json`, ...), not to the whole run: the same read shape
+/// in a sibling subproject without the marker is not a read.
+#[test]
+fn a_preset_applies_only_to_the_subproject_with_its_marker() {
+    let doc = scan("monorepo-like");
+    assert_eq!(declared(&doc), ["organizations:new-ui"]);
+    assert_eq!(
+        references(&doc),
+        [("organizations:new-ui", "manager/app/views.py", 5, "literal")]
+    );
+    assert!(
+        !doc.to_string().contains("organizations:plain-ui"),
+        "the read in plain/ was found: {doc}"
+    );
+    // The preset is on, and says where its marker is.
+    let dir = fixture("monorepo-like");
+    let out = common::flagdebt()
+        .current_dir(dir.path())
+        .arg("presets")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("feature-manager    on   `manager/app/features.py` contains `features.add(`"),
+        "{text}"
+    );
+    // A marker outside any subproject (the root has no manifest) still applies everywhere.
+    common::write(
+        dir.path(),
+        "features.py",
+        "features.add(\"organizations:root-level\", OrganizationFeature)\n",
+    );
+    let out = common::flagdebt()
+        .current_dir(dir.path())
+        .args(["refs", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc.to_string().contains("organizations:plain-ui"),
+        "with a root-level marker the preset applies to plain/ too: {doc}"
+    );
+}

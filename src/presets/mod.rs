@@ -103,6 +103,68 @@ pub struct Detection {
     pub preset: &'static Preset,
     pub active: bool,
     pub reason: String,
+    /// Where its rules read: the root-relative folders of the subprojects that hold a marker
+    /// ([`project_dir`]); None: the whole run (a marker outside any subproject, or the config
+    /// switched it on).
+    pub scope: Option<Vec<String>>,
+}
+
+/// Files that make their folder a project of its own, for a preset's scope: a marker applies
+/// to the nearest folder above it that holds one of these.
+const MANIFESTS: &[&str] = &[
+    "go.mod",
+    "package.json",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "Gemfile",
+    "Cargo.toml",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+];
+
+/// The folder of the subproject a marker at `rel` belongs to: the nearest folder at or above
+/// it (a file's own folder, a folder itself) that holds a manifest; "" (the root) when none
+/// below the root does.
+fn project_dir<'a>(
+    rel: &'a str,
+    is_dir: bool,
+    manifests: &std::collections::HashSet<&str>,
+) -> &'a str {
+    let mut dir = if is_dir {
+        rel
+    } else {
+        rel.rsplit_once('/').map_or("", |(d, _)| d)
+    };
+    while !dir.is_empty() {
+        if manifests.contains(dir) {
+            return dir;
+        }
+        dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+    }
+    ""
+}
+
+/// Give the rules of each active preset found only in some subprojects their scope (see
+/// [`crate::rules::Rule::scope`]). A user's rule that replaced a preset rule is not scoped.
+pub fn scope_rules(rules: &mut crate::rules::RuleSet, presets: &[Detection]) {
+    for d in presets.iter().filter(|d| d.active) {
+        let Some(scope) = &d.scope else { continue };
+        for (name, _) in d.preset.packs {
+            let source = format!("rules/{name}");
+            for r in rules.rules.iter_mut().filter(|r| r.source == source) {
+                r.scope = Some(scope.clone());
+            }
+        }
+    }
+}
+
+/// A preset's markers as found: the first one's reason, and the subprojects they are in.
+struct Found {
+    reason: String,
+    /// None: some marker is outside any subproject (the preset applies everywhere).
+    scope: Option<Vec<String>>,
 }
 
 pub fn by_name(name: &str) -> Option<&'static Preset> {
@@ -133,7 +195,7 @@ fn forced(cfg: &[String]) -> Result<Vec<(&'static str, bool)>> {
 /// config's forced choices.
 pub fn detect(roots: &[&Listing], cfg: &[String]) -> Result<Vec<Detection>> {
     let forced = forced(cfg)?;
-    let mut found: Vec<Option<String>> = vec![None; ALL.len()];
+    let mut found: Vec<Option<Found>> = ALL.iter().map(|_| None).collect();
     for root in roots.iter().filter(|r| r.root.is_dir()) {
         scan_markers(root, &mut found);
     }
@@ -142,10 +204,10 @@ pub fn detect(roots: &[&Listing], cfg: &[String]) -> Result<Vec<Detection>> {
         .zip(found)
         .map(|(p, hit)| {
             let force = forced.iter().rev().find(|(n, _)| *n == p.name).map(|f| f.1);
-            let (active, reason) = match (force, hit) {
-                (Some(true), _) => (true, "switched on by the config".to_string()),
-                (Some(false), _) => (false, "switched off by the config".to_string()),
-                (None, Some(why)) => (true, why),
+            let (active, reason, scope) = match (force, hit) {
+                (Some(true), _) => (true, "switched on by the config".to_string(), None),
+                (Some(false), _) => (false, "switched off by the config".to_string(), None),
+                (None, Some(f)) => (true, f.reason, f.scope),
                 (None, None) => (
                     false,
                     format!(
@@ -156,12 +218,14 @@ pub fn detect(roots: &[&Listing], cfg: &[String]) -> Result<Vec<Detection>> {
                             .collect::<Vec<_>>()
                             .join(", or ")
                     ),
+                    None,
                 ),
             };
             Detection {
                 preset: p,
                 active,
                 reason,
+                scope,
             }
         })
         .collect())
@@ -170,7 +234,7 @@ pub fn detect(roots: &[&Listing], cfg: &[String]) -> Result<Vec<Detection>> {
 /// Largest file read to look for a marker's text.
 const MAX_MARKER_BYTES: u64 = 1024 * 1024;
 
-fn scan_markers(listing: &Listing, found: &mut [Option<String>]) {
+fn scan_markers(listing: &Listing, found: &mut [Option<Found>]) {
     // One glob set over every marker: one match per entry, not one per marker.
     let markers: Vec<(usize, Marker)> = ALL
         .iter()
@@ -186,6 +250,16 @@ fn scan_markers(listing: &Listing, found: &mut [Option<String>]) {
         set.add(Glob::new(g).expect("built-in marker globs are valid"));
     }
     let Ok(set) = set.build() else { return };
+    let manifests: std::collections::HashSet<&str> = listing
+        .files
+        .iter()
+        .filter_map(|f| {
+            let (dir, name) = f.rel.rsplit_once('/').unwrap_or(("", &f.rel));
+            MANIFESTS.contains(&name).then_some(dir)
+        })
+        .collect();
+    // A preset found outside any subproject applies everywhere: nothing more to look for.
+    let everywhere = |f: &Option<Found>| f.as_ref().is_some_and(|f| f.scope.is_none());
     let mut hits = Vec::new();
     // Folders first, then files, each in path order, so the reason names the same entry
     // every run. Hidden folders (`.openfeature/`) are listed for registries only.
@@ -195,7 +269,7 @@ fn scan_markers(listing: &Listing, found: &mut [Option<String>]) {
         .iter()
         .map(|f| (f.rel.as_str(), Some(f.path.as_path())));
     for (rel, file) in dirs.chain(files) {
-        if found.iter().all(Option::is_some) {
+        if found.iter().all(everywhere) {
             break;
         }
         // Hidden folders, and test fixtures: a flagd file under `testdata/` is a test's.
@@ -205,8 +279,14 @@ fn scan_markers(listing: &Listing, found: &mut [Option<String>]) {
         set.matches_into(rel, &mut hits);
         for &h in &hits {
             let (i, m) = &markers[h];
-            if found[*i].is_some() {
+            if everywhere(&found[*i]) {
                 continue;
+            }
+            let dir = project_dir(rel, file.is_none(), &manifests);
+            if let Some(Some(scope)) = found[*i].as_ref().map(|f| &f.scope) {
+                if scope.iter().any(|d| crate::project::under(dir, d)) {
+                    continue; // a subproject already in scope
+                }
             }
             let hit = match (m, file) {
                 (Marker::File(_), Some(_)) => Some(format!("found `{rel}`")),
@@ -219,8 +299,22 @@ fn scan_markers(listing: &Listing, found: &mut [Option<String>]) {
                 }
                 _ => None,
             };
-            if hit.is_some() {
-                found[*i] = hit;
+            let Some(reason) = hit else { continue };
+            match &mut found[*i] {
+                None => {
+                    found[*i] = Some(Found {
+                        reason,
+                        scope: (!dir.is_empty()).then(|| vec![dir.to_string()]),
+                    })
+                }
+                // The first marker's reason stays; the scope grows.
+                Some(f) => match &mut f.scope {
+                    Some(scope) if !dir.is_empty() => {
+                        scope.retain(|d| !crate::project::under(d, dir));
+                        scope.push(dir.to_string());
+                    }
+                    _ => f.scope = None,
+                },
             }
         }
     }

@@ -62,7 +62,9 @@ pub fn render_findings(r: &Report) -> String {
         render_one(f, &main, &related, r.color, &mut out);
     }
     let mut s = String::from_utf8_lossy(&out).into_owned();
-    s.push_str(&summary(r));
+    if !r.quiet {
+        s.push_str(&summary(r));
+    }
     s
 }
 

@@ -36,6 +36,20 @@ pub enum Format {
     Gitlab,
 }
 
+impl Format {
+    /// The report in this format.
+    pub fn render(self, r: &Report) -> String {
+        match self {
+            Format::Human => human::render_findings(r),
+            Format::Json => json::render(r),
+            Format::Sarif => sarif::render(r),
+            Format::Github => github::render(r),
+            Format::Markdown => markdown::render(r),
+            Format::Gitlab => gitlab::render(r),
+        }
+    }
+}
+
 /// Everything a renderer may show.
 pub struct Report<'a> {
     /// The scan root as the user gave it (`fixtures/bookstore`), for display and for paths
@@ -51,6 +65,8 @@ pub struct Report<'a> {
     /// One per finding (see `baseline::fingerprints`).
     pub fingerprints: &'a [String],
     pub color: bool,
+    /// Findings only: the human format leaves out its summary line (`--quiet`).
+    pub quiet: bool,
 }
 
 impl Report<'_> {

@@ -284,6 +284,19 @@ pub struct Rule {
     /// declared flag are not reads).
     pub symbol: bool,
     pub source: String,
+    /// Root-relative folders the rule reads in (None: everywhere). A preset found by a marker
+    /// in one subproject applies there only ([`crate::presets::scope_rules`]); rules made from
+    /// this one (wrappers, symbols) keep it.
+    pub scope: Option<Vec<String>>,
+}
+
+impl Rule {
+    /// Whether the rule reads in this root-relative file.
+    pub fn applies_to(&self, path: &str) -> bool {
+        self.scope
+            .as_ref()
+            .is_none_or(|dirs| dirs.iter().any(|d| crate::project::under(path, d)))
+    }
 }
 
 /// A text rule, compiled.
@@ -750,6 +763,7 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
         builtin: false,
         symbol: spec.symbol,
         source: source.to_string(),
+        scope: None,
     })
 }
 
@@ -809,6 +823,7 @@ fn compile_text_rule(source: &str, spec: &RuleSpec) -> Result<Rule> {
         builtin: false,
         symbol: false,
         source: source.to_string(),
+        scope: None,
     })
 }
 

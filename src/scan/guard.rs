@@ -20,22 +20,31 @@
 //!   indentation levels. [`scanner_limits`] finds such input with a cheap pass over the text
 //!   before the parse, and the file is skipped with a note instead.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::lang::Language;
 
 /// Stack of each scan worker thread.
 pub const WORKER_STACK: usize = 64 * 1024 * 1024;
 
+/// The fixed budget of the scan under way, in milliseconds (0: none). Set from
+/// [`crate::walk::WalkOptions::parse_budget_ms`] when a scan starts ([`set_fixed_budget`]);
+/// the parsers run on pool threads, several layers below the options.
+static FIXED_BUDGET_MS: AtomicU64 = AtomicU64::new(0);
+
+/// Use this fixed parse budget (None: the size-based one) from now on.
+pub fn set_fixed_budget(ms: Option<u64>) {
+    FIXED_BUDGET_MS.store(ms.unwrap_or(0), Ordering::Relaxed);
+}
+
 /// How long a parse of `len` bytes may take before it is cancelled: 5 s and 5 s per MB (a
-/// 2 MB file, the default size limit, parses in well under a second in a release build).
-/// `FLAGDEBT_PARSE_BUDGET_MS` sets a fixed budget instead (tests use a short one).
+/// 2 MB file, the default size limit, parses in well under a second in a release build),
+/// unless a fixed budget is set ([`set_fixed_budget`]).
 pub fn parse_budget(len: usize) -> std::time::Duration {
-    if let Some(ms) = std::env::var("FLAGDEBT_PARSE_BUDGET_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        return std::time::Duration::from_millis(ms);
+    match FIXED_BUDGET_MS.load(Ordering::Relaxed) {
+        0 => std::time::Duration::from_millis(5_000 + (len as u64 * 5_000) / (1024 * 1024)),
+        ms => std::time::Duration::from_millis(ms),
     }
-    std::time::Duration::from_millis(5_000 + (len as u64 * 5_000) / (1024 * 1024))
 }
 
 /// The longest heredoc delimiter tree-sitter-ruby's scanner can store (one length byte), with

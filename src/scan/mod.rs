@@ -14,6 +14,7 @@ pub mod lexical;
 mod php;
 pub mod prefilter;
 mod python;
+pub mod read;
 pub mod regions;
 pub mod resolve;
 mod ruby;
@@ -124,12 +125,9 @@ pub struct Unresolved {
     pub test: bool,
 }
 
-/// A file the scan passed over, and why.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Skipped {
-    pub path: String,
-    pub reason: String,
-}
+/// A file the scan passed over, and why (defined with the listing, whose unreadable entries
+/// are skipped files too).
+pub use crate::walk::Skipped;
 
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Stats {
@@ -229,8 +227,9 @@ pub fn scan(root: &std::path::Path, opts: &WalkOptions, rules: &RuleSet) -> Scan
 
 /// Scan a root already listed (the listing is shared with preset and registry discovery).
 pub fn scan_listing(listing: &walk::Listing, opts: &WalkOptions, rules: &RuleSet) -> ScanOutput {
+    guard::set_fixed_budget(opts.parse_budget_ms);
     // Everything that parses runs on workers with a large stack (see [`guard`]).
-    match walk::pool(opts.threads) {
+    match read::pool(opts.threads) {
         Ok(pool) => pool.install(|| scan_listing_in_pool(listing, opts, rules)),
         Err(_) => scan_listing_in_pool(listing, opts, rules),
     }
@@ -243,7 +242,7 @@ fn scan_listing_in_pool(
 ) -> ScanOutput {
     let root = listing.root.as_path();
     let pre = prefilter::Prefilter::new(rules);
-    let walked = walk::walk(listing, opts, &pre, rules);
+    let walked = read::walk(listing, opts, &pre, rules);
     let mut out = ScanOutput {
         skipped: walked.skipped,
         parse_errors: walked.parse_errors,
@@ -253,20 +252,47 @@ fn scan_listing_in_pool(
     };
     let files: BTreeMap<String, (Language, PathBuf)> = walked.index;
     let mut facts = walked.facts;
+    keep_in_scope(&mut facts, rules);
     let wrapped = wrapper::second_pass(&mut facts, &files, rules, opts);
     let rules = wrapped.as_ref().unwrap_or(rules);
+    keep_in_scope(&mut facts, rules);
     let with_symbols = symbols::second_pass(&mut facts, &files, rules, opts);
     let rules = with_symbols.as_ref().unwrap_or(rules);
+    keep_in_scope(&mut facts, rules);
     let resolved = resolve::resolve(root, facts, &files, rules, opts);
     out.references = resolved.references;
     out.unresolved = resolved.unresolved;
     out.declarations = resolved.declarations;
     out.skipped.extend(resolved.skipped);
-    let (text_refs, text_skipped) = text::scan(listing, opts, rules);
+    let (mut text_refs, text_skipped) = text::scan(listing, opts, rules);
+    if rules.rules.iter().any(|r| r.scope.is_some()) {
+        text_refs.retain(|t| {
+            rules
+                .rules
+                .iter()
+                .find(|r| r.id == t.rule)
+                .is_none_or(|r| r.applies_to(&t.path))
+        });
+    }
     out.references.extend(text_refs);
     out.skipped.extend(text_skipped);
     out.sort();
     out
+}
+
+/// Leave out what rules scoped to other subprojects found (a preset whose marker is in one
+/// subproject reads only there: [`crate::rules::Rule::scope`]).
+fn keep_in_scope(facts: &mut [extract::FileFacts], rules: &RuleSet) {
+    if rules.rules.iter().all(|r| r.scope.is_none()) {
+        return;
+    }
+    for f in facts {
+        let path = f.path.as_str();
+        let ok = |i: usize| rules.rules.get(i).is_none_or(|r| r.applies_to(path));
+        f.refs.retain(|r| ok(r.rule));
+        f.decls.retain(|d| ok(d.rule));
+        f.wrappers.retain(|w| ok(w.rule));
+    }
 }
 
 /// Extract one file's facts with the right parser. `with_rules` false collects only constants
