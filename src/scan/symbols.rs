@@ -101,9 +101,18 @@ pub fn second_pass(
         n
     };
     // Leftmost-longest: `AzureTerraform` is found as itself, not as `Azure` then nothing.
-    let ac = AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(&names)
+    // Every file of the symbols' languages goes through this automaton: a DFA (one table
+    // lookup a byte), which the crate picks by itself only up to 100 names; beyond that its
+    // NFA is several times slower (temporal: 169 names, a fifth of the run). The NFA only
+    // when the DFA cannot be built.
+    let build = |kind| {
+        AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .kind(kind)
+            .build(&names)
+    };
+    let ac = build(Some(aho_corasick::AhoCorasickKind::DFA))
+        .or_else(|_| build(None))
         .ok()?;
     // Name → what makes a file able to see one of its declarations.
     let mut seen_by: HashMap<&str, Vec<Visibility>> = HashMap::new();
