@@ -36,6 +36,9 @@ struct Line {
     end: usize,
     /// Bracket depth (code brackets only) at the line's start.
     depth: i32,
+    /// The lowest bracket depth on the line (a `}` that closes a block the line did not
+    /// open: `} else {`, a struct type's `}{`).
+    min: i32,
     /// The line starts in code (not inside a multi-line string or comment).
     in_code: bool,
     /// The first byte of code on the line (not blank, not in a comment).
@@ -124,6 +127,7 @@ fn lines(b: &[u8], regions: &[(usize, usize, Verdict)]) -> Vec<Line> {
         start: 0,
         end: 0,
         depth: 0,
+        min: 0,
         in_code: true,
         first: None,
         last: None,
@@ -145,7 +149,10 @@ fn lines(b: &[u8], regions: &[(usize, usize, Verdict)]) -> Vec<Line> {
         } else if !c.is_ascii_whitespace() {
             match c {
                 b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => depth -= 1,
+                b')' | b']' | b'}' => {
+                    depth -= 1;
+                    line.min = line.min.min(depth);
+                }
                 _ => {}
             }
             line.first.get_or_insert(i);
@@ -163,6 +170,7 @@ fn lines(b: &[u8], regions: &[(usize, usize, Verdict)]) -> Vec<Line> {
                 start,
                 end: start,
                 depth,
+                min: depth,
                 in_code: !(r2 < regions.len() && regions[r2].0 < start && start < regions[r2].1),
                 first: None,
                 last: None,
@@ -180,6 +188,7 @@ fn lines(b: &[u8], regions: &[(usize, usize, Verdict)]) -> Vec<Line> {
         start: n,
         end: n,
         depth,
+        min: depth,
         in_code: true,
         first: None,
         last: None,
@@ -313,8 +322,15 @@ impl Chunker<'_> {
         let Some(k) = opener else { return };
         let o = self.lines[k].last.unwrap_or(0);
         let range = self.bytes(a, b);
-        let balanced = self.lines[b].depth == d && (a..b).all(|l| self.lines[l].depth >= d);
-        if balanced && self.function_like(a, o) && !self.has_hit(range.clone()) {
+        // Balanced: no line of the chunk closes a bracket it did not open (`} else if x {`,
+        // the `}{` between a struct type and its literal: leaving such a chunk out would
+        // leave code that does not parse, and the whole file would be parsed again).
+        let balanced = self.lines[b].depth == d && (a..b).all(|l| self.lines[l].min >= d);
+        if balanced
+            && !self.continues(a)
+            && self.function_like(a, o)
+            && !self.has_hit(range.clone())
+        {
             self.out.push(range);
             return;
         }
@@ -336,6 +352,33 @@ impl Chunker<'_> {
                 self.braces(k + 1, end, inner);
             }
         }
+    }
+
+    /// Whether line `a` continues an expression of the code above it (the last code before it
+    /// is an operator, `,`, `.`, `(` or `[`: `if a &&` / `b {`, a builder chain `x.` /
+    /// `Watches(func() {`): leaving the chunk out would leave that expression unfinished.
+    fn continues(&self, a: usize) -> bool {
+        self.prev_code(self.lines[a].start, 0).is_some_and(|p| {
+            matches!(
+                self.b[p],
+                b'|' | b'&'
+                    | b','
+                    | b'+'
+                    | b'-'
+                    | b'*'
+                    | b'/'
+                    | b'%'
+                    | b'='
+                    | b'<'
+                    | b'>'
+                    | b'!'
+                    | b'.'
+                    | b'('
+                    | b'['
+                    | b'^'
+                    | b'?'
+            )
+        })
     }
 
     /// Whether the chunk starting at line `a` whose block opens at `o` is a function, method,

@@ -100,11 +100,7 @@ pub fn second_pass(
         n.dedup();
         n
     };
-    // Leftmost-longest: `AzureTerraform` is found as itself, not as `Azure` then nothing.
-    let ac = AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(&names)
-        .ok()?;
+    let finder = Finder::new(&names)?;
     // Name → what makes a file able to see one of its declarations.
     let mut seen_by: HashMap<&str, Vec<Visibility>> = HashMap::new();
     for s in &symbols {
@@ -142,15 +138,9 @@ pub fn second_pass(
             let bytes = std::fs::read(path).ok()?;
             // Each name once per file, then whether the file can see a declaration of it.
             let mut hit = vec![false; names.len()];
-            let mut at: Vec<(usize, usize)> = Vec::new();
-            for m in ac.find_iter(&bytes) {
-                let (s, e) = (m.start(), m.end());
-                if !bytes[..s].last().is_some_and(|c| is_ident(*c))
-                    && !bytes.get(e).is_some_and(|c| is_ident(*c))
-                {
-                    hit[m.pattern().as_usize()] = true;
-                    at.push((s, m.pattern().as_usize()));
-                }
+            let at = finder.words(&bytes);
+            for &(_, p) in &at {
+                hit[p] = true;
             }
             let mut sees: HashMap<&str, bool> = HashMap::new();
             let visible = hit.iter().enumerate().filter(|(_, h)| **h).any(|(i, _)| {
@@ -311,6 +301,121 @@ fn same_family(lang: Language) -> &'static [Language] {
 
 fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'$'
+}
+
+/// [`is_ident`] as a table.
+static IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+        c += 1;
+    }
+    t
+};
+
+/// Finds the whole-word occurrences of the symbol names in a file (every file of the
+/// symbols' languages goes through it).
+enum Finder<'n> {
+    /// Every name is a word (non-empty, [`is_ident`] bytes only), so a whole-word
+    /// occurrence is a word of the file equal to a name: one pass over the words, a table
+    /// lookup a byte, and a map lookup for the words whose length and first byte a name has.
+    /// Several times faster than an automaton over every byte (temporal: 169 names, the
+    /// automaton was a fifth of the run).
+    Words {
+        index: HashMap<&'n [u8], usize>,
+        first: Box<[bool; 256]>,
+        min: usize,
+        max: usize,
+    },
+    /// Otherwise: leftmost-longest (`AzureTerraform` is found as itself, not as `Azure` then
+    /// nothing), and the matches that stand as whole words kept.
+    Automaton(AhoCorasick),
+}
+
+impl<'n> Finder<'n> {
+    fn new(names: &[&'n str]) -> Option<Finder<'n>> {
+        // Up to 64 names the automaton has a SIMD prefilter (Teddy) that skips most of a
+        // file, faster than looking at every word (gitaly: 778 M instructions with it,
+        // 894 M without); beyond that it looks at every byte.
+        let words = names.len() > 64
+            && names
+                .iter()
+                .all(|n| !n.is_empty() && n.bytes().all(is_ident));
+        if !words {
+            // A DFA (one table lookup a byte), which the crate picks by itself only up to
+            // 100 names; the NFA only when the DFA cannot be built.
+            let build = |kind| {
+                AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .kind(kind)
+                    .build(names)
+            };
+            let ac = build(Some(aho_corasick::AhoCorasickKind::DFA))
+                .or_else(|_| build(None))
+                .ok()?;
+            return Some(Finder::Automaton(ac));
+        }
+        let mut first = Box::new([false; 256]);
+        for n in names {
+            first[n.as_bytes()[0] as usize] = true;
+        }
+        Some(Finder::Words {
+            index: names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.as_bytes(), i))
+                .collect(),
+            first,
+            min: names.iter().map(|n| n.len()).min().unwrap_or(0),
+            max: names.iter().map(|n| n.len()).max().unwrap_or(0),
+        })
+    }
+
+    /// `(offset, name index)` of each whole-word occurrence, in order.
+    fn words(&self, bytes: &[u8]) -> Vec<(usize, usize)> {
+        let mut at = Vec::new();
+        match self {
+            Finder::Words {
+                index,
+                first,
+                min,
+                max,
+            } => {
+                let n = bytes.len();
+                let mut i = 0;
+                while i < n {
+                    if !IDENT[bytes[i] as usize] {
+                        i += 1;
+                        continue;
+                    }
+                    let s = i;
+                    i += 1;
+                    while i < n && IDENT[bytes[i] as usize] {
+                        i += 1;
+                    }
+                    let len = i - s;
+                    if len >= *min && len <= *max && first[bytes[s] as usize] {
+                        if let Some(&p) = index.get(&bytes[s..i]) {
+                            at.push((s, p));
+                        }
+                    }
+                }
+            }
+            Finder::Automaton(ac) => {
+                for m in ac.find_iter(bytes) {
+                    let (s, e) = (m.start(), m.end());
+                    if !bytes[..s].last().is_some_and(|c| is_ident(*c))
+                        && !bytes.get(e).is_some_and(|c| is_ident(*c))
+                    {
+                        at.push((s, m.pattern().as_usize()));
+                    }
+                }
+            }
+        }
+        at
+    }
 }
 
 /// A file's reads and declarations from the first pass.
