@@ -139,11 +139,7 @@ impl Adapter for CSharp {
             }
             "prefix_unary_expression" => {
                 let t = cx.text(node);
-                let v = cs_number(t.strip_prefix('-')?.trim())?;
-                match v.as_i64() {
-                    Some(i) => Some(Value::from(-i)),
-                    None => v.as_f64().map(|f| Value::from(-f)),
-                }
+                crate::scan::extract::negated(cs_number(t.strip_prefix('-')?.trim())?)
             }
             "parenthesized_expression" => self.literal(node.named_child(0)?, cx),
             _ => None,

@@ -823,6 +823,14 @@ pub fn pick<V: Copy>(args: &[Arg<'_, V>], spec: &ArgSpec) -> Option<V> {
 
 /// Apply import aliases (local name → canonical dotted path) to a dotted callee path: the
 /// longest alias that is a whole-segment prefix is replaced.
+/// `-v` for a number literal's value `v` (`-5`, `-0.5` written as a unary minus).
+pub fn negated(v: Value) -> Option<Value> {
+    match v.as_i64() {
+        Some(i) => Some(Value::from(i.checked_neg()?)),
+        None => v.as_f64().map(|f| Value::from(-f)),
+    }
+}
+
 pub fn canonical(aliases: &HashMap<String, String>, path: &str) -> String {
     if aliases.is_empty() {
         return path.to_string();

@@ -128,10 +128,7 @@ impl Adapter for Java {
                 let v = java_number(cx.text(operand))?;
                 match cx.text(op) {
                     "+" => Some(v),
-                    "-" => match v.as_i64() {
-                        Some(i) => Some(Value::from(-i)),
-                        None => v.as_f64().map(|f| Value::from(-f)),
-                    },
+                    "-" => crate::scan::extract::negated(v),
                     _ => None,
                 }
             }

@@ -107,11 +107,7 @@ impl Adapter for Kotlin {
             | "real_literal" => kotlin_number(t),
             "string_literal" => string_value(node, cx).map(Value::String),
             "unary_expression" | "prefix_expression" => {
-                let v = kotlin_number(t.strip_prefix('-')?.trim())?;
-                match v.as_i64() {
-                    Some(i) => Some(Value::from(-i)),
-                    None => v.as_f64().map(|f| Value::from(-f)),
-                }
+                crate::scan::extract::negated(kotlin_number(t.strip_prefix('-')?.trim())?)
             }
             "parenthesized_expression" => self.literal(node.named_child(0)?, cx),
             _ => None,

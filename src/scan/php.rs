@@ -178,11 +178,7 @@ impl Adapter for Php {
             "integer" | "float" => php_number(t),
             "string" | "encapsed_string" => string_value(node, cx).map(Value::String),
             "unary_op_expression" => {
-                let v = php_number(t.strip_prefix('-')?.trim())?;
-                match v.as_i64() {
-                    Some(i) => Some(Value::from(-i)),
-                    None => v.as_f64().map(|f| Value::from(-f)),
-                }
+                crate::scan::extract::negated(php_number(t.strip_prefix('-')?.trim())?)
             }
             "parenthesized_expression" => self.literal(node.named_child(0)?, cx),
             _ => None,

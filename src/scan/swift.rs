@@ -114,11 +114,7 @@ impl Adapter for Swift {
                 string_value(node, cx).map(Value::String)
             }
             "prefix_expression" => {
-                let v = swift_number(t.strip_prefix('-')?.trim())?;
-                match v.as_i64() {
-                    Some(i) => Some(Value::from(-i)),
-                    None => v.as_f64().map(|f| Value::from(-f)),
-                }
+                crate::scan::extract::negated(swift_number(t.strip_prefix('-')?.trim())?)
             }
             _ if t == "nil" => Some(Value::Null),
             _ => None,
