@@ -571,7 +571,8 @@ impl RuleSet {
     }
 
     /// [`RuleSet::literals`], each with what it is. A literal that is both a callee name and a
-    /// plain word (a prefix, a receiver) is a [`Literal::Word`]: the looser check.
+    /// plain word (a prefix, a receiver) is a [`Literal::Word`] or [`Literal::Name`]: the
+    /// looser check.
     pub fn literal_kinds(&self, lang: Language) -> BTreeMap<String, Literal> {
         let mut out = BTreeMap::new();
         let Some(lr) = self.by_lang.get(&lang) else {
@@ -595,24 +596,29 @@ impl RuleSet {
                 out.insert(p.clone(), Literal::Word);
             }
         }
-        // Declaration shapes: a composite literal's type name, a constant's type name.
-        out.extend(lr.composites.keys().map(|k| (k.clone(), Literal::Word)));
-        for m in &lr.constants {
-            if let Receiver::Glob(g) = &m.receiver {
-                let last = g.rsplit('.').next().unwrap_or(g).trim_matches('*');
-                if !last.is_empty() {
-                    out.insert(last.to_string(), Literal::Word);
+        // A whole name (a type or receiver name) where no word literal is already looser.
+        let name = |out: &mut BTreeMap<String, Literal>, lit: &str, whole: bool| {
+            let kind = if whole { Literal::Name } else { Literal::Word };
+            match out.get(lit) {
+                Some(Literal::Word) => {}
+                Some(Literal::Name) if whole => {}
+                _ => {
+                    out.insert(lit.to_string(), kind);
                 }
             }
+        };
+        // Declaration shapes: a composite literal's type name, a constant's type name.
+        for k in lr.composites.keys() {
+            name(&mut out, k, true);
         }
-        for m in lr.subscripts.iter().chain(&lr.members) {
-            if self.rules[m.rule].is_env {
-                continue;
-            }
+        let receivers = lr.subscripts.iter().chain(&lr.members);
+        let receivers = receivers.filter(|m| !self.rules[m.rule].is_env);
+        for m in lr.constants.iter().chain(receivers) {
             if let Receiver::Glob(g) = &m.receiver {
-                let last = g.rsplit('.').next().unwrap_or(g).trim_matches('*');
+                let seg = g.rsplit('.').next().unwrap_or(g);
+                let last = seg.trim_matches('*');
                 if !last.is_empty() {
-                    out.insert(last.to_string(), Literal::Word);
+                    name(&mut out, last, !seg.ends_with('*'));
                 }
             }
         }
@@ -625,8 +631,11 @@ impl RuleSet {
 pub enum Literal {
     /// A callee name: a hit is a call (`name(`, or `name` alone where calls need no parentheses).
     Call,
-    /// An env flag prefix or the last segment of a subscript/member receiver: a hit is a word.
+    /// An env flag prefix, or a receiver segment a glob continues: a hit starts a word.
     Word,
+    /// A type name or the last segment of a subscript/member receiver: a hit is a whole word
+    /// (`Feature` is not a hit in `FeatureGates`).
+    Name,
 }
 
 fn split_call(pat: &str) -> (Receiver, String) {

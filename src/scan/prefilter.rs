@@ -21,6 +21,8 @@ struct Check {
     call: bool,
     /// Followed by `(` (after optional blanks): callee names where calls need parentheses.
     parens: bool,
+    /// Ends a word: a whole name ([`Literal::Name`]).
+    word_end: bool,
     /// A call with no arguments may be a read: a rule for this name takes its key from the
     /// receiver (`featureflag.X.Enabled()`).
     no_args: bool,
@@ -144,6 +146,7 @@ fn check_of(lang: Language, kind: Literal) -> Check {
     Check {
         call,
         parens: call && lang.calls_need_parens(),
+        word_end: kind == Literal::Name,
         no_args: false,
         top_level: false,
     }
@@ -279,6 +282,10 @@ impl<'r> LangFilter<'r> {
             return false;
         }
         let check = self.checks[pat];
+        let end = start + self.literals[pat].len();
+        if check.word_end && end < bytes.len() && is_ident(bytes[end]) {
+            return false;
+        }
         if check.parens {
             let rest = &bytes[start + self.literals[pat].len()..];
             let Some(i) = rest.iter().position(|b| !matches!(b, b' ' | b'\t')) else {
@@ -438,6 +445,25 @@ mod tests {
         assert!(p.is_candidate(Language::Python, b"os.environ.get(\"FLAG_NEW\")"));
         assert!(!p.is_candidate(Language::Python, b"os.environ.get(\"MYFLAG_NEW\")"));
         assert!(!p.is_candidate(Language::Python, b"os.environ.get(\"DATABASE_URL\")"));
+    }
+
+    #[test]
+    fn a_type_name_is_a_whole_word() {
+        // `Feature` (a constant's type, `X featuregate.Feature = "x"`) is not in
+        // `FeatureGates`; an env prefix still only starts a word.
+        let name = check_of(Language::Go, Literal::Name);
+        let word = check_of(Language::Go, Literal::Word);
+        let f = LangFilter::new(
+            Language::Go,
+            None,
+            vec!["FLAG_".into(), "Feature".into()],
+            vec![word, name],
+            false,
+        )
+        .unwrap();
+        assert!(f.is_candidate(b"const X featuregate.Feature = \"x\""));
+        assert!(!f.is_candidate(b"var g = cfg.FeatureGates"));
+        assert!(f.is_candidate(b"v := os.Getenv(\"FLAG_NEW\")"));
     }
 
     #[test]
