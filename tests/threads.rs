@@ -3,30 +3,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{flagdebt, repo};
-
-/// Every folder one or two levels under `fixtures/` (as in `tests/regions.rs`).
-fn trees() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.is_dir() && !p.is_symlink())
-            .collect();
-        entries.sort();
-        for p in entries {
-            out.push(p.clone());
-            if depth < 1 {
-                walk(&p, depth + 1, out);
-            }
-        }
-    }
-    walk(&repo().join("fixtures"), 0, &mut out);
-    out
-}
+use common::{fixture_trees as trees, flagdebt, repo};
 
 /// Exit code, stdout and stderr of `flagdebt ARGS .` in `dir`.
 fn run(dir: &Path, args: &[&str]) -> (Option<i32>, Vec<u8>, Vec<u8>) {

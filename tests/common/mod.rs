@@ -19,6 +19,28 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Every folder one or two levels under `fixtures/`: each fixture tree, and each case in it
+/// scanned as a tree of its own (its own nearest config).
+pub fn fixture_trees() -> Vec<PathBuf> {
+    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir() && !p.is_symlink())
+            .collect();
+        entries.sort();
+        for p in entries {
+            out.push(p.clone());
+            if depth < 1 {
+                walk(&p, depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&repo().join("fixtures"), 0, &mut out);
+    out
+}
+
 pub fn write(root: &Path, rel: &str, body: impl AsRef<[u8]>) {
     let p = root.join(rel);
     fs::create_dir_all(p.parent().unwrap()).unwrap();
