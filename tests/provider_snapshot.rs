@@ -139,3 +139,18 @@ providers:
     let bad = "providers:\n  - kind: unleash\n    base_url: http://x\n    project: p\n    token_env: T\n    token: abc\n";
     assert!(serde_saphyr::from_str::<File>(bad).is_err());
 }
+
+/// Found by the snapshot fuzz target (20 million executions): a provider value holding a
+/// 130-digit number was read back as a different float after a write, so a snapshot did not
+/// survive `pull` then `--state`. Numbers are read with correct rounding now.
+#[test]
+fn a_snapshot_reads_back_exactly_after_a_write() {
+    let text = std::fs::read_to_string(
+        common::repo().join("tests/fuzz-regressions/snapshot-float-roundtrip.json"),
+    )
+    .unwrap();
+    let state = flagdebt::provider::snapshot::from_str(&text, "state.json").unwrap();
+    let again = flagdebt::provider::snapshot::to_string(&state).unwrap();
+    let back = flagdebt::provider::snapshot::from_str(&again, "state.json").unwrap();
+    assert_eq!(back, state);
+}
