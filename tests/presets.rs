@@ -599,6 +599,16 @@ fn presets_command_says_what_was_detected_and_why() {
     }
 }
 
+/// `flagdebt presets` run in `dir`: its standard output.
+fn presets_text(dir: &std::path::Path) -> String {
+    let out = common::flagdebt()
+        .current_dir(dir)
+        .arg("presets")
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[test]
 fn config_forces_presets_off_and_on() {
     let dir = fixture("kubernetes");
@@ -607,12 +617,7 @@ fn config_forces_presets_off_and_on() {
         ".flagdebt.yml",
         "presets: [-kubernetes, gitlab]\n",
     );
-    let out = common::flagdebt()
-        .current_dir(dir.path())
-        .arg("presets")
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = presets_text(dir.path());
     assert!(
         text.contains("kubernetes         off  switched off by the config"),
         "{text}"
@@ -657,12 +662,7 @@ fn a_preset_applies_only_to_the_subproject_with_its_marker() {
     );
     // The preset is on, and says where its marker is.
     let dir = fixture("monorepo-like");
-    let out = common::flagdebt()
-        .current_dir(dir.path())
-        .arg("presets")
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = presets_text(dir.path());
     assert!(
         text.contains("feature-manager    on   `manager/app/features.py` contains `features.add(`"),
         "{text}"
