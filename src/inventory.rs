@@ -2,7 +2,7 @@
 //! declarations found in code), its references in code and their consumers, and its state at
 //! each provider. Every check reads the Inventory; no check walks files or calls the network.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Serialize;
@@ -209,6 +209,26 @@ impl Inventory {
                         }
                     }
                     row.flag_type = row.flag_type.take().or_else(|| pf.flag_type.clone());
+                }
+            }
+        }
+        // A key the SDK respelled (`useFlags().newCheckout`) names the declared or provider
+        // flag with the same letters: `new-checkout`. Two flags that fold alike: neither.
+        if inv.references.iter().any(|r| r.key_case.is_some()) {
+            let mut folded: HashMap<String, Option<String>> = HashMap::new();
+            for k in inv.flags.keys() {
+                folded
+                    .entry(crate::rules::KeyCase::fold(k))
+                    .and_modify(|v| *v = None)
+                    .or_insert_with(|| Some(k.clone()));
+            }
+            for r in inv.references.iter_mut().filter(|r| r.key_case.is_some()) {
+                if inv.flags.contains_key(&r.flag) {
+                    continue;
+                }
+                if let Some(Some(k)) = folded.get(&crate::rules::KeyCase::fold(&r.flag)) {
+                    r.expr.get_or_insert_with(|| r.flag.clone());
+                    r.flag = k.clone();
                 }
             }
         }

@@ -483,3 +483,28 @@ fn settings_a_dependency_reads_are_not_unused() {
         ]
     );
 }
+
+/// LaunchDarkly's React SDK camelCases the keys of `useFlags()`: `newCheckout` is a read of
+/// the declared `new-checkout` (its spelling kept as `expr`), through destructuring and a
+/// variable bound to the hook's result; a camelCased name no flag folds to stays as written
+/// and is undeclared.
+#[test]
+fn camel_cased_keys_join_their_flags() {
+    let doc = scan("ld-react-camel");
+    assert_eq!(
+        references(&doc),
+        [
+            ("new-checkout", "web/Banner.tsx", 5, "literal", false),
+            ("dark_mode", "web/Banner.tsx", 5, "literal", false),
+            ("betaBanner", "web/Banner.tsx", 7, "literal", false),
+        ]
+    );
+    assert_eq!(doc["references"][0]["expr"], "newCheckout");
+    assert_eq!(
+        findings(&doc),
+        [
+            ("unused-flag", "never-read", "feature_flags.yaml", 8),
+            ("undeclared-flag", "betaBanner", "web/Banner.tsx", 7),
+        ]
+    );
+}

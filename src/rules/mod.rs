@@ -146,6 +146,9 @@ pub struct RuleSpec {
     pub key_pattern: Option<String>,
     /// Env rules: how the variable name becomes a flag key, instead of the configured one.
     pub key_transform: Option<KeyTransform>,
+    /// How the SDK spells the keys it hands to code, when not as declared:
+    /// `camel` (LaunchDarkly React's `useFlags()`: `new-checkout` is `newCheckout`).
+    pub key_case: Option<KeyCase>,
     /// A read counts only when its key is declared in code (`settings.X` where the settings
     /// module declares `X`); other matches are not flag reads.
     #[serde(default)]
@@ -268,6 +271,8 @@ pub struct Rule {
     pub is_env: bool,
     /// Overrides the configured env key transform for this rule.
     pub key_transform: Option<KeyTransform>,
+    /// The keys this rule reads are spelled by the SDK, not as declared ([`KeyCase`]).
+    pub key_case: Option<KeyCase>,
     pub declared_only: bool,
     /// Module globs the callee must be imported from (empty: any).
     pub imported_from: Vec<String>,
@@ -372,6 +377,20 @@ impl LangRules {
         self.composites.retain(|_, ms| !ms.is_empty());
     }
 
+    /// The names of calls whose result a subscript or member rule reads (`useFlags` of
+    /// `member: ["useFlags()"]`): their result is read through a variable bound to it too.
+    pub fn result_calls(&self) -> impl Iterator<Item = &str> {
+        self.subscripts
+            .iter()
+            .chain(&self.members)
+            .filter_map(|m| match &m.receiver {
+                Receiver::Glob(g) => g.strip_suffix("()"),
+                Receiver::None => None,
+            })
+            .map(|g| g.rsplit('.').next().unwrap_or(g))
+            .filter(|n| !n.is_empty() && !n.contains('*'))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.calls.is_empty()
             && self.subscripts.is_empty()
@@ -396,6 +415,27 @@ impl Default for EnvSettings {
             prefixes: vec!["FLAG_".into(), "FEATURE_".into(), "FF_".into()],
             transform: KeyTransform::StripPrefixLower,
         }
+    }
+}
+
+/// How an SDK spells flag keys in what it hands to code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyCase {
+    /// camelCased (`new-checkout`, `new_checkout` → `newCheckout`): a read names the declared
+    /// or provider flag whose key is the same letters and digits, case aside
+    /// ([`KeyCase::fold`]); a read that names none keeps its spelling.
+    Camel,
+}
+
+impl KeyCase {
+    /// The letters and digits of a key, lowercased: what a camelCased key and the key it
+    /// came from share (`newCheckout`, `new-checkout` → `newcheckout`).
+    pub fn fold(key: &str) -> String {
+        key.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
     }
 }
 
@@ -615,6 +655,14 @@ impl RuleSet {
         let receivers = receivers.filter(|m| !self.rules[m.rule].is_env);
         for m in lr.constants.iter().chain(receivers) {
             if let Receiver::Glob(g) = &m.receiver {
+                if let Some(call) = g.strip_suffix("()") {
+                    // A call's result (`useFlags().x`, `const f = useFlags()`): the call.
+                    let call = call.rsplit('.').next().unwrap_or(call).trim_matches('*');
+                    if !call.is_empty() {
+                        out.insert(call.to_string(), Literal::Call);
+                    }
+                    continue;
+                }
                 let seg = g.rsplit('.').next().unwrap_or(g);
                 let last = seg.trim_matches('*');
                 if !last.is_empty() {
@@ -760,6 +808,7 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
         key_pattern,
         is_env: spec.provider == "env" && spec.kind == RuleKind::Reference,
         key_transform: spec.key_transform,
+        key_case: spec.key_case,
         declared_only: spec.declared_only,
         imported_from: spec.imported_from.clone(),
         fields: spec
@@ -824,6 +873,7 @@ fn compile_text_rule(source: &str, spec: &RuleSpec) -> Result<Rule> {
         key_pattern,
         is_env: false,
         key_transform: None,
+        key_case: spec.key_case,
         declared_only: spec.declared_only,
         imported_from: Vec::new(),
         fields: Vec::new(),

@@ -216,6 +216,17 @@ pub struct Cx<'t> {
     pub symbol_aliases: HashMap<String, usize>,
     /// Reads inside accessors: (accessor name, literal key, rule).
     pub accessor_keys: Vec<(String, String, usize)>,
+    /// Variables bound to a call whose result a member or subscript rule reads
+    /// (`const flags = useFlags()`), with the scope they are visible in.
+    pub bound: Vec<Bound<'t>>,
+}
+
+/// `const NAME = VALUE` visible in `scope` from `from` on ([`Cx::bind_result`]).
+pub struct Bound<'t> {
+    name: String,
+    scope: std::ops::Range<usize>,
+    from: usize,
+    value: Node<'t>,
 }
 
 impl<'t> Cx<'t> {
@@ -434,6 +445,11 @@ impl<'t> Cx<'t> {
                 },
             },
         };
+        self.imported_as(&local, modules)
+    }
+
+    /// Whether the file imports `local` from a module matching one of `modules`.
+    fn imported_as(&self, local: &str, modules: &[String]) -> bool {
         self.facts.imports.iter().any(|i| {
             i.local == local
                 && modules
@@ -699,15 +715,7 @@ impl<'t> Cx<'t> {
         ad: &dyn Adapter,
     ) {
         let Some(lr) = self.lr else { return };
-        if lr.subscripts.is_empty() {
-            return;
-        }
-        let recv = self.canonical(&self.receiver(receiver));
-        let Some(m) = lr
-            .subscripts
-            .iter()
-            .find(|m| m.receiver.matches(Some(&recv)))
-        else {
+        let Some(m) = self.read_from(&lr.subscripts, node, receiver) else {
             return;
         };
         let key = ad.key(index, self);
@@ -717,15 +725,72 @@ impl<'t> Cx<'t> {
     /// A member read `receiver.NAME` whose member name is the key (`process.env.FLAG_X`).
     pub fn member(&mut self, node: Node<'t>, receiver: Node<'t>, prop: Node<'t>) {
         let Some(lr) = self.lr else { return };
-        if lr.members.is_empty() {
-            return;
-        }
-        let recv = self.canonical(&self.receiver(receiver));
-        let Some(m) = lr.members.iter().find(|m| m.receiver.matches(Some(&recv))) else {
+        let Some(m) = self.read_from(&lr.members, node, receiver) else {
             return;
         };
         let key = KeyExpr::Literal(self.text(prop).to_string());
         self.push(m.rule, key, prop, node, None);
+    }
+
+    /// The subscript or member matcher that reads from `receiver` at `node`: its text, or the
+    /// call a variable there is bound to (`flags` after `const flags = useFlags()`), and
+    /// the rule's `imported_from` checked on the receiver's first name.
+    fn read_from(
+        &self,
+        matchers: &'t [Matcher],
+        node: Node<'t>,
+        receiver: Node<'t>,
+    ) -> Option<&'t Matcher> {
+        if matchers.is_empty() {
+            return None;
+        }
+        let mut recv = self.canonical(&self.receiver(receiver));
+        if !self.bound.is_empty()
+            && recv
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$')
+        {
+            let at = node.start_byte();
+            let value = self
+                .bound
+                .iter()
+                .rev()
+                .find(|b| b.name == recv && b.from <= at && b.scope.contains(&at))
+                .map(|b| b.value);
+            if let Some(v) = value {
+                recv = self.canonical(&self.receiver(v));
+            }
+        }
+        matchers.iter().find(|m| {
+            m.receiver.matches(Some(&recv)) && {
+                let modules = &self.rules.rules[m.rule].imported_from;
+                modules.is_empty() || {
+                    let first = recv.split(['.', '(', '[']).next().unwrap_or("");
+                    self.imported_as(first, modules)
+                }
+            }
+        })
+    }
+
+    /// `const NAME = VALUE` in `scope`: when VALUE is a call whose result a member or
+    /// subscript rule reads (`useFlags()`), reads through NAME in that scope are its reads.
+    pub fn bind_result(&mut self, name: Node<'t>, value: Node<'t>, scope: Node<'t>) {
+        let Some(lr) = self.lr else { return };
+        let text = self.text(value);
+        if !lr.result_calls().any(|c| text.contains(c)) {
+            return;
+        }
+        let recv = self.canonical(&self.receiver(value));
+        let reads = lr.subscripts.iter().chain(&lr.members);
+        if !recv.ends_with(')') || !reads.into_iter().any(|m| m.receiver.matches(Some(&recv))) {
+            return;
+        }
+        self.bound.push(Bound {
+            name: self.text(name).to_string(),
+            scope: scope.byte_range(),
+            from: name.end_byte(),
+            value,
+        });
     }
 
     fn push(
@@ -1038,6 +1103,14 @@ pub fn extract_tree_sitter(
     if let Some(why) = super::guard::scanner_limits(lang, src) {
         return Err(why);
     }
+    // A rule reads a call's result (`useFlags().x`), which a variable bound to it carries
+    // into functions with no hit of their own: the whole file.
+    let hits = hits.filter(|_| {
+        rules.lang(lang).is_none_or(|lr| {
+            lr.result_calls()
+                .all(|c| memchr::memmem::find(src.as_bytes(), c.as_bytes()).is_none())
+        })
+    });
     let budget = super::guard::parse_budget(src.len());
     let start = std::time::Instant::now();
     // One parse within what is left of the file's budget; Err when it runs over.
@@ -1137,6 +1210,7 @@ pub fn extract_tree_sitter(
         symbols: rules.symbols.get(&lang).filter(|s| !s.is_empty()),
         symbol_aliases: HashMap::new(),
         accessor_keys: Vec::new(),
+        bound: Vec::new(),
     };
     let root = tree.root_node();
     if root.has_error() {

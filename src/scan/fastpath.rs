@@ -62,6 +62,8 @@ enum Word {
     Call,
     /// The last segment of a subscript or member receiver.
     Receiver,
+    /// A name whose reads only the parser makes (a call whose result a rule reads).
+    Bail,
 }
 
 struct FastLang<'r> {
@@ -178,6 +180,17 @@ impl<'r> FastLang<'r> {
             let Receiver::Glob(g) = &m.receiver else {
                 return None;
             };
+            if let Some(call) = g.strip_suffix("()") {
+                // A call's result (`useFlags().x`) is read through variables bound to it too:
+                // the parser's business.
+                let name = call.rsplit('.').next().unwrap_or(call);
+                if name.is_empty() || !name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+                {
+                    return None;
+                }
+                words.push((name.to_string(), Word::Bail));
+                continue;
+            }
             let last = g.rsplit('.').next().unwrap_or(g);
             if last.is_empty() || !last.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') {
                 return None; // a glob: its occurrences are not whole words
@@ -254,6 +267,7 @@ impl<'a, 'r> Scan<'a, 'r> {
             let found = match kind {
                 Word::Call => self.call(start, end)?,
                 Word::Receiver => self.receiver_read(start, end)?,
+                Word::Bail => return None,
             };
             if let Some(r) = found {
                 // A Go read outside any function may be an accessor's, which only the parser

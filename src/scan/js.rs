@@ -74,6 +74,16 @@ impl Adapter for Js {
             "variable_declarator" => {
                 require(node, cx);
                 env_destructuring(node, cx);
+                // `const flags = useFlags()`: `flags.x` in the enclosing block reads the result.
+                if let (Some(n), Some(v), Some(scope)) = (
+                    node.child_by_field_name("name"),
+                    node.child_by_field_name("value"),
+                    node.parent().and_then(|d| d.parent()),
+                ) {
+                    if n.kind() == "identifier" && v.kind() == "call_expression" {
+                        cx.bind_result(n, v, scope);
+                    }
+                }
             }
             "lexical_declaration" if is_const(node, cx) && at_top(node) => {
                 let mut c = node.walk();
@@ -627,7 +637,8 @@ fn require(node: Node, cx: &mut Cx) {
     }
 }
 
-/// `const { FLAG_X, FLAG_Y: y, FLAG_Z = "0" } = process.env`: each property is a member read.
+/// `const { FLAG_X, FLAG_Y: y, FLAG_Z = "0" } = process.env` (or `= useFlags()`): each
+/// property is a member read.
 fn env_destructuring<'t>(node: Node<'t>, cx: &mut Cx<'t>) {
     let (Some(name), Some(value)) = (
         node.child_by_field_name("name"),

@@ -92,6 +92,10 @@ pub struct Reference {
     /// The consumer class of the file (config `consumers:`), when one matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumer: Option<String>,
+    /// The key as the SDK spells it (the rule's `key_case`): the join maps it to the flag it
+    /// names ([`crate::inventory::Inventory::build`]).
+    #[serde(skip)]
+    pub key_case: Option<crate::rules::KeyCase>,
 }
 
 /// A flag declared in code by a `kind: declaration` rule, its key resolved. The registry

@@ -73,6 +73,12 @@ impl<'r> Prefilter<'r> {
                     check.no_args = calls.is_some_and(|ms| {
                         ms.iter().any(|m| !rules.rules[m.rule].key.needs_argument())
                     });
+                    // A call whose result a rule reads (`useFlags()`): no argument, and
+                    // whatever the call rules of the same name say of its receiver.
+                    if lr.is_some_and(|lr| lr.result_calls().any(|c| c == lit)) {
+                        check.no_args = true;
+                        check.call = false;
+                    }
                     check.top_level = kind == Literal::Call
                         && calls.is_some_and(|ms| {
                             !ms.is_empty()

@@ -18,6 +18,9 @@
 //! - when the lexer is unsure of the file ([`Lexer::balanced`]: unbalanced brackets, an open
 //!   string, a heuristic decision such as a JavaScript regex literal or JSX text);
 //! - Ruby (blocks are keywords, `def ... end`; left whole), Rust (syn);
+//! - when a rule reads a call's result (`member: ["useFlags()"]`) and the file names the call:
+//!   a variable bound to the result (`const flags = useFlags()`) carries it into functions
+//!   with no hit of their own;
 //! - when the parse of the regions has a syntax error: the whole file is parsed again, so a
 //!   syntax-error note is only ever about the file as written. A syntax error inside a
 //!   function that holds no hit is not seen, and not reported.

@@ -220,6 +220,7 @@ pub fn resolve(
                         env_var,
                         expr: matches!(r.key, KeyExpr::Path(_)).then(|| r.expr.clone()),
                         consumer: None,
+                        key_case: rule.key_case,
                     });
                 }
                 // An env read through a name flagdebt cannot resolve (`ENV[name]`,

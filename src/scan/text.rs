@@ -116,6 +116,7 @@ fn read_file(
                 env_var: None,
                 expr: None,
                 consumer: None,
+                key_case: rule.key_case,
             });
         }
     }
