@@ -28,10 +28,11 @@ seed() {
       while IFS= read -r f; do
         case $f in
           *.py) b=0 ;; *.go) b=1 ;; *.js|*.jsx|*.mjs) b=2 ;; *.ts) b=3 ;; *.tsx) b=4 ;;
-          *.java) b=5 ;; *.rb) b=6 ;; *.rs) b=7 ;; *) continue ;;
+          *.java) b=5 ;; *.rb) b=6 ;; *.rs) b=7 ;; *.cs) b=8 ;; *.kt|*.kts) b=9 ;;
+          *.php) b=10 ;; *.swift) b=11 ;; *) continue ;;
         esac
         n=$((n + 1))
-        { printf "\\x0$b"; head -c 65536 "$f"; } >"$dir/seed-$n"
+        { printf "\\x$(printf %02x "$b")"; head -c 65536 "$f"; } >"$dir/seed-$n"
       done < <(find ../fixtures -type f)
       ;;
     registry)

@@ -17,6 +17,11 @@ fn rules() -> &'static RuleSet {
     R.get_or_init(|| RuleSet::load(&[], &[], EnvSettings::default()).unwrap())
 }
 
+fn fast() -> &'static FastPath<'static> {
+    static F: OnceLock<FastPath<'static>> = OnceLock::new();
+    F.get_or_init(|| FastPath::new(rules()))
+}
+
 fn show(refs: &[flagdebt::scan::extract::RawRef]) -> Vec<String> {
     let mut v: Vec<String> = refs
         .iter()
@@ -40,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let lang = LANGS[pick as usize % LANGS.len()];
     let parsed = flagdebt::scan::extract_file(lang, "f", text, rules(), true, None);
-    let fast = FastPath::new(rules()).extract(lang, "f", text);
+    let fast = fast().extract(lang, "f", text);
     if let (Ok(parsed), Some(fast)) = (parsed, fast) {
         if parsed.syntax_error.is_none() && parsed.notes.is_empty() {
             assert_eq!(show(&fast.refs), show(&parsed.refs), "{lang:?}: {text:?}");
