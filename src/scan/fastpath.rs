@@ -1219,6 +1219,42 @@ mod tests {
         );
     }
 
+    /// Rules with a key inside a struct or object argument (`inner`: posthog-go, flipt-go,
+    /// flipt-js) keep the fast path for their languages: a same-named call whose argument is a
+    /// string or a name is read as the parser reads it (by another rule, or not at all); a
+    /// struct or object literal there sends the file to the parser.
+    #[test]
+    fn keys_inside_struct_or_object_arguments() {
+        both(
+            Language::Go,
+            "package x\n\nfunc TestAll(t *testing.T) {\n",
+            &["\tx{i} := compute(a, []int{1, 2}) // flags.IsOn(\"no\")"],
+            &[
+                "\tf{i}, _ := featureFlags.IsFeatureEnabled(\"fs_{i}\")",
+                "\tg{i}, _ := client.EvaluateBoolean(ctx, req)",
+                "\th{i}, _ := client.IsFeatureEnabled(payload)",
+                "\tif flags.IsOn(\"on_{i}\") {\n\t}",
+            ],
+            "}\n",
+            "\tz, _ := client.IsFeatureEnabled(posthog.FeatureFlagPayload{Key: \"ph\"})",
+        );
+        for lang in [Language::JavaScript, Language::TypeScript] {
+            both(
+                lang,
+                "function all() {\n",
+                &["  const x{i} = compute(a, [1, 2]); // flags.isOn('no')"],
+                &[
+                    "  const a{i} = client.evaluateBoolean('fl_{i}', 'e', {});",
+                    "  const b{i} = client.evaluateVariant(request);",
+                    "  const c{i} = client.evaluateVariant(name, 'e', {});",
+                    "  if (flags.isOn(\"on_{i}\")) { }",
+                ],
+                "}\n",
+                "  const z = client.evaluateBoolean({ flagKey: 'x', entityId: 'e' });",
+            );
+        }
+    }
+
     #[test]
     fn javascript_and_typescript() {
         for lang in [Language::JavaScript, Language::TypeScript] {
