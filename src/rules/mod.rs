@@ -45,7 +45,9 @@ struct RuleFile {
 /// Where a value is: an argument by position or by keyword (Python/Ruby keyword arguments, Go
 /// struct literal field names), the call's receiver, a map entry's key, the name the
 /// declaration is assigned to, or a tagged line of the comment block above it. `inner` looks
-/// inside the picked value when it is itself a call (`parse_boolean(os.environ.get("X"))`).
+/// inside the picked value when it is itself a call (`parse_boolean(os.environ.get("X"))`) or a
+/// struct or object literal, whose keyed fields are keyword arguments
+/// (`IsFeatureEnabled(FeatureFlagPayload{Key: "x"})`, `evaluateBoolean({ flagKey: "x" })`).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ArgSpec {
@@ -63,7 +65,8 @@ pub struct ArgSpec {
     /// A tag of the comment block right above the declaration (`// owner: @alice` → `owner`);
     /// `"*"` is the block's untagged text.
     pub comment: Option<String>,
-    /// Pick again inside the picked value, which must be a call.
+    /// Pick again inside the picked value, which must be a call (its receiver and arguments)
+    /// or a struct / object literal (its keyed fields, by `keyword`).
     pub inner: Option<Box<ArgSpec>>,
     /// The picked value may be a list of keys (`useFlags(["a", "b"])`): each element is a
     /// read. A single key is read as usual.

@@ -158,6 +158,13 @@ pub trait Adapter {
     ) -> Option<(Option<Node<'t>>, Vec<Arg<'t>>)> {
         None
     }
+    /// When `node` is a struct or object literal (Go `T{Key: "x"}`, also behind `&`; a
+    /// JavaScript/TypeScript object `{ flagKey: "x" }`): its keyed fields as keyword arguments,
+    /// for `inner` picks, as [`Adapter::call_parts`] gives a call's arguments. Such a literal is
+    /// never a flag key itself ([`not_a_key`]).
+    fn fields<'t>(&self, _node: Node<'t>, _cx: &Cx<'t>) -> Option<Vec<Arg<'t>>> {
+        None
+    }
     /// The package- or module-level name the value `node` is assigned to (`X = f(...)`).
     fn binding(&self, _node: Node, _cx: &Cx) -> Option<String> {
         None
@@ -692,8 +699,14 @@ impl<'t> Cx<'t> {
         };
         match &spec.inner {
             None => Some(n),
+            // Inside a call (its receiver and arguments) or a struct / object literal (its
+            // keyed fields, as keyword arguments): `key: { arg: 0, inner: { keyword: Key } }`.
+            // Anything else has nothing inside: no pick.
             Some(inner) => {
-                let (receiver, args) = ad.call_parts(n, self)?;
+                let (receiver, args) = match ad.call_parts(n, self) {
+                    Some(parts) => parts,
+                    None => (None, ad.fields(n, self)?),
+                };
                 let sub = Site {
                     node: n,
                     receiver,
@@ -851,11 +864,13 @@ fn is_collection(kind: &str) -> bool {
     )
 }
 
-/// A value that cannot be a flag key: a collection literal, a literal that is not a string
-/// (`true`, `3`, `None`), or a variable whose name says what else it is ([`NOT_KEYS`]). A rule
-/// whose key position holds one does not describe the call.
+/// A value that cannot be a flag key: a collection literal, a struct or object literal
+/// ([`Adapter::fields`]), a literal that is not a string (`true`, `3`, `None`), or a variable
+/// whose name says what else it is ([`NOT_KEYS`]). A rule whose key position holds one does
+/// not describe the call.
 fn not_a_key(node: Node, cx: &Cx, ad: &dyn Adapter) -> bool {
     is_collection(node.kind())
+        || ad.fields(node, cx).is_some()
         || ad.literal(node, cx).is_some_and(|v| !v.is_string())
         || NOT_KEYS.contains(&cx.text(node))
 }
@@ -949,6 +964,12 @@ pub fn match_call<V: Copy>(
         let Some(key_arg) = pick(args, &rule.key) else {
             continue;
         };
+        // A key inside the argument (a call's, a struct or object literal's: `inner`) is read
+        // by the tree-sitter adapters only ([`Cx::pick`]); the fast path leaves such calls to
+        // them unless the argument holds nothing to look inside.
+        if rule.key.inner.is_some() {
+            continue;
+        }
         let default = rule
             .default
             .as_ref()

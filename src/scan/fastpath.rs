@@ -40,7 +40,9 @@
 //! it. A file that balances and is still invalid is read here, and its syntax error is not
 //! reported. Only Python, Go,
 //! Java, JavaScript, TypeScript and Ruby, and only when the language's rules are all reference
-//! rules with positional/keyword keys (no declarations, composites, `inner`, `receiver` keys).
+//! rules with positional/keyword keys (no declarations, composites, `receiver` keys; a key
+//! `inner` an argument is read where that argument is a plain literal or name, which holds no
+//! key, and bails where it is anything else).
 //! Rust (macros) and TSX/JSX (text that looks like code) always go to the parser, and so do
 //! C#, Kotlin, PHP and Swift (their regions are parsed, see [`crate::scan::regions`]).
 
@@ -153,6 +155,24 @@ fn simple_spec(s: &ArgSpec) -> bool {
         && s.values.is_empty()
 }
 
+/// A key spec the fast path can follow: a simple one, or one that looks `inner` a simple
+/// argument (a key inside a call or a struct / object literal). Only the parse reads inside a
+/// value; the fast path reads the calls where that argument is a plain string, name or other
+/// literal (nothing inside: the rule does not read the call, [`extract::match_call`] skips
+/// it) and bails at any other.
+fn simple_key(s: &ArgSpec) -> bool {
+    match &s.inner {
+        None => simple_spec(s),
+        Some(inner) => {
+            let outer = ArgSpec {
+                inner: None,
+                ..s.clone()
+            };
+            simple_spec(&outer) && simple_spec(inner) && !s.elements
+        }
+    }
+}
+
 impl<'r> FastLang<'r> {
     fn new(rules: &'r RuleSet, lang: Language) -> Option<FastLang<'r>> {
         let lr = rules.lang(lang)?;
@@ -168,7 +188,7 @@ impl<'r> FastLang<'r> {
         for m in all {
             let r = &rules.rules[m.rule];
             if r.kind != RuleKind::Reference
-                || !simple_spec(&r.key)
+                || !simple_key(&r.key)
                 || r.default.as_ref().is_some_and(|d| !simple_spec(d))
             {
                 return None;
@@ -343,6 +363,22 @@ impl<'a, 'r> Scan<'a, 'r> {
             lang,
             Language::Python | Language::Go | Language::JavaScript | Language::TypeScript
         );
+        // A rule that looks inside its key argument (`inner`): a plain string, name or other
+        // literal there holds nothing, so that rule does not read the call (as in the parse,
+        // and `match_call` skips it); a call or a struct / object literal only the parse reads.
+        let inside = self.lr.matching_calls(name, receiver.as_deref()).any(|m| {
+            let key = &self.rules.rules[m.rule].key;
+            key.inner.is_some()
+                && extract::pick(&args, key).is_some_and(|t| {
+                    let tok = &text[t.start..t.end];
+                    plain_string(lang, tok).is_none()
+                        && !is_name(tok)
+                        && plain_literal(lang, tok).is_none()
+                })
+        });
+        if inside {
+            return None;
+        }
         let m = extract::match_call(
             self.rules,
             self.lr,
@@ -1195,6 +1231,42 @@ mod tests {
             "  }\n}\n",
             "    boolean z = flags.isOn(Keys.CHECKOUT);",
         );
+    }
+
+    /// Rules with a key inside a struct or object argument (`inner`: posthog-go, flipt-go,
+    /// flipt-js) keep the fast path for their languages: a same-named call whose argument is a
+    /// string or a name is read as the parser reads it (by another rule, or not at all); a
+    /// struct or object literal there sends the file to the parser.
+    #[test]
+    fn keys_inside_struct_or_object_arguments() {
+        both(
+            Language::Go,
+            "package x\n\nfunc TestAll(t *testing.T) {\n",
+            &["\tx{i} := compute(a, []int{1, 2}) // flags.IsOn(\"no\")"],
+            &[
+                "\tf{i}, _ := featureFlags.IsFeatureEnabled(\"fs_{i}\")",
+                "\tg{i}, _ := client.EvaluateBoolean(ctx, req)",
+                "\th{i}, _ := client.IsFeatureEnabled(payload)",
+                "\tif flags.IsOn(\"on_{i}\") {\n\t}",
+            ],
+            "}\n",
+            "\tz, _ := client.IsFeatureEnabled(posthog.FeatureFlagPayload{Key: \"ph\"})",
+        );
+        for lang in [Language::JavaScript, Language::TypeScript] {
+            both(
+                lang,
+                "function all() {\n",
+                &["  const x{i} = compute(a, [1, 2]); // flags.isOn('no')"],
+                &[
+                    "  const a{i} = client.evaluateBoolean('fl_{i}', 'e', {});",
+                    "  const b{i} = client.evaluateVariant(request);",
+                    "  const c{i} = client.evaluateVariant(name, 'e', {});",
+                    "  if (flags.isOn(\"on_{i}\")) { }",
+                ],
+                "}\n",
+                "  const z = client.evaluateBoolean({ flagKey: 'x', entityId: 'e' });",
+            );
+        }
     }
 
     #[test]

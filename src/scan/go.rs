@@ -81,6 +81,23 @@ impl Adapter for Go {
         Some((receiver, arguments(node.child_by_field_name("arguments")?)))
     }
 
+    /// A composite literal `T{Key: "x"}`, also `&T{...}` and in parentheses: its fields as
+    /// [`Cx::composite`] reads them (`Name: v` keyword, `v` positional).
+    fn fields<'t>(&self, node: Node<'t>, cx: &Cx<'t>) -> Option<Vec<Arg<'t>>> {
+        let mut n = unparen(node);
+        if n.kind() == "unary_expression" {
+            let op = n.child_by_field_name("operator")?;
+            if cx.text(op) != "&" {
+                return None;
+            }
+            n = unparen(n.child_by_field_name("operand")?);
+        }
+        if n.kind() != "composite_literal" {
+            return None;
+        }
+        literal_fields(n, cx.src)
+    }
+
     /// `var X = f(...)` at package level (one name, one value).
     fn binding(&self, node: Node, cx: &Cx) -> Option<String> {
         let list = node.parent().filter(|p| p.kind() == "expression_list")?;

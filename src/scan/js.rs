@@ -134,6 +134,61 @@ impl Adapter for Js {
         Some((receiver, arguments(args)))
     }
 
+    /// An object literal `{ flagKey: "x", "entityId": id }` (also in parentheses or under a
+    /// TypeScript `as` / `satisfies` / `!`): its `key: value` pairs as keyword arguments, the
+    /// key a name or a plain string. Shorthand properties (`{ flagKey }`), computed keys and
+    /// methods are left out, and so is every pair before a spread (`{ flagKey: "x", ...o }`:
+    /// `o` may set it again).
+    fn fields<'t>(&self, node: Node<'t>, cx: &Cx<'t>) -> Option<Vec<Arg<'t>>> {
+        let mut n = node;
+        while matches!(
+            n.kind(),
+            "parenthesized_expression"
+                | "as_expression"
+                | "satisfies_expression"
+                | "non_null_expression"
+        ) {
+            n = n.named_child(0)?;
+        }
+        if n.kind() != "object" {
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut c = n.walk();
+        for el in n.named_children(&mut c) {
+            match el.kind() {
+                "pair" => {
+                    let (Some(k), Some(v)) = (
+                        el.child_by_field_name("key"),
+                        el.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    let keyword = match k.kind() {
+                        "property_identifier" => cx.src.get(k.byte_range()),
+                        // `"flagKey": ...`: the text between the quotes, when it has no escape.
+                        "string" => match (k.named_child_count(), k.named_child(0)) {
+                            (1, Some(f)) if f.kind() == "string_fragment" => {
+                                cx.src.get(f.byte_range())
+                            }
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    if let Some(keyword) = keyword {
+                        out.push(Arg {
+                            keyword: Some(keyword),
+                            value: v,
+                        });
+                    }
+                }
+                "spread_element" => out.clear(),
+                _ => {}
+            }
+        }
+        Some(out)
+    }
+
     /// The function around `node` (a declaration, a method, or an arrow/function expression
     /// assigned to a `const`) and its parameter names.
     fn enclosing_function(&self, node: Node, cx: &Cx) -> Option<(String, Vec<String>)> {
