@@ -508,3 +508,93 @@ fn camel_cased_keys_join_their_flags() {
         ]
     );
 }
+
+/// Togglz-style: the constants of an enum implementing `Feature` are the flags (`member_of`),
+/// each its flag's symbol: `MyFeatures.NEW_CHECKOUT.isActive()` from another package and
+/// `manager.isActive(MyFeatures.SEARCH_V2)` in the same package are reads; a constant with a
+/// string argument is keyed by it; another class's same-named field, comments and strings
+/// are not reads.
+#[test]
+fn enum_constants_are_symbols() {
+    let doc = scan("togglz");
+    assert_eq!(declared(&doc), ["NEVER_USED", "NEW_CHECKOUT", "search-v2"]);
+    assert_eq!(
+        references(&doc),
+        [
+            (
+                "search-v2",
+                "src/main/java/com/acme/Search.java",
+                7,
+                "symbol",
+                false
+            ),
+            (
+                "NEW_CHECKOUT",
+                "src/main/java/com/acme/web/CheckoutController.java",
+                11,
+                "symbol",
+                false
+            ),
+        ]
+    );
+    assert_eq!(
+        findings(&doc),
+        [(
+            "unused-flag",
+            "NEVER_USED",
+            "src/main/java/com/acme/MyFeatures.java",
+            16
+        )]
+    );
+    let owners: Vec<(&str, &str)> = doc["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| Some((f["key"].as_str()?, f["owner"].as_str()?)))
+        .collect();
+    assert_eq!(
+        owners,
+        [
+            ("NEW_CHECKOUT", "team-checkout"),
+            ("search-v2", "team-search")
+        ]
+    );
+}
+
+/// Python Enum members and class attributes (by a base class), a TypeScript enum and an
+/// object of keys: each member is a declaration and its symbol, through an aliased module
+/// import too; a member with no string value is keyed by its name; a same-named member of
+/// another enum is not a read.
+#[test]
+fn enum_and_object_members_are_symbols() {
+    let doc = scan("members");
+    assert_eq!(
+        declared(&doc),
+        [
+            "Beta",
+            "dark-mode",
+            "legacy-export",
+            "new-checkout",
+            "new-nav",
+            "retired",
+            "search-v2",
+            "unused-experiment"
+        ]
+    );
+    assert_eq!(
+        references(&doc),
+        [
+            ("new-checkout", "app/views.py", 6, "symbol", false),
+            ("search-v2", "app/views.py", 10, "symbol", false),
+            ("dark-mode", "web/App.tsx", 5, "symbol", false),
+            ("new-nav", "web/App.tsx", 6, "symbol", false),
+            ("Beta", "web/App.tsx", 7, "symbol", false),
+        ]
+    );
+    let unused: Vec<&str> = findings(&doc)
+        .into_iter()
+        .filter(|f| f.0 == "unused-flag")
+        .map(|f| f.1)
+        .collect();
+    assert_eq!(unused, ["legacy-export", "retired", "unused-experiment"]);
+}

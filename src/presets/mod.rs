@@ -95,6 +95,17 @@ pub static ALL: &[Preset] = &[
             Marker::Contains("**/settings/*.py", "parse_boolean("),
         ],
     },
+    Preset {
+        name: "togglz",
+        summary: "Togglz (Java): enums implementing `Feature` list the flags",
+        packs: &[("presets/togglz.yml", include_str!("../../rules/presets/togglz.yml"))],
+        registry: "code: the constants of enums implementing `Feature` (`// owner:` above)",
+        markers: &[
+            Marker::Contains("**/pom.xml", "org.togglz"),
+            Marker::Contains("**/build.gradle", "org.togglz"),
+            Marker::Contains("**/build.gradle.kts", "org.togglz"),
+        ],
+    },
 ];
 
 /// Whether a preset is on for a repository, and why.

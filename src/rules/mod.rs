@@ -142,6 +142,11 @@ pub struct RuleSpec {
     /// value is the key, its name the `binding`.
     #[serde(default, deserialize_with = "one_or_many")]
     pub constant: Vec<String>,
+    /// Members of enums, classes and object literals whose name, or a type they extend or
+    /// implement, matches one of these globs (`Feature`, `Flag*`): each member is a
+    /// declaration, its key the member's string value (else its name), its name the binding.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub member_of: Vec<String>,
     #[serde(default)]
     pub key: ArgSpec,
     pub default: Option<ArgSpec>,
@@ -333,6 +338,8 @@ pub struct LangRules {
     pub composites: HashMap<String, Vec<Matcher>>,
     /// Typed constant declarations, by type glob.
     pub constants: Vec<Matcher>,
+    /// Enum, class and object members, by a glob over the container's name and supertypes.
+    pub member_of: Vec<Matcher>,
 }
 
 impl LangRules {
@@ -376,6 +383,7 @@ impl LangRules {
         keep(&mut self.subscripts);
         keep(&mut self.members);
         keep(&mut self.constants);
+        keep(&mut self.member_of);
         self.calls.retain(|_, ms| !ms.is_empty());
         self.composites.retain(|_, ms| !ms.is_empty());
     }
@@ -400,6 +408,7 @@ impl LangRules {
             && self.members.is_empty()
             && self.composites.is_empty()
             && self.constants.is_empty()
+            && self.member_of.is_empty()
     }
 }
 
@@ -585,6 +594,12 @@ impl RuleSet {
                         receiver,
                     });
                 }
+                for pat in &spec.member_of {
+                    lr.member_of.push(Matcher {
+                        rule: idx,
+                        receiver: Receiver::Glob(normalize_receiver(pat)),
+                    });
+                }
                 for pat in &spec.constant {
                     lr.constants.push(Matcher {
                         rule: idx,
@@ -656,7 +671,7 @@ impl RuleSet {
         }
         let receivers = lr.subscripts.iter().chain(&lr.members);
         let receivers = receivers.filter(|m| !self.rules[m.rule].is_env);
-        for m in lr.constants.iter().chain(receivers) {
+        for m in lr.constants.iter().chain(&lr.member_of).chain(receivers) {
             if let Receiver::Glob(g) = &m.receiver {
                 if let Some(call) = g.strip_suffix("()") {
                     // A call's result (`useFlags().x`, `const f = useFlags()`): the call.
@@ -734,18 +749,33 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
         && spec.member.is_empty()
         && spec.composite.is_empty()
         && spec.constant.is_empty()
+        && spec.member_of.is_empty()
     {
         bail!(
-            "{}: needs at least one of `call`, `subscript`, `member`, `composite`, `constant`",
+            "{}: needs at least one of `call`, `subscript`, `member`, `composite`, `constant`, `member_of`",
             at()
         );
     }
-    if spec.kind == RuleKind::Reference && (!spec.composite.is_empty() || !spec.constant.is_empty())
+    if spec.kind == RuleKind::Reference
+        && (!spec.composite.is_empty() || !spec.constant.is_empty() || !spec.member_of.is_empty())
     {
         bail!(
-            "{}: `composite` and `constant` are declaration shapes (`kind: declaration`)",
+            "{}: `composite`, `constant` and `member_of` are declaration shapes (`kind: declaration`)",
             at()
         );
+    }
+    if !spec.member_of.is_empty() {
+        use Language::*;
+        if let Some(l) = languages
+            .iter()
+            .find(|l| !matches!(l, Java | Python | JavaScript | TypeScript | Tsx))
+        {
+            bail!(
+                "{}: `member_of` is read in Java, Python, JavaScript and TypeScript, not {}",
+                at(),
+                l.name()
+            );
+        }
     }
     if spec.kind == RuleKind::Reference && spec.symbol {
         bail!("{}: `symbol` belongs to `kind: declaration` rules", at());
@@ -836,6 +866,7 @@ fn compile_text_rule(source: &str, spec: &RuleSpec) -> Result<Rule> {
         || !spec.member.is_empty()
         || !spec.composite.is_empty()
         || !spec.constant.is_empty()
+        || !spec.member_of.is_empty()
         || !spec.fields.is_empty()
     {
         bail!(
@@ -936,5 +967,21 @@ mod tests {
         .unwrap_err();
         assert!(err.to_string().contains("my-rules.yml"), "{err}");
         assert!(err.to_string().contains("cobol"), "{err}");
+    }
+
+    #[test]
+    fn member_of_only_where_members_are_read() {
+        let load = |lang: &str, kind: &str| {
+            let text = format!(
+                "rules:\n  - {{ id: x, language: {lang}, provider: custom, kind: {kind}, member_of: [Flag], symbol: true }}\n"
+            );
+            RuleSet::load(&[("r.yml".into(), text)], &[], EnvSettings::default())
+        };
+        assert!(load("java", "declaration").is_ok());
+        assert!(load("[python, typescript]", "declaration").is_ok());
+        let err = load("go", "declaration").unwrap_err().to_string();
+        assert!(err.contains("`member_of` is read in Java"), "{err}");
+        let err = load("java", "reference").unwrap_err().to_string();
+        assert!(err.contains("declaration shapes"), "{err}");
     }
 }

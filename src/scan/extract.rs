@@ -375,6 +375,47 @@ impl<'t> Cx<'t> {
         self.matched(&lr.constants, Some(&ty), &site, ad);
     }
 
+    /// A member of a named enum, class or object literal (`enum Flag { A = "a" }`, Java
+    /// `NEW_CHECKOUT("x")`, Python `class Flags(Enum): A = "a"`, `const Flags = { a: "a" }`),
+    /// for `member_of` declaration rules. `types`: the container's name and the types it
+    /// extends or implements; `value`: the member's value, when it has one that can be a key.
+    pub fn type_member(
+        &mut self,
+        node: Node<'t>,
+        types: &[&str],
+        name: &str,
+        value: Option<Node<'t>>,
+        ad: &dyn Adapter,
+    ) {
+        let Some(lr) = self.lr else { return };
+        let Some(container) = types.first() else {
+            return;
+        };
+        if lr.member_of.is_empty() {
+            return;
+        }
+        let site = Site {
+            node,
+            receiver: None,
+            args: value
+                .map(|value| Arg {
+                    keyword: None,
+                    value,
+                })
+                .into_iter()
+                .collect(),
+            entry_key: None,
+            binding: Some(format!("{container}.{name}")),
+        };
+        for m in &lr.member_of {
+            if types.iter().any(|t| m.receiver.matches(Some(t)))
+                && self.declaration(m.rule, &site, ad)
+            {
+                return;
+            }
+        }
+    }
+
     /// Try each matcher whose receiver matches, in rule order, until one accepts the site.
     fn matched(
         &mut self,
@@ -557,6 +598,13 @@ impl<'t> Cx<'t> {
                 Some(b) => (KeyExpr::Literal(b.clone()), site.node),
                 None => return false,
             }
+        } else if !rule.key.is_set() {
+            // A member (`member_of`): its value, else its name.
+            match (site.args.first(), &binding) {
+                (Some(a), _) => (ad.key(a.value, self), a.value),
+                (None, Some(b)) => (KeyExpr::Literal(last_segment(b).to_string()), site.node),
+                (None, None) => return false,
+            }
         } else {
             let Some(n) = self.pick(site, &rule.key, ad) else {
                 return false;
@@ -594,7 +642,13 @@ impl<'t> Cx<'t> {
         let expr = self.text(key_node).to_string();
         let span = self.span(key_node);
         let in_function = ad.enclosing_function(site.node, self).is_some();
-        let symbol = if rule.symbol { binding } else { None };
+        // A member's binding is qualified (`Flag.NEW_CHECKOUT`, the constant readers resolve);
+        // its symbol is the member's own name.
+        let symbol = if rule.symbol {
+            binding.map(|b| last_segment(&b).to_string())
+        } else {
+            None
+        };
         self.facts.decls.push(RawDecl {
             rule: idx,
             key,
@@ -854,6 +908,11 @@ impl<'t> Cx<'t> {
             item: item.map(str::to_string),
         });
     }
+}
+
+/// `NEW_CHECKOUT` of `Flag.NEW_CHECKOUT`.
+fn last_segment(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
 }
 
 /// Syntax kinds of list and map literals, in every grammar: never a flag key themselves.

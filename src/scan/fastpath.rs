@@ -176,7 +176,7 @@ fn simple_key(s: &ArgSpec) -> bool {
 impl<'r> FastLang<'r> {
     fn new(rules: &'r RuleSet, lang: Language) -> Option<FastLang<'r>> {
         let lr = rules.lang(lang)?;
-        if !lr.composites.is_empty() || !lr.constants.is_empty() {
+        if !lr.composites.is_empty() || !lr.constants.is_empty() || !lr.member_of.is_empty() {
             return None;
         }
         let all = lr

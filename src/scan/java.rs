@@ -52,8 +52,14 @@ impl Adapter for Java {
                 }
             }
             "import_declaration" => import(node, cx),
-            "field_declaration" | "constant_declaration" => field_constant(node, cx),
-            "enum_constant" => enum_constant(node, cx),
+            "field_declaration" | "constant_declaration" => {
+                field_constant(node, cx);
+                field_member(node, cx, self);
+            }
+            "enum_constant" => {
+                enum_constant(node, cx);
+                enum_member(node, cx, self);
+            }
             _ => {}
         }
     }
@@ -423,11 +429,8 @@ fn has_modifier(node: Node, cx: &Cx, word: &str) -> bool {
     found
 }
 
-/// `static final String X = "x";` in a class, or `String X = "x";` in an interface.
-fn field_constant(node: Node, cx: &mut Cx) {
-    let Some(types) = type_path(node, cx) else {
-        return;
-    };
+/// A `static final` field of a class, or any field of an interface.
+fn is_constant_field(node: Node, cx: &Cx) -> bool {
     let in_interface = node.kind() == "constant_declaration"
         || node.parent().and_then(|b| b.parent()).is_some_and(|d| {
             matches!(
@@ -435,8 +438,15 @@ fn field_constant(node: Node, cx: &mut Cx) {
                 "interface_declaration" | "annotation_type_declaration"
             )
         });
-    let static_final = has_modifier(node, cx, "static") && has_modifier(node, cx, "final");
-    if !(in_interface || static_final) {
+    in_interface || has_modifier(node, cx, "static") && has_modifier(node, cx, "final")
+}
+
+/// `static final String X = "x";` in a class, or `String X = "x";` in an interface.
+fn field_constant(node: Node, cx: &mut Cx) {
+    let Some(types) = type_path(node, cx) else {
+        return;
+    };
+    if !is_constant_field(node, cx) {
         return;
     }
     let mut c = node.walk();
@@ -476,6 +486,100 @@ fn enum_constant(node: Node, cx: &mut Cx) {
     if let Some(v) = string_value(first.value, cx) {
         let name = cx.text(name).to_string();
         record(cx, &types, &name, &v);
+    }
+}
+
+/// The name of the type declaration `decl` and of the types it extends and implements
+/// (`enum MyFeatures implements Feature`: `MyFeatures`, `Feature`), each without its package
+/// or type arguments.
+fn type_names(decl: Node, cx: &Cx) -> Vec<String> {
+    let mut out: Vec<String> = decl
+        .child_by_field_name("name")
+        .map(|n| cx.text(n).to_string())
+        .into_iter()
+        .collect();
+    for field in ["superclass", "interfaces"] {
+        let Some(n) = decl.child_by_field_name(field) else {
+            continue;
+        };
+        let mut stack = vec![n];
+        while let Some(t) = stack.pop() {
+            match t.kind() {
+                "type_identifier" => out.push(cx.text(t).to_string()),
+                "scoped_type_identifier" | "generic_type" => {
+                    // `com.acme.Feature`, `Feature<T>`: the last name before any arguments.
+                    let mut c = t.walk();
+                    if let Some(last) = t
+                        .named_children(&mut c)
+                        .filter(|k| k.kind() != "type_arguments")
+                        .last()
+                    {
+                        stack.push(last);
+                    }
+                }
+                _ => {
+                    let mut c = t.walk();
+                    stack.extend(t.named_children(&mut c));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A member of a declared type for `member_of` rules: the enum constant `NEW_CHECKOUT` (or
+/// `NEW_CHECKOUT("new-checkout")`) of `enum MyFeatures implements Feature`.
+fn enum_member<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Java) {
+    if cx.lr.is_none_or(|lr| lr.member_of.is_empty()) || type_path(node, cx).is_none() {
+        return;
+    }
+    let (Some(name), Some(decl)) = (
+        node.child_by_field_name("name"),
+        node.parent().and_then(|b| b.parent()),
+    ) else {
+        return;
+    };
+    let value = node.child_by_field_name("arguments").and_then(|args| {
+        let args = arguments(args);
+        let mut strings = args.iter().filter(|a| a.value.kind() == "string_literal");
+        match (strings.next(), strings.next()) {
+            (Some(first), None) => Some(first.value),
+            _ => None,
+        }
+    });
+    let types = type_names(decl, cx);
+    let types: Vec<&str> = types.iter().map(String::as_str).collect();
+    let name = cx.text(name);
+    cx.type_member(node, &types, name, value, ad);
+}
+
+/// A string constant field of a declared type for `member_of` rules (`class Flags { static
+/// final String NEW_CHECKOUT = "new-checkout"; }`).
+fn field_member<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Java) {
+    if cx.lr.is_none_or(|lr| lr.member_of.is_empty())
+        || type_path(node, cx).is_none()
+        || !is_constant_field(node, cx)
+    {
+        return;
+    }
+    let Some(decl) = node.parent().and_then(|b| b.parent()) else {
+        return;
+    };
+    let types = type_names(decl, cx);
+    let types: Vec<&str> = types.iter().map(String::as_str).collect();
+    let mut c = node.walk();
+    let decls: Vec<Node> = node.children_by_field_name("declarator", &mut c).collect();
+    for d in decls {
+        let (Some(name), Some(value)) = (
+            d.child_by_field_name("name"),
+            d.child_by_field_name("value"),
+        ) else {
+            continue;
+        };
+        if value.kind() == "string_literal" {
+            let name = cx.text(name);
+            cx.type_member(d, &types, name, Some(value), ad);
+        }
     }
 }
 

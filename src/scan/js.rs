@@ -98,11 +98,15 @@ impl Adapter for Js {
                         if n.kind() == "identifier" {
                             let name = cx.text(n).to_string();
                             define(&name, v, cx, 0);
+                            object_members(&name, v, cx, self);
                         }
                     }
                 }
             }
-            "enum_declaration" if at_top(node) => enum_declaration(node, cx),
+            "enum_declaration" if at_top(node) => {
+                enum_declaration(node, cx);
+                enum_members(node, cx, self);
+            }
             // `export default { A: "a" }` / `export default FLAGS`.
             "export_statement" if node.parent().is_some_and(|p| p.kind() == "program") => {
                 if let Some(v) = node.child_by_field_name("value") {
@@ -480,6 +484,94 @@ fn define(name: &str, value: Node, cx: &mut Cx, depth: usize) {
             }
         }
         _ => {}
+    }
+}
+
+/// The members of a top-level `const NAME = { ... }` (also `as const`, `satisfies T`,
+/// `Object.freeze({...})`) for `member_of` rules: `newCheckout: "new-checkout"`.
+fn object_members<'t>(name: &str, value: Node<'t>, cx: &mut Cx<'t>, ad: &Js) {
+    if cx.lr.is_none_or(|lr| lr.member_of.is_empty()) {
+        return;
+    }
+    let mut value = value;
+    loop {
+        match value.kind() {
+            "as_expression" | "satisfies_expression" | "parenthesized_expression" => {
+                match value.named_child(0) {
+                    Some(v) => value = v,
+                    None => return,
+                }
+            }
+            "call_expression"
+                if value
+                    .child_by_field_name("function")
+                    .is_some_and(|f| cx.text(f) == "Object.freeze") =>
+            {
+                match value
+                    .child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(0))
+                {
+                    Some(v) => value = v,
+                    None => return,
+                }
+            }
+            _ => break,
+        }
+    }
+    if value.kind() != "object" {
+        return;
+    }
+    let mut c = value.walk();
+    let pairs: Vec<Node> = value
+        .named_children(&mut c)
+        .filter(|p| p.kind() == "pair")
+        .collect();
+    for pair in pairs {
+        let (Some(k), Some(v)) = (
+            pair.child_by_field_name("key"),
+            pair.child_by_field_name("value"),
+        ) else {
+            continue;
+        };
+        let key = match k.kind() {
+            "property_identifier" => cx.text(k).to_string(),
+            _ => continue,
+        };
+        let v = matches!(v.kind(), "string" | "template_string").then_some(v);
+        cx.type_member(pair, &[name], &key, v, ad);
+    }
+}
+
+/// The members of a top-level enum for `member_of` rules: `enum Flag { NewCheckout =
+/// "new-checkout", Search }`.
+fn enum_members<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Js) {
+    if cx.lr.is_none_or(|lr| lr.member_of.is_empty()) {
+        return;
+    }
+    let (Some(name), Some(body)) = (
+        node.child_by_field_name("name"),
+        node.child_by_field_name("body"),
+    ) else {
+        return;
+    };
+    let enum_name = cx.text(name);
+    let mut c = body.walk();
+    let members: Vec<Node> = body.named_children(&mut c).collect();
+    for member in members {
+        let (n, v) = match member.kind() {
+            "enum_assignment" => (
+                member.child_by_field_name("name"),
+                member.child_by_field_name("value"),
+            ),
+            "property_identifier" => (Some(member), None),
+            _ => continue,
+        };
+        let Some(n) = n.filter(|n| n.kind() == "property_identifier") else {
+            continue;
+        };
+        let v = v.filter(|v| matches!(v.kind(), "string" | "template_string"));
+        let member_name = cx.text(n);
+        cx.type_member(member, &[enum_name], member_name, v, ad);
     }
 }
 
