@@ -563,7 +563,7 @@ fn enum_constants_are_symbols() {
 
 /// Python Enum members and class attributes (by a base class), a TypeScript enum and an
 /// object of keys: each member is a declaration and its symbol, through an aliased module
-/// import too; a member with no string value is keyed by its name; a same-named member of
+/// import and a barrel (`export { Flag } from "./flags"` in `lib/index.ts`) too; a member with no string value is keyed by its name; a same-named member of
 /// another enum is not a read.
 #[test]
 fn enum_and_object_members_are_symbols() {
@@ -586,9 +586,9 @@ fn enum_and_object_members_are_symbols() {
         [
             ("new-checkout", "app/views.py", 6, "symbol", false),
             ("search-v2", "app/views.py", 10, "symbol", false),
-            ("dark-mode", "web/App.tsx", 5, "symbol", false),
-            ("new-nav", "web/App.tsx", 6, "symbol", false),
-            ("Beta", "web/App.tsx", 7, "symbol", false),
+            ("dark-mode", "web/App.tsx", 6, "symbol", false),
+            ("new-nav", "web/App.tsx", 7, "symbol", false),
+            ("Beta", "web/App.tsx", 8, "symbol", false),
         ]
     );
     let unused: Vec<&str> = findings(&doc)

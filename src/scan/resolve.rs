@@ -452,50 +452,7 @@ fn import_candidates(
             }
         }
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            let base = if imp.module.starts_with('.') {
-                Some(normalize(&join(dir_of(importer), &imp.module)))
-            } else {
-                None
-            };
-            let exts = [
-                ".ts",
-                ".tsx",
-                ".js",
-                ".jsx",
-                ".mjs",
-                ".cjs",
-                "/index.ts",
-                "/index.tsx",
-                "/index.js",
-            ];
-            let mut files = Vec::new();
-            match base {
-                Some(b) => {
-                    if index.contains_key(&b) {
-                        files.push(b.clone());
-                    }
-                    for e in exts {
-                        let p = format!("{b}{e}");
-                        if index.contains_key(&p) {
-                            files.push(p);
-                        }
-                    }
-                }
-                None => {
-                    // A path alias (`@/lib/flags`, `~/flags`): match by suffix.
-                    let stripped = imp
-                        .module
-                        .trim_start_matches(['@', '~'])
-                        .trim_start_matches('/');
-                    for e in exts {
-                        files.extend(
-                            files_ending(index, &format!("{stripped}{e}"))
-                                .into_iter()
-                                .cloned(),
-                        );
-                    }
-                }
-            }
+            let files = js_module_files(importer, &imp.module, index);
             let head: Vec<String> = match &imp.item {
                 Some(i) => vec![i.clone()],
                 None => vec![],
@@ -570,6 +527,59 @@ fn import_candidates(
 
 /// A Go package's files (tests left out): the directory found by the longest run of the
 /// import path's trailing segments that is a directory of the tree.
+/// The files a JavaScript / TypeScript module specifier names from `importer`: a relative
+/// path with each extension or `index` file, or a path alias (`@/lib/flags`) by suffix.
+pub(super) fn js_module_files(
+    importer: &str,
+    module: &str,
+    index: &BTreeMap<String, (Language, PathBuf)>,
+) -> Vec<String> {
+    let base = if module.starts_with('.') {
+        Some(normalize(&join(dir_of(importer), module)))
+    } else {
+        None
+    };
+    let exts = [
+        ".ts",
+        ".tsx",
+        ".js",
+        ".jsx",
+        ".mjs",
+        ".cjs",
+        "/index.ts",
+        "/index.tsx",
+        "/index.js",
+    ];
+    let mut files = Vec::new();
+    match base {
+        Some(b) => {
+            if index.contains_key(&b) {
+                files.push(b.clone());
+            }
+            for e in exts {
+                let p = format!("{b}{e}");
+                if index.contains_key(&p) {
+                    files.push(p);
+                }
+            }
+        }
+        None => {
+            // A path alias (`@/lib/flags`, `~/flags`): match by suffix.
+            let stripped = module
+                .trim_start_matches(['@', '~'])
+                .trim_start_matches('/');
+            for e in exts {
+                files.extend(
+                    files_ending(index, &format!("{stripped}{e}"))
+                        .into_iter()
+                        .cloned(),
+                );
+            }
+        }
+    }
+    files
+}
+
 fn go_package_files(module: &str, index: &BTreeMap<String, (Language, PathBuf)>) -> Vec<String> {
     let segs: Vec<&str> = module.split('/').collect();
     let go_files = || {

@@ -107,7 +107,21 @@ pub fn second_pass(
         seen_by
             .entry(s.name.as_str())
             .or_default()
-            .push(visibility(s));
+            .push(visibility(&s.file, s.lang));
+    }
+    // A JavaScript / TypeScript barrel (`index.ts`: `export { Flag } from "./flags"`) is a
+    // way to see its modules' declarations too.
+    let mut barrels: HashMap<&str, Vec<String>> = HashMap::new();
+    for s in symbols.iter().filter(|s| same_family(s.lang).len() > 1) {
+        let seen = barrels
+            .entry(s.file.as_str())
+            .or_insert_with(|| barrels_of(&s.file, index));
+        for b in seen.iter() {
+            seen_by
+                .entry(s.name.as_str())
+                .or_default()
+                .push(visibility(b, s.lang));
+        }
     }
     // What the first pass found in each file: a use inside a read is that read itself; a use
     // inside a declaration is that declaration's own name (a spec map's entry key, the
@@ -441,6 +455,54 @@ fn within(a: &Span, b: &Span) -> bool {
         && (a.end_line, a.end_column) <= (b.end_line, b.end_column)
 }
 
+/// The `index` files of `file`'s folder and the folder above that re-export from it
+/// (`export { Flag } from "./flags"`, `export * from "./flags"`): its barrels.
+fn barrels_of(file: &str, index: &BTreeMap<String, (Language, PathBuf)>) -> Vec<String> {
+    let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+    let parent = dir.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut out = Vec::new();
+    for d in [dir, parent] {
+        for ext in ["ts", "tsx", "js", "mjs"] {
+            let candidate = if d.is_empty() {
+                format!("index.{ext}")
+            } else {
+                format!("{d}/index.{ext}")
+            };
+            if candidate == file || out.contains(&candidate) {
+                continue;
+            }
+            let Some((_, path)) = index.get(&candidate) else {
+                continue;
+            };
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let reexports = text.lines().filter_map(|l| {
+                let l = l.trim_start();
+                if !l.starts_with("export") {
+                    return None;
+                }
+                let from = l.rfind(" from ")?;
+                let spec = l[from + 6..].trim().trim_end_matches(';').trim();
+                let spec = spec.strip_prefix(['"', '\''])?.strip_suffix(['"', '\''])?;
+                Some(spec.to_string())
+            });
+            let mut reexports = reexports;
+            if reexports.any(|m| {
+                super::resolve::js_module_files(&candidate, &m, index)
+                    .iter()
+                    .any(|f| f == file)
+            }) {
+                out.push(candidate);
+            }
+        }
+        if d.is_empty() {
+            break;
+        }
+    }
+    out
+}
+
 /// What lets a file see a declaring file: being it, sharing its folder (Go and Java
 /// packages), or mentioning its package or module name as a word.
 struct Visibility {
@@ -451,18 +513,18 @@ struct Visibility {
     name: String,
 }
 
-fn visibility(s: &Symbol) -> Visibility {
-    let (dir, file) = s.file.rsplit_once('/').unwrap_or(("", s.file.as_str()));
+fn visibility(path: &str, lang: Language) -> Visibility {
+    let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
     let stem = file.split('.').next().unwrap_or(file);
     let dir_name = dir.rsplit('/').next().unwrap_or(dir);
-    let name = match s.lang {
+    let name = match lang {
         Language::Go => dir_name,
         Language::Python if stem == "__init__" => dir_name,
         Language::JavaScript | Language::TypeScript | Language::Tsx if stem == "index" => dir_name,
         _ => stem,
     };
     Visibility {
-        file: s.file.clone(),
+        file: path.to_string(),
         dir: dir.to_string(),
         name: name.to_string(),
     }
