@@ -563,8 +563,9 @@ fn enum_constants_are_symbols() {
 
 /// Python Enum members and class attributes (by a base class), a TypeScript enum and an
 /// object of keys: each member is a declaration and its symbol, through an aliased module
-/// import and a barrel (`export { Flag } from "./flags"` in `lib/index.ts`) too; a member with no string value is keyed by its name; a same-named member of
-/// another enum is not a read.
+/// import and a barrel (`export { Flag } from "./flags"` in `lib/index.ts`) too; a member
+/// with no string value is keyed by its name; a same-named member of another enum is not a
+/// read.
 #[test]
 fn enum_and_object_members_are_symbols() {
     let doc = scan("members");
