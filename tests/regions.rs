@@ -64,3 +64,28 @@ fn regions_and_fast_path_agree_with_whole_file_parses_on_every_fixture_tree() {
     }
     assert!(compared > 50, "compared {compared} runs");
 }
+
+/// Inputs the extraction fuzzer (fuzz/fuzz_targets/extract.rs) found where the fast path and
+/// the parser disagreed, each in tests/fuzz-regressions/extract/: read alike both ways, and
+/// with the parser's references (a heredoc's text holds no call: none).
+#[test]
+fn fuzz_regressions_read_alike() {
+    let dir = common::repo().join("tests/fuzz-regressions/extract");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let work = tempfile::tempdir().unwrap();
+        std::fs::copy(&path, work.path().join(path.file_name().unwrap())).unwrap();
+        let (code, fast) = run(&["refs", "--format", "json"], work.path());
+        let (whole_code, whole) = run(&["refs", "--format", "json", "--whole-files"], work.path());
+        assert_eq!((code, &fast), (whole_code, &whole), "{}", path.display());
+        assert_eq!(
+            fast["references"],
+            serde_json::json!([]),
+            "{}",
+            path.display()
+        );
+        n += 1;
+    }
+    assert!(n > 0);
+}

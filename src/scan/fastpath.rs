@@ -306,6 +306,11 @@ impl<'a, 'r> Scan<'a, 'r> {
         if !lexer.balanced() || memchr::memmem::find(b, b"\n<<<<<<< ").is_some() {
             return None;
         }
+        // A heredoc's text may hold what looks like a read (`ld_client.variation("x")` in a
+        // template): the lexer called it code, the parser knows it is text.
+        if lexer.heredocs() > 0 {
+            return None;
+        }
         let mut constants = HashMap::new();
         let mut names = std::mem::take(&mut self.constants_read);
         names.sort_unstable();

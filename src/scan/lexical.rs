@@ -125,6 +125,8 @@ pub struct Lexer<'a> {
     gave_up: bool,
     /// Decisions taken on a heuristic (see [`Lexer::guesses`]).
     guesses: u32,
+    /// Heredoc bodies skipped and called code ([`Lexer::heredocs`]).
+    heredoc_bodies: u32,
     /// String interpolations `(open, close)`, `close` usize::MAX while open.
     interps: Vec<(usize, usize)>,
     /// The end of the line of the last [`Lexer::verdict`] offset (past its `\n`): the next
@@ -144,6 +146,7 @@ impl<'a> Lexer<'a> {
             backtracks: 0,
             gave_up: false,
             guesses: 0,
+            heredoc_bodies: 0,
             interps: Vec::new(),
             line_end: 0,
         }
@@ -155,6 +158,13 @@ impl<'a> Lexer<'a> {
     /// verdict is as sure as the others. The fast path ([`crate::scan::fastpath`]) needs that.
     pub fn guesses(&self) -> u32 {
         self.guesses + u32::from(self.gave_up)
+    }
+
+    /// How many heredoc bodies (Ruby, PHP) the lexer skipped so far. It calls them code (they
+    /// may interpolate), which is right for finding hits and wrong for reading: a call written
+    /// in a heredoc's text is no call, so the fast path leaves such files to the parser.
+    pub fn heredocs(&self) -> u32 {
+        self.heredoc_bodies
     }
 
     /// Lex to the end of the file and say whether its brackets `()[]{}` pair up in code
@@ -597,6 +607,7 @@ impl<'a> Lexer<'a> {
         let Some(nl) = memchr::memchr(b'\n', &self.b[q..]) else {
             return;
         };
+        self.heredoc_bodies += 1;
         let mut line = q + nl + 1;
         while line < self.b.len() {
             let end = memchr::memchr(b'\n', &self.b[line..]).map_or(self.b.len(), |i| line + i);
@@ -1010,6 +1021,7 @@ impl<'a> Lexer<'a> {
 
     fn skip_heredoc_bodies(&mut self, mut line: usize) {
         for term in std::mem::take(&mut self.heredocs) {
+            self.heredoc_bodies += 1;
             loop {
                 if line >= self.b.len() {
                     self.pos = self.b.len();

@@ -1,0 +1,3 @@
+    heredoc = <<~TEXT
+      ld_client.variation("in_heredoc", context, false)
+    TEXT
