@@ -52,14 +52,8 @@ impl Adapter for Java {
                 }
             }
             "import_declaration" => import(node, cx),
-            "field_declaration" | "constant_declaration" => {
-                field_constant(node, cx);
-                field_member(node, cx, self);
-            }
-            "enum_constant" => {
-                enum_constant(node, cx);
-                enum_member(node, cx, self);
-            }
+            "field_declaration" | "constant_declaration" => field_constant(node, cx, self),
+            "enum_constant" => enum_constant(node, cx, self),
             _ => {}
         }
     }
@@ -441,14 +435,16 @@ fn is_constant_field(node: Node, cx: &Cx) -> bool {
     in_interface || has_modifier(node, cx, "static") && has_modifier(node, cx, "final")
 }
 
-/// `static final String X = "x";` in a class, or `String X = "x";` in an interface.
-fn field_constant(node: Node, cx: &mut Cx) {
+/// `static final String X = "x";` in a class, or `String X = "x";` in an interface: a
+/// constant; and for `member_of` rules, a member of its type.
+fn field_constant<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Java) {
     let Some(types) = type_path(node, cx) else {
         return;
     };
     if !is_constant_field(node, cx) {
         return;
     }
+    let members = member_types(node.parent().and_then(|b| b.parent()), cx);
     let mut c = node.walk();
     let decls: Vec<Node> = node.children_by_field_name("declarator", &mut c).collect();
     for d in decls {
@@ -458,35 +454,54 @@ fn field_constant(node: Node, cx: &mut Cx) {
         ) else {
             continue;
         };
+        let name = cx.text(name);
         if let Some(v) = const_value(value, cx) {
-            let name = cx.text(name).to_string();
-            record(cx, &types, &name, &v);
+            record(cx, &types, name, &v);
+        }
+        if let (Some(m), "string_literal") = (&members, value.kind()) {
+            let m: Vec<&str> = m.iter().map(String::as_str).collect();
+            cx.type_member(d, &m, name, Some(value), ad);
         }
     }
 }
 
-/// An enum constant with a string argument, `NEW_CHECKOUT("new-checkout")`: the constant
-/// stands for its key (`Flag.NEW_CHECKOUT.key()` reads it).
-fn enum_constant(node: Node, cx: &mut Cx) {
-    let (Some(name), Some(args)) = (
-        node.child_by_field_name("name"),
-        node.child_by_field_name("arguments"),
-    ) else {
+/// An enum constant: with one string argument, `NEW_CHECKOUT("new-checkout")`, it stands for
+/// its key (`Flag.NEW_CHECKOUT.key()` reads it); for `member_of` rules, with or without one,
+/// it is a member of its enum.
+fn enum_constant<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Java) {
+    let Some(name) = node.child_by_field_name("name") else {
         return;
     };
     let Some(types) = type_path(node, cx) else {
         return;
     };
-    let args = arguments(args);
+    let args = node
+        .child_by_field_name("arguments")
+        .map(arguments)
+        .unwrap_or_default();
     let mut strings = args.iter().filter(|a| a.value.kind() == "string_literal");
     // Only when exactly one argument is a string: that one is the key.
-    let (Some(first), None) = (strings.next(), strings.next()) else {
-        return;
+    let key = match (strings.next(), strings.next()) {
+        (Some(first), None) => Some(first.value),
+        _ => None,
     };
-    if let Some(v) = string_value(first.value, cx) {
-        let name = cx.text(name).to_string();
-        record(cx, &types, &name, &v);
+    let name = cx.text(name);
+    if let Some(v) = key.and_then(|k| string_value(k, cx)) {
+        record(cx, &types, name, &v);
     }
+    if let Some(m) = member_types(node.parent().and_then(|b| b.parent()), cx) {
+        let m: Vec<&str> = m.iter().map(String::as_str).collect();
+        cx.type_member(node, &m, name, key, ad);
+    }
+}
+
+/// When `member_of` rules are on, the names a member of the type declaration `decl` is
+/// matched by ([`type_names`]).
+fn member_types(decl: Option<Node>, cx: &Cx) -> Option<Vec<String>> {
+    if cx.lr.is_none_or(|lr| lr.member_of.is_empty()) {
+        return None;
+    }
+    Some(type_names(decl?, cx))
 }
 
 /// The name of the type declaration `decl` and of the types it extends and implements
@@ -525,62 +540,6 @@ fn type_names(decl: Node, cx: &Cx) -> Vec<String> {
         }
     }
     out
-}
-
-/// A member of a declared type for `member_of` rules: the enum constant `NEW_CHECKOUT` (or
-/// `NEW_CHECKOUT("new-checkout")`) of `enum MyFeatures implements Feature`.
-fn enum_member<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Java) {
-    if cx.lr.is_none_or(|lr| lr.member_of.is_empty()) || type_path(node, cx).is_none() {
-        return;
-    }
-    let (Some(name), Some(decl)) = (
-        node.child_by_field_name("name"),
-        node.parent().and_then(|b| b.parent()),
-    ) else {
-        return;
-    };
-    let value = node.child_by_field_name("arguments").and_then(|args| {
-        let args = arguments(args);
-        let mut strings = args.iter().filter(|a| a.value.kind() == "string_literal");
-        match (strings.next(), strings.next()) {
-            (Some(first), None) => Some(first.value),
-            _ => None,
-        }
-    });
-    let types = type_names(decl, cx);
-    let types: Vec<&str> = types.iter().map(String::as_str).collect();
-    let name = cx.text(name);
-    cx.type_member(node, &types, name, value, ad);
-}
-
-/// A string constant field of a declared type for `member_of` rules (`class Flags { static
-/// final String NEW_CHECKOUT = "new-checkout"; }`).
-fn field_member<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Java) {
-    if cx.lr.is_none_or(|lr| lr.member_of.is_empty())
-        || type_path(node, cx).is_none()
-        || !is_constant_field(node, cx)
-    {
-        return;
-    }
-    let Some(decl) = node.parent().and_then(|b| b.parent()) else {
-        return;
-    };
-    let types = type_names(decl, cx);
-    let types: Vec<&str> = types.iter().map(String::as_str).collect();
-    let mut c = node.walk();
-    let decls: Vec<Node> = node.children_by_field_name("declarator", &mut c).collect();
-    for d in decls {
-        let (Some(name), Some(value)) = (
-            d.child_by_field_name("name"),
-            d.child_by_field_name("value"),
-        ) else {
-            continue;
-        };
-        if value.kind() == "string_literal" {
-            let name = cx.text(name);
-            cx.type_member(d, &types, name, Some(value), ad);
-        }
-    }
 }
 
 /// How deep a constant's expression is read (`"a" + "b" + ...` nests one level per `+`):

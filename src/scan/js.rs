@@ -103,10 +103,7 @@ impl Adapter for Js {
                     }
                 }
             }
-            "enum_declaration" if at_top(node) => {
-                enum_declaration(node, cx);
-                enum_members(node, cx, self);
-            }
+            "enum_declaration" if at_top(node) => enum_declaration(node, cx, self),
             // `export default { A: "a" }` / `export default FLAGS`.
             "export_statement" if node.parent().is_some_and(|p| p.kind() == "program") => {
                 if let Some(v) = node.child_by_field_name("value") {
@@ -414,29 +411,11 @@ fn at_top(node: Node) -> bool {
 /// without substitutions, an object literal's string fields (nested up to a depth), or a copy
 /// of an earlier constant (`{ DARK: DARK_MODE }`, `export default FLAGS`).
 fn define(name: &str, value: Node, cx: &mut Cx, depth: usize) {
+    let value = unwrapped(value, cx);
     match value.kind() {
         "string" | "template_string" => {
             if let Some(s) = string_value(value, cx) {
                 cx.constant(name.to_string(), s);
-            }
-        }
-        "as_expression" | "satisfies_expression" | "parenthesized_expression" => {
-            if let Some(inner) = value.named_child(0) {
-                define(name, inner, cx, depth);
-            }
-        }
-        "call_expression" => {
-            // `Object.freeze({...})`
-            let is_freeze = value
-                .child_by_field_name("function")
-                .is_some_and(|f| cx.text(f) == "Object.freeze");
-            if is_freeze {
-                if let Some(arg) = value
-                    .child_by_field_name("arguments")
-                    .and_then(|a| a.named_child(0))
-                {
-                    define(name, arg, cx, depth);
-                }
             }
         }
         "object" if depth < MAX_OBJECT_DEPTH => {
@@ -487,37 +466,38 @@ fn define(name: &str, value: Node, cx: &mut Cx, depth: usize) {
     }
 }
 
-/// The members of a top-level `const NAME = { ... }` (also `as const`, `satisfies T`,
-/// `Object.freeze({...})`) for `member_of` rules: `newCheckout: "new-checkout"`.
-fn object_members<'t>(name: &str, value: Node<'t>, cx: &mut Cx<'t>, ad: &Js) {
-    if cx.lr.is_none_or(|lr| lr.member_of.is_empty()) {
-        return;
-    }
-    let mut value = value;
+/// The value inside `x as T`, `x satisfies T`, `(x)` and `Object.freeze(x)`.
+fn unwrapped<'t>(mut value: Node<'t>, cx: &Cx) -> Node<'t> {
     loop {
-        match value.kind() {
+        let inner = match value.kind() {
             "as_expression" | "satisfies_expression" | "parenthesized_expression" => {
-                match value.named_child(0) {
-                    Some(v) => value = v,
-                    None => return,
-                }
+                value.named_child(0)
             }
             "call_expression"
                 if value
                     .child_by_field_name("function")
                     .is_some_and(|f| cx.text(f) == "Object.freeze") =>
             {
-                match value
+                value
                     .child_by_field_name("arguments")
                     .and_then(|a| a.named_child(0))
-                {
-                    Some(v) => value = v,
-                    None => return,
-                }
             }
-            _ => break,
+            _ => None,
+        };
+        match inner {
+            Some(v) => value = v,
+            None => return value,
         }
     }
+}
+
+/// The members of a top-level `const NAME = { ... }` (also `as const`, `satisfies T`,
+/// `Object.freeze({...})`) for `member_of` rules: `newCheckout: "new-checkout"`.
+fn object_members<'t>(name: &str, value: Node<'t>, cx: &mut Cx<'t>, ad: &Js) {
+    if cx.lr.is_none_or(|lr| lr.member_of.is_empty()) {
+        return;
+    }
+    let value = unwrapped(value, cx);
     if value.kind() != "object" {
         return;
     }
@@ -542,12 +522,10 @@ fn object_members<'t>(name: &str, value: Node<'t>, cx: &mut Cx<'t>, ad: &Js) {
     }
 }
 
-/// The members of a top-level enum for `member_of` rules: `enum Flag { NewCheckout =
-/// "new-checkout", Search }`.
-fn enum_members<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Js) {
-    if cx.lr.is_none_or(|lr| lr.member_of.is_empty()) {
-        return;
-    }
+/// `enum Flags { NewCheckout = "new_checkout" }` (also `const enum`, `export enum`,
+/// `declare enum`) → `Flags.NewCheckout`; for `member_of` rules, each member (`Search` with
+/// no value too) is a member of `Flags`.
+fn enum_declaration<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Js) {
     let (Some(name), Some(body)) = (
         node.child_by_field_name("name"),
         node.child_by_field_name("body"),
@@ -555,6 +533,7 @@ fn enum_members<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Js) {
         return;
     };
     let enum_name = cx.text(name);
+    let members_on = cx.lr.is_some_and(|lr| !lr.member_of.is_empty());
     let mut c = body.walk();
     let members: Vec<Node> = body.named_children(&mut c).collect();
     for member in members {
@@ -566,36 +545,7 @@ fn enum_members<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Js) {
             "property_identifier" => (Some(member), None),
             _ => continue,
         };
-        let Some(n) = n.filter(|n| n.kind() == "property_identifier") else {
-            continue;
-        };
-        let v = v.filter(|v| matches!(v.kind(), "string" | "template_string"));
-        let member_name = cx.text(n);
-        cx.type_member(member, &[enum_name], member_name, v, ad);
-    }
-}
-
-/// `enum Flags { NewCheckout = "new_checkout" }` (also `const enum`, `export enum`,
-/// `declare enum`) → `Flags.NewCheckout`.
-fn enum_declaration(node: Node, cx: &mut Cx) {
-    let (Some(name), Some(body)) = (
-        node.child_by_field_name("name"),
-        node.child_by_field_name("body"),
-    ) else {
-        return;
-    };
-    let enum_name = cx.text(name).to_string();
-    let mut c = body.walk();
-    for member in body.named_children(&mut c) {
-        if member.kind() != "enum_assignment" {
-            continue;
-        }
-        let (Some(n), Some(v)) = (
-            member.child_by_field_name("name"),
-            member.child_by_field_name("value"),
-        ) else {
-            continue;
-        };
+        let Some(n) = n else { continue };
         let member_name = match n.kind() {
             "string" => match string_value(n, cx) {
                 Some(s) => s,
@@ -603,10 +553,12 @@ fn enum_declaration(node: Node, cx: &mut Cx) {
             },
             _ => cx.text(n).to_string(),
         };
-        if matches!(v.kind(), "string" | "template_string") {
-            if let Some(s) = string_value(v, cx) {
-                cx.constant(format!("{enum_name}.{member_name}"), s);
-            }
+        let v = v.filter(|v| matches!(v.kind(), "string" | "template_string"));
+        if let Some(s) = v.and_then(|v| string_value(v, cx)) {
+            cx.constant(format!("{enum_name}.{member_name}"), s);
+        }
+        if members_on && n.kind() == "property_identifier" {
+            cx.type_member(member, &[enum_name], &member_name, v, ad);
         }
     }
 }

@@ -90,10 +90,7 @@ impl Adapter for Python {
                     cx.import(&local, &module, Some(&item));
                 }
             }
-            "assignment" => {
-                constant(node, cx);
-                class_member(node, cx, self);
-            }
+            "assignment" => constant(node, cx, self),
             // `settings.NEW_CHECKOUT`: a member read whose name is the key (`member:` rules).
             "attribute" => {
                 if let (Some(o), Some(a)) = (
@@ -352,88 +349,61 @@ pub(super) fn unescape_python(s: &str, bytes: bool) -> Option<String> {
     Some(out)
 }
 
-/// `NAME = value` directly in the body of a module-level class, for `member_of` rules: an
-/// Enum member or class attribute (`class Flags(Enum): NEW_CHECKOUT = "new-checkout"`,
-/// `SEARCH = auto()`). The class's name and its bases' last names are the types matched.
-fn class_member<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Python) {
-    if cx.lr.is_none_or(|lr| lr.member_of.is_empty()) {
-        return;
-    }
+/// `NAME = "value"` at module level or directly in a module-level class body (`class
+/// Flag(str, Enum)`): a constant. For `member_of` rules, any `NAME = value` in such a class is
+/// a member (an Enum member or class attribute: `SEARCH = auto()` too; `_private` names and
+/// dunders are not), matched by the class's name and its bases' last names.
+fn constant<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Python) {
     let (Some(left), Some(right)) = (
         node.child_by_field_name("left"),
         node.child_by_field_name("right"),
     ) else {
         return;
     };
+    if left.kind() != "identifier" {
+        return;
+    }
     let name = cx.text(left);
-    // `_private` names and dunders (`__slots__`) are no members.
-    if left.kind() != "identifier" || name.starts_with('_') {
-        return;
-    }
-    let Some(class) = node
-        .parent()
-        .filter(|s| s.kind() == "expression_statement")
-        .and_then(|s| s.parent())
-        .filter(|b| b.kind() == "block")
-        .and_then(|b| b.parent())
-        .filter(|c| {
-            c.kind() == "class_definition" && c.parent().is_some_and(|m| m.kind() == "module")
-        })
-    else {
-        return;
-    };
-    let mut types: Vec<&str> = class
-        .child_by_field_name("name")
-        .map(|n| cx.text(n))
-        .into_iter()
-        .collect();
-    if let Some(bases) = class.child_by_field_name("superclasses") {
-        let mut c = bases.walk();
-        for b in bases.named_children(&mut c) {
-            if matches!(b.kind(), "identifier" | "attribute") {
-                let t = cx.text(b);
-                types.push(t.rsplit('.').next().unwrap_or(t));
-            }
-        }
-    }
-    let value = (right.kind() == "string").then_some(right);
-    cx.type_member(node, &types, name, value, ad);
-}
-
-/// `NAME = "value"` at module level or directly in a class body (`class Flag(str, Enum)`).
-fn constant(node: Node, cx: &mut Cx) {
-    let (Some(left), Some(right)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
-        return;
-    };
-    if left.kind() != "identifier" || right.kind() != "string" {
-        return;
-    }
-    let Some(value) = string_value(right, cx) else {
-        return;
-    };
-    let name = cx.text(left).to_string();
+    let value = (right.kind() == "string")
+        .then(|| string_value(right, cx))
+        .flatten();
     // expression_statement → module | block → class_definition
-    let Some(stmt) = node.parent() else { return };
-    let Some(container) = stmt.parent() else {
+    let Some(container) = node.parent().and_then(|stmt| stmt.parent()) else {
         return;
     };
     match container.kind() {
-        "module" => cx.constant(name, value),
+        "module" => {
+            if let Some(v) = value {
+                cx.constant(name.to_string(), v);
+            }
+        }
         "block" => {
-            if let Some(class) = container
-                .parent()
-                .filter(|p| p.kind() == "class_definition")
-            {
-                if class.parent().is_some_and(|p| p.kind() == "module") {
-                    if let Some(cn) = class.child_by_field_name("name") {
-                        let cname = cx.text(cn).to_string();
-                        cx.constant(format!("{cname}.{name}"), value);
+            let Some(class) = container.parent().filter(|c| {
+                c.kind() == "class_definition" && c.parent().is_some_and(|m| m.kind() == "module")
+            }) else {
+                return;
+            };
+            let Some(cname) = class.child_by_field_name("name").map(|n| cx.text(n)) else {
+                return;
+            };
+            if let Some(v) = value {
+                cx.constant(format!("{cname}.{name}"), v);
+            }
+            if cx.lr.is_none_or(|lr| lr.member_of.is_empty()) || name.starts_with('_') {
+                return;
+            }
+            let mut types = vec![cname];
+            if let Some(bases) = class.child_by_field_name("superclasses") {
+                let mut c = bases.walk();
+                for b in bases.named_children(&mut c) {
+                    if matches!(b.kind(), "identifier" | "attribute") {
+                        let t = cx.text(b);
+                        types.push(t.rsplit('.').next().unwrap_or(t));
                     }
                 }
             }
+            let member = (right.kind() == "string").then_some(right);
+            cx.type_member(node, &types, name, member, ad);
         }
         _ => {}
     }
