@@ -15,19 +15,6 @@ use common::repo;
 
 use common::gitrepo::git;
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 struct Run {
     /// (step name, exit code, stdout) per `run:` step.
     steps: Vec<(String, i32, String)>,
@@ -164,7 +151,7 @@ fn run_action(workspace: &Path, given: &[(&str, &str)], base_ref: &str) -> Run {
 
 fn example_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("fixtures/bookstore"), dir.path());
+    common::copy_tree(&repo().join("fixtures/bookstore"), dir.path());
     git(dir.path(), &["init", "-q", "."]);
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-qm", "example"]);

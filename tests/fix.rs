@@ -13,19 +13,6 @@ use std::path::{Path, PathBuf};
 use common::{flagdebt, repo};
 use flagdebt::lang::Language;
 
-fn copy_tree(from: &Path, to: &Path) {
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dst = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            fs::create_dir_all(&dst).unwrap();
-            copy_tree(&e.path(), &dst);
-        } else {
-            fs::copy(e.path(), dst).unwrap();
-        }
-    }
-}
-
 /// Every file under `root`, relative, `/`-separated, sorted.
 fn files(root: &Path) -> Vec<String> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
@@ -120,7 +107,7 @@ fn fixture_pairs() {
             .map_or(0, |n| n.trim().parse().unwrap());
 
         let tmp = tempfile::tempdir().unwrap();
-        copy_tree(&case.join("before"), tmp.path());
+        common::copy_tree(&case.join("before"), tmp.path());
         let dry = flagdebt()
             .current_dir(tmp.path())
             .arg("fix")
@@ -156,7 +143,7 @@ fn fixture_pairs() {
         if bless {
             let _ = fs::remove_dir_all(case.join("after"));
             fs::create_dir_all(case.join("after")).unwrap();
-            copy_tree(tmp.path(), &case.join("after"));
+            common::copy_tree(tmp.path(), &case.join("after"));
             continue;
         }
         let after = case.join("after");
@@ -197,7 +184,7 @@ fn bookstore_one_flag_per_language() {
     ];
     for (flag, what, exit) in cases {
         let tmp = tempfile::tempdir().unwrap();
-        copy_tree(&repo().join("fixtures/bookstore"), tmp.path());
+        common::copy_tree(&repo().join("fixtures/bookstore"), tmp.path());
         let dry = flagdebt()
             .current_dir(tmp.path())
             .args(["fix", flag, "--treated", "on"])
@@ -246,7 +233,7 @@ fn bookstore_one_flag_per_language() {
 #[test]
 fn bookstore_left_for_the_user() {
     let tmp = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("fixtures/bookstore"), tmp.path());
+    common::copy_tree(&repo().join("fixtures/bookstore"), tmp.path());
     let test_file = "api/tests/test_checkout.py";
     let before = fs::read_to_string(tmp.path().join(test_file)).unwrap();
     let w = flagdebt()

@@ -10,22 +10,9 @@ use common::{flagdebt, repo};
 
 type Row = (String, String, String, String, u64);
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 fn monorepo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("fixtures/monorepo"), dir.path());
+    common::copy_tree(&repo().join("fixtures/monorepo"), dir.path());
     let st = std::process::Command::new("git")
         .args(["init", "-q", "."])
         .current_dir(dir.path())

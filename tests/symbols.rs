@@ -5,26 +5,11 @@
 
 mod common;
 
-use std::path::Path;
-
 use serde_json::Value;
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 fn scan(name: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(
+    common::copy_tree(
         &common::repo().join("fixtures/symbols").join(name),
         dir.path(),
     );
@@ -172,7 +157,7 @@ fn go_registry_symbols() {
 #[test]
 fn symbol_declaration_calls_inside_functions_cost_no_parse() {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(
+    common::copy_tree(
         &common::repo().join("fixtures/symbols/go-registry"),
         dir.path(),
     );
