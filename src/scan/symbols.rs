@@ -140,6 +140,11 @@ pub fn second_pass(
             (f.path.as_str(), t)
         })
         .collect();
+    // Each declaring file (or barrel) once, for the first look at a file: one that can see
+    // none of them needs no word scan.
+    let mut all_vis: Vec<&Visibility> = seen_by.values().flatten().collect();
+    all_vis.sort_by(|a, b| (&a.file, &a.name).cmp(&(&b.file, &b.name)));
+    all_vis.dedup_by(|a, b| a.file == b.file && a.name == b.name);
     let generated = Generated::new(&opts.generated);
     let found: Vec<FileFacts> = index
         .par_iter()
@@ -150,6 +155,9 @@ pub fn second_pass(
                 return None;
             }
             let bytes = std::fs::read(path).ok()?;
+            if !all_vis.iter().any(|v| v.sees(*lang, rel, &bytes)) {
+                return None;
+            }
             // Each name once per file, then whether the file can see a declaration of it.
             let mut hit = vec![false; names.len()];
             let at = finder.words(&bytes);
