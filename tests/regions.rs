@@ -66,8 +66,9 @@ fn regions_and_fast_path_agree_with_whole_file_parses_on_every_fixture_tree() {
 }
 
 /// Inputs the extraction fuzzer (fuzz/fuzz_targets/extract.rs) found where the fast path and
-/// the parser disagreed, each in tests/fuzz-regressions/extract/: read alike both ways, and
-/// with the parser's references (a heredoc's text holds no call: none).
+/// the parser disagreed, each in tests/fuzz-regressions/extract/: read alike both ways (a
+/// heredoc's text holds no call; `c x, 0` in Ruby arguments is `c(x, 0)`, so the call has no
+/// third argument).
 #[test]
 fn fuzz_regressions_read_alike() {
     let dir = common::repo().join("tests/fuzz-regressions/extract");
@@ -79,12 +80,6 @@ fn fuzz_regressions_read_alike() {
         let (code, fast) = run(&["refs", "--format", "json"], work.path());
         let (whole_code, whole) = run(&["refs", "--format", "json", "--whole-files"], work.path());
         assert_eq!((code, &fast), (whole_code, &whole), "{}", path.display());
-        assert_eq!(
-            fast["references"],
-            serde_json::json!([]),
-            "{}",
-            path.display()
-        );
         n += 1;
     }
     assert!(n > 0);

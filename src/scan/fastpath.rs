@@ -124,6 +124,41 @@ impl<'r> FastPath<'r> {
     }
 }
 
+/// Whether Ruby argument text holds a name followed by white space and the start of another
+/// expression (`c x`, `puts "a"`, `f :sym`): a call without parentheses, which takes every
+/// argument after it. Strings are skipped.
+fn ruby_command_call(t: &[u8]) -> bool {
+    let mut i = 0;
+    while i < t.len() {
+        match t[i] {
+            b'"' | b'\'' => match string_end(t, i) {
+                Some(e) => i = e,
+                None => return true,
+            },
+            c if is_ident(c) || c == b'?' || c == b'!' => {
+                let mut j = i + 1;
+                while j < t.len() && (is_ident(t[j]) || matches!(t[j], b'?' | b'!')) {
+                    j += 1;
+                }
+                let mut k = j;
+                while k < t.len() && matches!(t[k], b' ' | b'\t') {
+                    k += 1;
+                }
+                if k > j
+                    && k < t.len()
+                    && (is_ident(t[k])
+                        || matches!(t[k], b'"' | b'\'' | b':' | b'[' | b'(' | b'@' | b'$'))
+                {
+                    return true;
+                }
+                i = j;
+            }
+            _ => i += 1,
+        }
+    }
+    false
+}
+
 /// Whether `at` is inside a Go function or method: the nearest line before it that starts a
 /// top-level declaration (a word at column 0, as gofmt writes them) starts with `func`. `top`
 /// caches those lines' starts and whether each is a `func`.
@@ -807,7 +842,9 @@ impl<'a, 'r> Scan<'a, 'r> {
             return None; // a splat or spread: positions after it are unknown
         }
         let unsure = match self.lang {
-            Language::Ruby => has_word(t, "do"), // a `do ... end` block among the arguments
+            // A `do ... end` block among the arguments, or a command call (`c x, 0` is `c(x,
+            // 0)`: it takes the arguments after it).
+            Language::Ruby => has_word(t, "do") || ruby_command_call(t.as_bytes()),
             // lambda parameters' commas, a generator argument
             Language::Python => has_word(t, "lambda") || has_word(t, "for"),
             _ => false,
