@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the fuzz targets and run each for a while. Usage: fuzz/run.sh [SECONDS] [TARGET...]
-# (default: 20 s per target, every target). CI runs it short (scripts/test.sh); run it long by
+# (default: 20 s per target, every target; FUZZ_MAX_LEN caps input size, default 64 KB).
+# CI runs it short (scripts/test.sh); run it long by
 # hand: `fuzz/run.sh 3600`. Corpora are seeded from the fixtures the first time (fuzz/corpus,
 # not committed); a crash is saved under fuzz/artifacts/TARGET/ and fails the run: turn it
 # into a regression test under tests/ before fixing it.
@@ -77,6 +78,6 @@ cargo fuzz build -s none -O
 for t in "${targets[@]}"; do
   seed "$t"
   echo "[fuzz] $t: ${secs}s" >&2
-  cargo fuzz run -s none -O "$t" "corpus/$t" -- -max_total_time="$secs" -max_len=65536 \
+  cargo fuzz run -s none -O "$t" "corpus/$t" -- -max_total_time="$secs" -max_len="${FUZZ_MAX_LEN:-65536}" \
     -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 2>&1 | grep -E 'stat::number_of_executed_units|Done|SUMMARY|panicked|ERROR' >&2
 done
