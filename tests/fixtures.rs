@@ -106,7 +106,8 @@ fn markers(root: &Path) -> BTreeMap<(String, u64), Vec<String>> {
                 continue;
             };
             let before = &line[..at];
-            if !(before.contains('#') || before.contains("//") || before.contains("/*")) {
+            let openers = ["#", "//", "/*", "<!--", "@*"];
+            if !openers.iter().any(|o| before.contains(o)) {
                 continue;
             }
             let body = line[at + "expect:".len()..]
@@ -118,6 +119,7 @@ fn markers(root: &Path) -> BTreeMap<(String, u64), Vec<String>> {
                 .trim_end_matches('#')
                 .trim_end_matches("-->")
                 .trim_end_matches("%>")
+                .trim_end_matches("*@")
                 .trim();
             let mut keys: Vec<String> = body
                 .split(',')

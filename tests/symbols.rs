@@ -584,3 +584,28 @@ fn enum_and_object_members_are_symbols() {
         .collect();
     assert_eq!(unused, ["legacy-export", "retired", "unused-experiment"]);
 }
+
+/// Microsoft.FeatureManagement: appsettings.json's `FeatureManagement` section is the
+/// registry (a `map` registry in three config lines); `[FeatureGate("Beta")]` and
+/// `IsEnabledAsync("NewCheckout")` read it; a typo is undeclared, a flag no code reads unused.
+#[test]
+fn dotnet_feature_management() {
+    let doc = scan("dotnet-featuremanagement");
+    assert_eq!(declared(&doc), ["Beta", "NewCheckout", "Retired"]);
+    let path = "Controllers/HomeController.cs";
+    assert_eq!(
+        references(&doc),
+        [
+            ("Beta", path, 4, "literal", false),
+            ("NewCheckout", path, 11, "literal", false),
+            ("Typo", path, 12, "literal", false),
+        ]
+    );
+    assert_eq!(
+        findings(&doc),
+        [
+            ("undeclared-flag", "Typo", path, 12),
+            ("unused-flag", "Retired", "appsettings.json", 8),
+        ]
+    );
+}

@@ -32,6 +32,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("statsig.yml", include_str!("../../rules/statsig.yml")),
     ("split.yml", include_str!("../../rules/split.yml")),
     ("flipt.yml", include_str!("../../rules/flipt.yml")),
+    (
+        "featuremanagement.yml",
+        include_str!("../../rules/featuremanagement.yml"),
+    ),
     ("inhouse.yml", include_str!("../../rules/inhouse.yml")),
     ("env.yml", include_str!("../../rules/env.yml")),
 ];
@@ -814,6 +818,7 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
         "statsig",
         "split",
         "flipt",
+        "featuremanagement",
         "env",
         "custom",
     ];

@@ -70,6 +70,28 @@ impl Adapter for CSharp {
                 }
             }
             "field_declaration" => field_constant(node, cx),
+            // `[FeatureGate("x")]`: an attribute reads as a call of its name (without the
+            // `Attribute` suffix or a namespace) with its arguments.
+            "attribute" => {
+                let Some(name) = node.child_by_field_name("name") else {
+                    return;
+                };
+                let mut c = node.walk();
+                let Some(args) = node
+                    .named_children(&mut c)
+                    .find(|n| n.kind() == "attribute_argument_list")
+                else {
+                    return;
+                };
+                let name = cx.text(name);
+                let name = name.rsplit('.').next().unwrap_or(name);
+                let name = name
+                    .strip_suffix("Attribute")
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or(name);
+                let args = arguments(args, cx);
+                cx.call(node, None, name, &args, self);
+            }
             _ => {}
         }
     }
@@ -201,7 +223,7 @@ fn arguments<'t>(args: Node<'t>, cx: &Cx<'t>) -> Vec<Arg<'t>> {
     let mut out = Vec::new();
     let mut c = args.walk();
     for a in args.named_children(&mut c) {
-        if a.kind() != "argument" {
+        if !matches!(a.kind(), "argument" | "attribute_argument") {
             continue;
         }
         let keyword = a.child_by_field_name("name").map(|n| cx.text(n));
