@@ -191,6 +191,84 @@ fn registries_in_more_shapes_each_in_a_few_config_lines() {
     )));
 }
 
+/// A `map` registry whose path holds a list of flag objects, each naming itself by `id`
+/// (Microsoft.FeatureManagement's `feature_management.feature_flags`), `name` or `key`: each
+/// is a flag at its naming key's line, its other fields read as usual; an item that names
+/// nothing is an error naming the file and line.
+#[test]
+fn map_registries_read_lists_of_flag_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        ".flagdebt.yml",
+        "registries:\n  - { path: appsettings.json, format: map, under: feature_management.feature_flags }\n  - { path: flags.yml, format: map, under: flags }\n",
+    );
+    write(
+        root,
+        "appsettings.json",
+        r#"{
+  "feature_management": {
+    "feature_flags": [
+      { "id": "Beta", "enabled": true },
+      {
+        "description": "Percentage rollout",
+        "id": "Rollout",
+        "enabled": false,
+        "conditions": { "client_filters": [ { "name": "Microsoft.Percentage" } ] }
+      }
+    ]
+  }
+}
+"#,
+    );
+    write(
+        root,
+        "flags.yml",
+        "flags:\n  - name: list_a\n    owner: team-a\n  - key: list_b\n    enabled: true\n",
+    );
+    let (_, doc, stderr) = run(root, &["scan", "--select", "unused-flag,invalid-registry"]);
+    let got = declared(&doc);
+    assert_eq!(
+        got,
+        [
+            ("Beta".to_string(), vec!["appsettings.json:4".to_string()]),
+            (
+                "Rollout".to_string(),
+                vec!["appsettings.json:7".to_string()]
+            ),
+            ("list_a".to_string(), vec!["flags.yml:2".to_string()]),
+            ("list_b".to_string(), vec!["flags.yml:4".to_string()]),
+        ],
+        "{stderr}"
+    );
+    let row = |k: &str| {
+        doc["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == k)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row("Beta")["default"], true);
+    assert_eq!(row("Rollout")["default"], false);
+    assert_eq!(row("list_a")["owner"], "team-a");
+
+    write(root, "flags.yml", "flags:\n  - owner: team-a\n");
+    let out = flagdebt()
+        .current_dir(root)
+        .args(["scan", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("flags.yml:2") && err.contains("`id`, `name` or `key`"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_missing_code_type_is_an_error_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,7 +3,7 @@
 //! | format | what | key |
 //! |---|---|---|
 //! | `key-value` | properties, INI, dotenv: `new_checkout=on`, `key: value`; `[section]` headers | the name (only in section `under:` when given) |
-//! | `map` | a JSON or YAML map of key to a value or an object of fields, at `under:` (a dotted path) | the map's keys |
+//! | `map` | a JSON or YAML map of key to a value or an object of fields, at `under:` (a dotted path), or a list of objects there | the map's keys; each list item's `id`, `name` or `key` |
 //! | `flagsmith-environment` | Flagsmith's environment document (`/environment-document/`, offline mode) | each `feature_states[].feature.name` |
 //! | `typescript` | `type N = "a" \| "b"`, `interface N { a: boolean }`, `enum N { A = "a" }`, `const N = { a: ... }` named `name:` | the string literals, member names, enum values |
 //! | `java` | `enum N { A("a"), B }` named `name:` | the first string argument, else the constant's name |
@@ -168,6 +168,24 @@ fn map(rel: &str, text: &str, under: Option<&str>) -> Result<Registry, RegistryE
     Ok(reg)
 }
 
+/// The field naming a flag in a list of flag objects, and its value: `id` (Microsoft's
+/// `feature_management.feature_flags`), else `name`, else `key`.
+fn list_key(item: &Value) -> Option<(&'static str, String)> {
+    ["id", "name", "key"].into_iter().find_map(|f| {
+        let k = item.get(f)?.as_str()?;
+        (!k.is_empty()).then(|| (f, k.to_string()))
+    })
+}
+
+/// `item` without its naming field (the rest are the flag's fields).
+fn without(item: &Value, field: &str) -> Value {
+    let mut v = item.clone();
+    if let Some(o) = v.as_object_mut() {
+        o.remove(field);
+    }
+    v
+}
+
 fn json_entries(rel: &str, text: &str, path: &[&str]) -> Result<Vec<Entry>, RegistryError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let doc = json::parse_value(rel, text)?;
@@ -181,6 +199,44 @@ fn json_entries(rel: &str, text: &str, path: &[&str]) -> Result<Vec<Entry>, Regi
                 format!("no `{}` object to read flags from", path.join(".")),
             )
         })?;
+    }
+    if let Value::Array(items) = node {
+        // A list of flag objects, each naming itself (`feature_flags: [{ id: "beta", ... }]`).
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let i = i.to_string();
+            let mut p: Vec<&str> = path.to_vec();
+            p.push(&i);
+            let Some((name_field, key)) = list_key(item) else {
+                return Err(shape(
+                    rel,
+                    index.value_pos(&p),
+                    format!(
+                        "expected an object with an `id`, `name` or `key` in the list at `{}`",
+                        path.join(".")
+                    ),
+                ));
+            };
+            let field_pos = item
+                .as_object()
+                .into_iter()
+                .flat_map(|f| f.keys())
+                .map(|f| {
+                    let mut q = p.clone();
+                    q.push(f);
+                    (f.clone(), index.key_pos(&q))
+                })
+                .collect();
+            let mut q = p.clone();
+            q.push(name_field);
+            out.push(Entry {
+                key,
+                at: index.key_pos(&q),
+                value: without(item, name_field),
+                field_pos,
+            });
+        }
+        return Ok(out);
     }
     let Value::Object(map) = node else {
         return Err(shape(
@@ -248,6 +304,40 @@ fn yaml_entries(rel: &str, text: &str, path: &[&str]) -> Result<Vec<Entry>, Regi
     let entries = match &node.value {
         Node::Map(entries) => entries,
         Node::Null => return Ok(Vec::new()),
+        Node::Seq(items) => {
+            let mut out = Vec::new();
+            for item in items {
+                let value = yaml::to_json(rel, &item.value)?;
+                let (Some((name_field, key)), Node::Map(fields)) = (list_key(&value), &item.value)
+                else {
+                    return Err(shape(
+                        rel,
+                        yaml::pos(&item.referenced),
+                        format!(
+                            "expected a map with an `id`, `name` or `key` in the list at `{}`",
+                            path.join(".")
+                        ),
+                    ));
+                };
+                let at = fields
+                    .iter()
+                    .find(|(f, _)| f.value == name_field)
+                    .map_or_else(
+                        || yaml::pos(&item.referenced),
+                        |(f, _)| yaml::pos(&f.referenced),
+                    );
+                out.push(Entry {
+                    key,
+                    at,
+                    value: without(&value, name_field),
+                    field_pos: fields
+                        .iter()
+                        .map(|(f, _)| (f.value.clone(), yaml::pos(&f.referenced)))
+                        .collect(),
+                });
+            }
+            return Ok(out);
+        }
         other => {
             return Err(shape(
                 rel,
