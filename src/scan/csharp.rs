@@ -8,7 +8,7 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr, SymbolSyntax};
+use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr, Literals, SymbolSyntax};
 
 pub struct CSharp;
 
@@ -22,6 +22,21 @@ const TYPE_DECLS: &[&str] = &[
     "record_declaration",
     "record_struct_declaration",
 ];
+
+const LITERALS: Literals = Literals {
+    bools: &["boolean_literal"],
+    nulls: &["null_literal"],
+    numbers: &["integer_literal", "real_literal"],
+    strings: &[
+        "string_literal",
+        "verbatim_string_literal",
+        "raw_string_literal",
+    ],
+    signs: &["prefix_unary_expression"],
+    wrappers: &["parenthesized_expression"],
+    number: cs_number,
+    string: string_value,
+};
 
 impl Adapter for CSharp {
     fn symbol_syntax(&self) -> SymbolSyntax {
@@ -148,23 +163,12 @@ impl Adapter for CSharp {
 
     fn literal(&self, node: Node, cx: &Cx) -> Option<Value> {
         match node.kind() {
-            "boolean_literal" => Some(Value::Bool(cx.text(node) == "true")),
-            "null_literal" => Some(Value::Null),
-            "integer_literal" | "real_literal" => cs_number(cx.text(node)),
-            "string_literal" | "verbatim_string_literal" | "raw_string_literal" => {
-                string_value(node, cx).map(Value::String)
-            }
             "character_literal" => {
                 let t = cx.text(node);
                 let body = t.strip_prefix('\'')?.strip_suffix('\'')?;
                 Some(Value::String(super::extract::unescape(body)))
             }
-            "prefix_unary_expression" => {
-                let t = cx.text(node);
-                crate::scan::extract::negated(cs_number(t.strip_prefix('-')?.trim())?)
-            }
-            "parenthesized_expression" => self.literal(node.named_child(0)?, cx),
-            _ => None,
+            _ => LITERALS.read(node, cx, self),
         }
     }
 

@@ -962,6 +962,48 @@ pub fn pick<V: Copy>(args: &[Arg<'_, V>], spec: &ArgSpec) -> Option<V> {
 
 /// Apply import aliases (local name → canonical dotted path) to a dotted callee path: the
 /// longest alias that is a whole-segment prefix is replaced.
+/// A grammar's literal node kinds, read the same way in every language by [`Literals::read`]:
+/// booleans (text `true` / `false`, any case), null, numbers and strings (with the language's
+/// readers), a sign before a number (`-5`, `+1.5`), and wrappers read inside (parentheses).
+pub struct Literals {
+    pub bools: &'static [&'static str],
+    pub nulls: &'static [&'static str],
+    pub numbers: &'static [&'static str],
+    pub strings: &'static [&'static str],
+    pub signs: &'static [&'static str],
+    pub wrappers: &'static [&'static str],
+    pub number: fn(&str) -> Option<Value>,
+    pub string: fn(Node, &Cx) -> Option<String>,
+}
+
+impl Literals {
+    /// `node`'s value when it is one of these literals (a wrapper: what `ad` reads inside),
+    /// else None: the adapter's [`Adapter::literal`] adds its own cases around this.
+    pub fn read(&self, node: Node, cx: &Cx, ad: &dyn Adapter) -> Option<Value> {
+        let kind = node.kind();
+        let text = || cx.text(node);
+        if self.bools.contains(&kind) {
+            Some(Value::Bool(text().trim().eq_ignore_ascii_case("true")))
+        } else if self.nulls.contains(&kind) {
+            Some(Value::Null)
+        } else if self.numbers.contains(&kind) {
+            (self.number)(text())
+        } else if self.strings.contains(&kind) {
+            (self.string)(node, cx).map(Value::String)
+        } else if self.signs.contains(&kind) {
+            let t: String = text().chars().filter(|c| !c.is_whitespace()).collect();
+            match t.strip_prefix('-') {
+                Some(n) => negated((self.number)(n)?),
+                None => (self.number)(t.strip_prefix('+')?),
+            }
+        } else if self.wrappers.contains(&kind) {
+            ad.literal(node.named_child(0)?, cx)
+        } else {
+            None
+        }
+    }
+}
+
 /// `-v` for a number literal's value `v` (`-5`, `-0.5` written as a unary minus).
 pub fn negated(v: Value) -> Option<Value> {
     match v.as_i64() {

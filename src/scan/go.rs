@@ -6,12 +6,23 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr, SymbolSyntax};
+use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr, Literals, SymbolSyntax};
 
 pub struct Go;
 
 const MEMBER: &[(&str, &str, &str)] = &[("selector_expression", "operand", "field")];
 const IDENT: &[&str] = &["identifier", "field_identifier", "package_identifier"];
+
+const LITERALS: Literals = Literals {
+    bools: &["true", "false"],
+    nulls: &["nil"],
+    numbers: &["int_literal", "float_literal"],
+    strings: &["interpreted_string_literal", "raw_string_literal"],
+    signs: &["unary_expression"],
+    wrappers: &["parenthesized_expression"],
+    number: int_or_float,
+    string: string_value,
+};
 
 impl Adapter for Go {
     fn visit<'t>(&self, node: Node<'t>, cx: &mut Cx<'t>) {
@@ -237,26 +248,7 @@ impl Adapter for Go {
     }
 
     fn literal(&self, node: Node, cx: &Cx) -> Option<Value> {
-        match node.kind() {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            "nil" => Some(Value::Null),
-            "int_literal" | "float_literal" => int_or_float(cx.text(node)),
-            "interpreted_string_literal" | "raw_string_literal" => {
-                string_value(node, cx).map(Value::String)
-            }
-            "unary_expression" => {
-                let op = node.child_by_field_name("operator")?;
-                let operand = node.child_by_field_name("operand")?;
-                if !matches!(operand.kind(), "int_literal" | "float_literal") {
-                    return None;
-                }
-                let t = format!("{}{}", cx.text(op), cx.text(operand));
-                int_or_float(t.trim_start_matches('+'))
-            }
-            "parenthesized_expression" => self.literal(node.named_child(0)?, cx),
-            _ => None,
-        }
+        LITERALS.read(node, cx, self)
     }
 }
 

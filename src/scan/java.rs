@@ -7,7 +7,7 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr, SymbolSyntax};
+use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr, Literals, SymbolSyntax};
 
 pub struct Java;
 
@@ -22,6 +22,23 @@ const TYPE_DECLS: &[&str] = &[
     "record_declaration",
     "annotation_type_declaration",
 ];
+
+const LITERALS: Literals = Literals {
+    bools: &["true", "false"],
+    nulls: &["null_literal"],
+    numbers: &[
+        "decimal_integer_literal",
+        "hex_integer_literal",
+        "octal_integer_literal",
+        "binary_integer_literal",
+        "decimal_floating_point_literal",
+    ],
+    strings: &["string_literal"],
+    signs: &["unary_expression"],
+    wrappers: &["parenthesized_expression"],
+    number: java_number,
+    string: string_value,
+};
 
 impl Adapter for Java {
     fn symbol_syntax(&self) -> SymbolSyntax {
@@ -108,32 +125,12 @@ impl Adapter for Java {
 
     fn literal(&self, node: Node, cx: &Cx) -> Option<Value> {
         match node.kind() {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            "null_literal" => Some(Value::Null),
-            "decimal_integer_literal"
-            | "hex_integer_literal"
-            | "octal_integer_literal"
-            | "binary_integer_literal"
-            | "decimal_floating_point_literal" => java_number(cx.text(node)),
-            "string_literal" => string_value(node, cx).map(Value::String),
             "character_literal" => {
                 let t = cx.text(node);
                 let body = t.strip_prefix('\'')?.strip_suffix('\'')?;
                 Some(Value::String(unescape_java(body)))
             }
-            "unary_expression" => {
-                let op = node.child_by_field_name("operator")?;
-                let operand = node.child_by_field_name("operand")?;
-                let v = java_number(cx.text(operand))?;
-                match cx.text(op) {
-                    "+" => Some(v),
-                    "-" => crate::scan::extract::negated(v),
-                    _ => None,
-                }
-            }
-            "parenthesized_expression" => self.literal(node.named_child(0)?, cx),
-            _ => None,
+            _ => LITERALS.read(node, cx, self),
         }
     }
 }

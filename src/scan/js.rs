@@ -7,12 +7,30 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{number, string_parts, Adapter, Arg, Cx, KeyExpr, StringParts, SymbolSyntax};
+use super::extract::{
+    number, string_parts, Adapter, Arg, Cx, KeyExpr, Literals, StringParts, SymbolSyntax,
+};
 
 pub struct Js;
 
 /// How deep const objects are read (`FLAGS.CHECKOUT.NEW_FLOW` is depth 2).
 const MAX_OBJECT_DEPTH: usize = 3;
+
+const LITERALS: Literals = Literals {
+    bools: &["true", "false"],
+    nulls: &["null", "undefined"],
+    numbers: &["number"],
+    strings: &["string", "template_string"],
+    signs: &["unary_expression"],
+    wrappers: &[
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "parenthesized_expression",
+    ],
+    number,
+    string: string_value,
+};
 
 impl Adapter for Js {
     fn symbol_syntax(&self) -> SymbolSyntax {
@@ -281,26 +299,7 @@ impl Adapter for Js {
     }
 
     fn literal(&self, node: Node, cx: &Cx) -> Option<Value> {
-        match node.kind() {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            "null" | "undefined" => Some(Value::Null),
-            "number" => number(cx.text(node)),
-            "string" | "template_string" => string_value(node, cx).map(Value::String),
-            "unary_expression" => {
-                let arg = node.child_by_field_name("argument")?;
-                let op = node.child_by_field_name("operator").map(|o| cx.text(o));
-                match (op, arg.kind()) {
-                    (Some("-"), "number") => number(&format!("-{}", cx.text(arg))),
-                    _ => None,
-                }
-            }
-            "as_expression"
-            | "satisfies_expression"
-            | "non_null_expression"
-            | "parenthesized_expression" => self.literal(node.named_child(0)?, cx),
-            _ => None,
-        }
+        LITERALS.read(node, cx, self)
     }
 }
 

@@ -8,12 +8,29 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{number, Adapter, Arg, Cx, KeyExpr, SymbolSyntax};
+use super::extract::{number, Adapter, Arg, Cx, KeyExpr, Literals, SymbolSyntax};
 
 pub struct Kotlin;
 
 const MEMBER: &[(&str, &str, &str)] = &[];
 const IDENT: &[&str] = &["identifier"];
+
+const LITERALS: Literals = Literals {
+    bools: &["boolean_literal"],
+    nulls: &["null_literal"],
+    numbers: &[
+        "number_literal",
+        "float_literal",
+        "integer_literal",
+        "long_literal",
+        "real_literal",
+    ],
+    strings: &["string_literal"],
+    signs: &["unary_expression", "prefix_expression"],
+    wrappers: &["parenthesized_expression"],
+    number: kotlin_number,
+    string: string_value,
+};
 
 impl Adapter for Kotlin {
     fn symbol_syntax(&self) -> SymbolSyntax {
@@ -93,24 +110,12 @@ impl Adapter for Kotlin {
     }
 
     fn literal(&self, node: Node, cx: &Cx) -> Option<Value> {
-        let t = cx.text(node);
-        match node.kind() {
-            "boolean_literal" => Some(Value::Bool(t == "true")),
-            "null_literal" => Some(Value::Null),
-            "identifier" | "simple_identifier" => match t {
-                "true" => Some(Value::Bool(true)),
-                "false" => Some(Value::Bool(false)),
-                "null" => Some(Value::Null),
-                _ => None,
-            },
-            "number_literal" | "float_literal" | "integer_literal" | "long_literal"
-            | "real_literal" => kotlin_number(t),
-            "string_literal" => string_value(node, cx).map(Value::String),
-            "unary_expression" | "prefix_expression" => {
-                crate::scan::extract::negated(kotlin_number(t.strip_prefix('-')?.trim())?)
+        match (node.kind(), cx.text(node)) {
+            ("identifier" | "simple_identifier", "true" | "false") => {
+                Some(Value::Bool(cx.text(node) == "true"))
             }
-            "parenthesized_expression" => self.literal(node.named_child(0)?, cx),
-            _ => None,
+            ("identifier" | "simple_identifier", "null") => Some(Value::Null),
+            _ => LITERALS.read(node, cx, self),
         }
     }
 

@@ -8,12 +8,23 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{number, Adapter, Arg, Cx, KeyExpr, SymbolSyntax};
+use super::extract::{number, Adapter, Arg, Cx, KeyExpr, Literals, SymbolSyntax};
 
 pub struct Php;
 
 const MEMBER: &[(&str, &str, &str)] = &[];
 const IDENT: &[&str] = &["name"];
+
+const LITERALS: Literals = Literals {
+    bools: &["boolean"],
+    nulls: &["null"],
+    numbers: &["integer", "float"],
+    strings: &["string", "encapsed_string"],
+    signs: &["unary_op_expression"],
+    wrappers: &["parenthesized_expression"],
+    number: php_number,
+    string: string_value,
+};
 
 impl Adapter for Php {
     fn symbol_syntax(&self) -> SymbolSyntax {
@@ -171,18 +182,7 @@ impl Adapter for Php {
     }
 
     fn literal(&self, node: Node, cx: &Cx) -> Option<Value> {
-        let t = cx.text(node);
-        match node.kind() {
-            "boolean" => Some(Value::Bool(t.eq_ignore_ascii_case("true"))),
-            "null" => Some(Value::Null),
-            "integer" | "float" => php_number(t),
-            "string" | "encapsed_string" => string_value(node, cx).map(Value::String),
-            "unary_op_expression" => {
-                crate::scan::extract::negated(php_number(t.strip_prefix('-')?.trim())?)
-            }
-            "parenthesized_expression" => self.literal(node.named_child(0)?, cx),
-            _ => None,
-        }
+        LITERALS.read(node, cx, self)
     }
 
     fn call_parts<'t>(

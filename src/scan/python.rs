@@ -4,12 +4,23 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr, SymbolSyntax};
+use super::extract::{dotted_path, number, Adapter, Arg, Cx, KeyExpr, Literals, SymbolSyntax};
 
 pub struct Python;
 
 const MEMBER: &[(&str, &str, &str)] = &[("attribute", "object", "attribute")];
 const IDENT: &[&str] = &["identifier"];
+
+const LITERALS: Literals = Literals {
+    bools: &["true", "false"],
+    nulls: &["none"],
+    numbers: &["integer", "float"],
+    strings: &["string"],
+    signs: &["unary_operator"],
+    wrappers: &[],
+    number,
+    string: string_value,
+};
 
 impl Adapter for Python {
     fn symbol_syntax(&self) -> SymbolSyntax {
@@ -212,18 +223,7 @@ impl Adapter for Python {
     }
 
     fn literal(&self, node: Node, cx: &Cx) -> Option<Value> {
-        match node.kind() {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            "none" => Some(Value::Null),
-            "integer" | "float" => number(cx.text(node)),
-            "string" => string_value(node, cx).map(Value::String),
-            "unary_operator" => {
-                let t = cx.text(node).replace(' ', "");
-                number(&t)
-            }
-            _ => None,
-        }
+        LITERALS.read(node, cx, self)
     }
 }
 

@@ -9,12 +9,23 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{number, string_parts, Adapter, Arg, Cx, KeyExpr, StringParts};
+use super::extract::{number, string_parts, Adapter, Arg, Cx, KeyExpr, Literals, StringParts};
 
 pub struct Ruby;
 
 /// How deep constant hashes are read.
 const MAX_HASH_DEPTH: usize = 2;
+
+const LITERALS: Literals = Literals {
+    bools: &["true", "false"],
+    nulls: &["nil"],
+    numbers: &["integer", "float"],
+    strings: &["string"],
+    signs: &["unary"],
+    wrappers: &[],
+    number,
+    string: string_value,
+};
 
 impl Adapter for Ruby {
     fn visit<'t>(&self, node: Node<'t>, cx: &mut Cx<'t>) {
@@ -119,21 +130,9 @@ impl Adapter for Ruby {
 
     fn literal(&self, node: Node, cx: &Cx) -> Option<Value> {
         match node.kind() {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            "nil" => Some(Value::Null),
-            "integer" | "float" => number(cx.text(node)),
-            "string" => string_value(node, cx).map(Value::String),
             "simple_symbol" | "delimited_symbol" => symbol_value(node, cx).map(Value::String),
-            "unary" => {
-                let operand = node.child_by_field_name("operand")?;
-                let t = cx.text(node).replace(' ', "");
-                matches!(operand.kind(), "integer" | "float")
-                    .then(|| number(&t))
-                    .flatten()
-            }
             "call" => self.literal(frozen_inner(node, cx)?, cx),
-            _ => None,
+            _ => LITERALS.read(node, cx, self),
         }
     }
 }

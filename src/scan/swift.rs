@@ -9,12 +9,33 @@
 use serde_json::Value;
 use tree_sitter::Node;
 
-use super::extract::{number, unescape, Adapter, Arg, Cx, KeyExpr, SymbolSyntax};
+use super::extract::{number, unescape, Adapter, Arg, Cx, KeyExpr, Literals, SymbolSyntax};
 
 pub struct Swift;
 
 const MEMBER: &[(&str, &str, &str)] = &[];
 const IDENT: &[&str] = &["simple_identifier"];
+
+const LITERALS: Literals = Literals {
+    bools: &["boolean_literal"],
+    nulls: &["nil"],
+    numbers: &[
+        "integer_literal",
+        "real_literal",
+        "hex_literal",
+        "bin_literal",
+        "oct_literal",
+    ],
+    strings: &[
+        "line_string_literal",
+        "multi_line_string_literal",
+        "raw_string_literal",
+    ],
+    signs: &["prefix_expression"],
+    wrappers: &[],
+    number: swift_number,
+    string: string_value,
+};
 
 impl Adapter for Swift {
     fn symbol_syntax(&self) -> SymbolSyntax {
@@ -103,21 +124,9 @@ impl Adapter for Swift {
     }
 
     fn literal(&self, node: Node, cx: &Cx) -> Option<Value> {
-        let t = cx.text(node);
-        match node.kind() {
-            "boolean_literal" => Some(Value::Bool(t == "true")),
-            "nil" => Some(Value::Null),
-            "integer_literal" | "real_literal" | "hex_literal" | "bin_literal" | "oct_literal" => {
-                swift_number(t)
-            }
-            "line_string_literal" | "multi_line_string_literal" | "raw_string_literal" => {
-                string_value(node, cx).map(Value::String)
-            }
-            "prefix_expression" => {
-                crate::scan::extract::negated(swift_number(t.strip_prefix('-')?.trim())?)
-            }
-            _ if t == "nil" => Some(Value::Null),
-            _ => None,
+        match LITERALS.read(node, cx, self) {
+            None if cx.text(node) == "nil" => Some(Value::Null),
+            v => v,
         }
     }
 
