@@ -66,42 +66,46 @@ pub fn scanner_limits(lang: Language, text: &str) -> Option<String> {
     }
 }
 
-/// A heredoc delimiter (`<<~WORD`, `<<-"WORD"`, `<<WORD`) too long for tree-sitter-ruby.
+/// A heredoc delimiter (`<<~WORD`, `<<-"WORD"`, `<<WORD`) too long for tree-sitter-ruby, or
+/// too many bytes of them opened on one line. A quoted delimiter runs to its closing quote,
+/// across lines if need be, as the scanner reads it (`<<'` with no closing quote on its line
+/// made a 300-byte word over several lines: the scanner's one length byte overflowed and its
+/// state no longer read back, an assertion that aborted the process).
 fn ruby_heredocs(text: &str) -> Option<String> {
     if !text.contains("<<") {
         return None;
     }
-    for (i, line) in text.lines().enumerate() {
-        let mut total = 0;
-        let mut rest = line;
-        while let Some(at) = rest.find("<<") {
-            let after = rest[at + 2..].trim_start_matches(['~', '-']);
-            let (quote, body) = match after.chars().next() {
-                Some(q @ ('"' | '\'' | '`')) => (Some(q), &after[1..]),
-                _ => (None, after),
-            };
-            let word = match quote {
-                Some(q) => body.find(q).unwrap_or(body.len()),
-                None => body
-                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .unwrap_or(body.len()),
-            };
-            if word > MAX_HEREDOC_WORD {
-                return Some(format!(
-                    "a heredoc delimiter of {word} characters at line {} (the Ruby parser cannot read one over {MAX_HEREDOC_WORD})",
-                    i + 1
-                ));
+    let b = text.as_bytes();
+    let (mut line, mut counted) = (1usize, 0usize);
+    let (mut total, mut total_line) = (0usize, 0usize);
+    for at in memchr::memmem::find_iter(b, b"<<") {
+        line += memchr::memchr_iter(b'\n', &b[counted..at]).count();
+        counted = at;
+        if line != total_line {
+            (total, total_line) = (0, line);
+        }
+        let after = text[at + 2..].trim_start_matches(['~', '-']);
+        let word = match after.as_bytes().first() {
+            Some(&q @ (b'"' | b'\'' | b'`')) => {
+                let body = &after.as_bytes()[1..];
+                memchr::memchr(q, body).unwrap_or(body.len())
             }
-            if word > 0 {
-                total += word + 4;
-            }
-            if total > MAX_HEREDOC_LINE {
-                return Some(format!(
-                    "heredocs of {total} bytes of delimiters opened at line {} (the Ruby parser cannot read over {MAX_HEREDOC_LINE})",
-                    i + 1
-                ));
-            }
-            rest = &rest[at + 2..];
+            _ => after
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(after.len()),
+        };
+        if word > MAX_HEREDOC_WORD {
+            return Some(format!(
+                "a heredoc delimiter of {word} characters at line {line} (the Ruby parser cannot read one over {MAX_HEREDOC_WORD})"
+            ));
+        }
+        if word > 0 {
+            total += word + 4;
+        }
+        if total > MAX_HEREDOC_LINE {
+            return Some(format!(
+                "heredocs of {total} bytes of delimiters opened at line {line} (the Ruby parser cannot read over {MAX_HEREDOC_LINE})"
+            ));
         }
     }
     None
@@ -147,6 +151,13 @@ mod tests {
         assert!(scanner_limits(Language::Ruby, &quoted).is_some());
         // A shift by a short name is not a heredoc, and is harmless either way.
         assert!(scanner_limits(Language::Ruby, "a << b\n").is_none());
+        // A quoted delimiter runs to its closing quote, across lines (found by the fuzzer:
+        // tree-sitter-ruby aborted on the 256th byte).
+        let across = format!("x = <<'{}\n{}'\nhi\n", "a".repeat(150), "b".repeat(150));
+        assert!(scanner_limits(Language::Ruby, &across)
+            .unwrap()
+            .contains("heredoc delimiter of 301 characters at line 1"));
+        assert!(scanner_limits(Language::Ruby, "x = <<'EOS'\nhi\nEOS\n").is_none());
     }
 
     #[test]
