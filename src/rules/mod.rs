@@ -658,12 +658,18 @@ impl RuleSet {
                 out.insert(p.clone(), Literal::Word);
             }
         }
-        // A whole name (a type or receiver name) where no word literal is already looser.
-        let name = |out: &mut BTreeMap<String, Literal>, lit: &str, whole: bool| {
-            let kind = if whole { Literal::Name } else { Literal::Word };
-            match out.get(lit) {
-                Some(Literal::Word) => {}
-                Some(Literal::Name) if whole => {}
+        // A whole name (a type or receiver name) where no word literal is already looser; the
+        // end of a name where a glob starts it (`*Flags`), looser still.
+        let name = |out: &mut BTreeMap<String, Literal>, lit: &str, whole: bool, suffix: bool| {
+            let kind = match (suffix, whole) {
+                (true, _) => Literal::Suffix,
+                (false, true) => Literal::Name,
+                (false, false) => Literal::Word,
+            };
+            match (out.get(lit), kind) {
+                (Some(Literal::Suffix), _) => {}
+                (Some(Literal::Word), Literal::Name | Literal::Word) => {}
+                (Some(Literal::Name), Literal::Name) => {}
                 _ => {
                     out.insert(lit.to_string(), kind);
                 }
@@ -671,7 +677,7 @@ impl RuleSet {
         };
         // Declaration shapes: a composite literal's type name, a constant's type name.
         for k in lr.composites.keys() {
-            name(&mut out, k, true);
+            name(&mut out, k, true, false);
         }
         let receivers = lr.subscripts.iter().chain(&lr.members);
         let receivers = receivers.filter(|m| !self.rules[m.rule].is_env);
@@ -688,7 +694,9 @@ impl RuleSet {
                 let seg = g.rsplit('.').next().unwrap_or(g);
                 let last = seg.trim_matches('*');
                 if !last.is_empty() {
-                    name(&mut out, last, !seg.ends_with('*'));
+                    // `*Flags` as a whole segment: the name may start before the literal.
+                    let suffix = seg.starts_with('*') && g.len() == seg.len();
+                    name(&mut out, last, !seg.ends_with('*'), suffix);
                 }
             }
         }
@@ -706,6 +714,9 @@ pub enum Literal {
     /// A type name or the last segment of a subscript/member receiver: a hit is a whole word
     /// (`Feature` is not a hit in `FeatureGates`).
     Name,
+    /// The end of a name a glob starts (`*Flags`: `MyFlags`): a hit may start inside a word
+    /// and ends one.
+    Suffix,
 }
 
 fn split_call(pat: &str) -> (Receiver, String) {

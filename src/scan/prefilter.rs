@@ -23,6 +23,8 @@ struct Check {
     parens: bool,
     /// Ends a word: a whole name ([`Literal::Name`]).
     word_end: bool,
+    /// Starts a word (all but [`Literal::Suffix`]).
+    word_start: bool,
     /// A call with no arguments may be a read: a rule for this name takes its key from the
     /// receiver (`featureflag.X.Enabled()`).
     no_args: bool,
@@ -90,7 +92,16 @@ impl<'r> Prefilter<'r> {
                     (lit, check)
                 })
                 .unzip();
-            LangFilter::new(lang, rules.by_lang.get(&lang), literals, checks, false)
+            // A literal that may start inside a word is not found inside a longer one by a
+            // leftmost-longest search: overlapping then.
+            let inside_words = checks.iter().any(|c| !c.word_start);
+            LangFilter::new(
+                lang,
+                rules.by_lang.get(&lang),
+                literals,
+                checks,
+                inside_words,
+            )
         });
         Prefilter {
             langs,
@@ -152,7 +163,8 @@ fn check_of(lang: Language, kind: Literal) -> Check {
     Check {
         call,
         parens: call && lang.calls_need_parens(),
-        word_end: kind == Literal::Name,
+        word_end: matches!(kind, Literal::Name | Literal::Suffix),
+        word_start: kind != Literal::Suffix,
         no_args: false,
         top_level: false,
     }
@@ -284,10 +296,10 @@ impl<'r> LangFilter<'r> {
         start: usize,
         st: &mut FileState<'a>,
     ) -> bool {
-        if start > 0 && is_ident(bytes[start - 1]) {
+        let check = self.checks[pat];
+        if check.word_start && start > 0 && is_ident(bytes[start - 1]) {
             return false;
         }
-        let check = self.checks[pat];
         let end = start + self.literals[pat].len();
         if check.word_end && end < bytes.len() && is_ident(bytes[end]) {
             return false;
