@@ -135,10 +135,16 @@ fn ruby_command_call(t: &[u8]) -> bool {
                 Some(e) => i = e,
                 None => return true,
             },
-            c if is_ident(c) || c == b'?' || c == b'!' => {
+            c if c.is_ascii_alphanumeric() || c == b'_' || c == b'?' || c == b'!' => {
                 let mut j = i + 1;
-                while j < t.len() && (is_ident(t[j]) || matches!(t[j], b'?' | b'!')) {
+                while j < t.len()
+                    && (t[j].is_ascii_alphanumeric() || matches!(t[j], b'_' | b'?' | b'!'))
+                {
                     j += 1;
+                }
+                // `co$x`, `f@y`: a name, then a global or instance variable as its argument.
+                if matches!(t.get(j), Some(b'$' | b'@')) {
+                    return true;
                 }
                 let mut k = j;
                 while k < t.len() && matches!(t[k], b' ' | b'\t') {
@@ -309,7 +315,9 @@ impl<'a, 'r> Scan<'a, 'r> {
         for (start, p) in hits {
             let (word, kind) = &fl.words[p];
             let end = start + word.len();
-            if start > 0 && is_ident(b[start - 1]) || end < b.len() && is_ident(b[end]) {
+            // A Ruby name ending in `?` / `!` ends there (`enabled?x(...)` is `enabled? x(...)`).
+            let closed = word.ends_with(['?', '!']);
+            if start > 0 && is_ident(b[start - 1]) || !closed && end < b.len() && is_ident(b[end]) {
                 continue;
             }
             match lexer.verdict(start) {

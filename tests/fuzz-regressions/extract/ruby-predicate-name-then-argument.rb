@@ -1,0 +1,3 @@
+def f
+  Flipper.enabled?check("fl_new_checkout")
+end
