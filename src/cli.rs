@@ -690,15 +690,7 @@ fn diff_base(
         })
         .collect();
     let old = if base_paths.is_empty() {
-        Merged {
-            root: ".".into(),
-            root_path: PathBuf::from("."),
-            inventory: Inventory::default(),
-            out: ScanOutput::default(),
-            findings: Vec::new(),
-            partial: false,
-            read: Default::default(),
-        }
+        crate::pipeline::Merged::empty()
     } else {
         merge(
             crate::pipeline::analyze_projects_at(

@@ -695,18 +695,25 @@ pub struct Merged {
 }
 
 /// Each project's findings on its scanned paths (whole-tree checks only where the whole
+impl Merged {
+    /// No project: the root `.`, nothing read, nothing found.
+    pub fn empty() -> Merged {
+        Merged {
+            root: ".".into(),
+            root_path: PathBuf::from("."),
+            inventory: Inventory::default(),
+            out: ScanOutput::default(),
+            findings: Vec::new(),
+            partial: false,
+            read: Default::default(),
+        }
+    }
+}
+
 /// project was scanned), merged into one report.
 pub fn merge(analyses: Vec<Analysis>, sel: &Selection, today: Date) -> Result<Merged> {
     let many = analyses.len() > 1;
-    let mut merged = Merged {
-        root: ".".into(),
-        root_path: PathBuf::from("."),
-        inventory: Inventory::default(),
-        out: ScanOutput::default(),
-        findings: Vec::new(),
-        partial: false,
-        read: Default::default(),
-    };
+    let mut merged = Merged::empty();
     for mut an in analyses {
         // Only `scan` reports unused flags: only it reads the unparsed files for their mentions.
         if sel.enabled("unused-flag") {
