@@ -53,9 +53,11 @@ use serde_json::Value;
 
 use crate::finding::Span;
 use crate::lang::Language;
-use crate::rules::{ArgSpec, LangRules, Receiver, RuleKind, RuleSet};
-use crate::scan::extract::{self, Arg, FileFacts, KeyExpr, RawRef};
-use crate::scan::lexical::{is_ident, receiver_before, Binding, Imports, Lexer, Verdict, Written};
+use crate::rules::{ArgSpec, LangRules, Matcher, Receiver, RuleKind, RuleSet};
+use crate::scan::extract::{self, Arg, FileFacts, Import, KeyExpr, RawRef};
+use crate::scan::lexical::{
+    go_imports, is_ident, receiver_before, Binding, Imports, Lexer, Verdict, Written,
+};
 
 /// What a word occurrence may start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -101,7 +103,7 @@ impl<'r> FastPath<'r> {
     /// The file's facts read without a parse, or None: parse it.
     pub fn extract(&self, lang: Language, rel: &str, text: &str) -> Option<FileFacts> {
         let (_, fl) = self.langs.iter().find(|(l, _)| *l == lang)?;
-        let (refs, constants) = Scan {
+        let (refs, constants, imports) = Scan {
             lang,
             rules: self.rules,
             lr: fl.lr,
@@ -118,6 +120,7 @@ impl<'r> FastPath<'r> {
             language: Some(lang),
             refs,
             constants,
+            imports,
             fast: true,
             ..Default::default()
         })
@@ -217,26 +220,46 @@ fn simple_key(s: &ArgSpec) -> bool {
 impl<'r> FastLang<'r> {
     fn new(rules: &'r RuleSet, lang: Language) -> Option<FastLang<'r>> {
         let lr = rules.lang(lang)?;
-        if !lr.composites.is_empty() || !lr.constants.is_empty() || !lr.member_of.is_empty() {
+        let simple = |m: &Matcher| {
+            let r = &rules.rules[m.rule];
+            r.kind == RuleKind::Reference
+                && simple_key(&r.key)
+                && r.default.as_ref().is_none_or(simple_spec)
+        };
+        if !lr.subscripts.iter().chain(&lr.members).all(simple) {
             return None;
         }
-        let all = lr
+        // A call some rule reads in a way only the parse follows (a declaration, a key
+        // inside a value), and the type names of declarations (a composite literal's type, a
+        // typed constant's, an enum's or class's): a file naming one goes to the parser.
+        let mut words: Vec<(String, Word)> = lr
             .calls
-            .values()
-            .flatten()
-            .chain(&lr.subscripts)
-            .chain(&lr.members);
-        for m in all {
-            let r = &rules.rules[m.rule];
-            if r.kind != RuleKind::Reference
-                || !simple_key(&r.key)
-                || r.default.as_ref().is_some_and(|d| !simple_spec(d))
-            {
+            .iter()
+            .map(|(k, ms)| {
+                let word = if ms.iter().all(simple) {
+                    Word::Call
+                } else {
+                    Word::Bail
+                };
+                (k.clone(), word)
+            })
+            .collect();
+        for k in lr.composites.keys() {
+            if !is_name(k) {
                 return None;
             }
+            words.push((k.clone(), Word::Bail));
         }
-        let mut words: Vec<(String, Word)> =
-            lr.calls.keys().map(|k| (k.clone(), Word::Call)).collect();
+        for m in lr.constants.iter().chain(&lr.member_of) {
+            let Receiver::Glob(g) = &m.receiver else {
+                return None;
+            };
+            let last = g.rsplit('.').next().unwrap_or(g);
+            if !is_name(last) {
+                return None; // `*Flags`: its occurrences are not whole words
+            }
+            words.push((last.to_string(), Word::Bail));
+        }
         for m in lr.subscripts.iter().chain(&lr.members) {
             let Receiver::Glob(g) = &m.receiver else {
                 return None;
@@ -269,6 +292,9 @@ impl<'r> FastLang<'r> {
     }
 }
 
+/// What [`Scan::run`] reads: the references, the constants they read, the imports.
+type Read = (Vec<RawRef>, HashMap<String, String>, Vec<Import>);
+
 /// One file's scan.
 struct Scan<'a, 'r> {
     lang: Language,
@@ -292,7 +318,9 @@ struct Tok {
 }
 
 impl<'a, 'r> Scan<'a, 'r> {
-    fn run(mut self, fl: &FastLang) -> Option<(Vec<RawRef>, HashMap<String, String>)> {
+    /// The references, the constants they read, and (Go) the imports a path key or a symbol
+    /// use (found later, [`crate::scan::symbols`]) is resolved through, as the parser reads them.
+    fn run(mut self, fl: &FastLang) -> Option<Read> {
         let b = self.b;
         let js = matches!(self.lang, Language::JavaScript | Language::TypeScript);
         if js {
@@ -362,7 +390,11 @@ impl<'a, 'r> Scan<'a, 'r> {
             let value = self.same_file_constant(&lexer, &name)?;
             constants.insert(name, value);
         }
-        Some((refs, constants))
+        let imports = match self.lang {
+            Language::Go => go_imports(b, &lexer),
+            _ => Vec::new(),
+        };
+        Some((refs, constants, imports))
     }
 
     /// A callee name at `start..end` in code. Outer None: bail; inner None: no read.
@@ -442,6 +474,12 @@ impl<'a, 'r> Scan<'a, 'r> {
                     None if constants && is_name(tok) => {
                         (KeyExpr::Path(vec![tok.to_string()]), tok.to_string())
                     }
+                    // Go `features.X`: a path the resolver follows through the file's
+                    // imports ([`go_imports`]), as the parser's.
+                    None if lang == Language::Go && tok.split('.').all(is_name) => (
+                        KeyExpr::Path(tok.split('.').map(str::to_string).collect()),
+                        tok.to_string(),
+                    ),
                     None => {
                         unsure.set(true);
                         (KeyExpr::Dynamic(String::new()), String::new())
@@ -466,7 +504,9 @@ impl<'a, 'r> Scan<'a, 'r> {
             return None;
         }
         if let Some(KeyExpr::Path(p)) = m.as_ref().map(|r| &r.key) {
-            self.constants_read.extend(p.first().cloned());
+            if let [name] = p.as_slice() {
+                self.constants_read.push(name.clone());
+            }
         }
         Some(m.map(|mut r| {
             r.span = self.span(chain_start, close + 1);
@@ -761,19 +801,11 @@ impl<'a, 'r> Scan<'a, 'r> {
             return false;
         };
         match lang {
-            // `import os` binds `os` to itself; anything else may alias.
-            Language::Python => !bindings
+            // Python `import os` binds `os` to itself; anything else may alias. Go: only a
+            // renamed standard-library package (`myos "os"`) stands for another name.
+            Language::Python | Language::Go => !bindings
                 .iter()
                 .all(|x| matches!(x, Binding::Path(p) if p.as_bytes() == first)),
-            // Only a renamed import `name "path"` aliases.
-            Language::Go => {
-                let mut pat = first.to_vec();
-                pat.push(b' ');
-                memchr::memmem::find_iter(b, &pat).any(|i| {
-                    (i == 0 || !is_ident(b[i - 1]))
-                        && matches!(b.get(blanks(b, i + pat.len())), Some(b'"' | b'`'))
-                }) || memchr::memmem::find(b, &[first, b"\t"].concat()).is_some()
-            }
             // Only static imports alias.
             Language::Java => memchr::memmem::find(b, b"static").is_some(),
             // Only `{ a as b }` imports alias (and `process`, refused earlier).
@@ -1145,6 +1177,10 @@ mod tests {
                 for (k, v) in &f.constants {
                     assert_eq!(parsed.constants.get(k), Some(v), "{lang:?}: {k}");
                 }
+                // Go: the imports its path keys resolve through are the parser's.
+                if lang == Language::Go {
+                    assert_eq!(f.imports, parsed.imports);
+                }
                 let paths = f.refs.iter().filter(|r| matches!(r.key, KeyExpr::Path(_)));
                 assert_eq!(paths.count() > 0, !f.constants.is_empty(), "{lang:?}");
             }
@@ -1236,11 +1272,48 @@ mod tests {
         }
     }
 
+    /// With declaration rules (Kubernetes feature gates: typed constants, spec composites), a
+    /// Go file of reads only is still read here, `features.X` keys and all; one that names a
+    /// declaration's type goes to the parser.
+    #[test]
+    fn go_beside_declaration_rules() {
+        let pack = include_str!("../../rules/presets/kubernetes.yml");
+        let set = RuleSet::load_with(
+            &[("kubernetes.yml", pack)],
+            &[],
+            &[],
+            EnvSettings::default(),
+        )
+        .unwrap();
+        let fp = FastPath::new(&set);
+        let head = "package c\n\nimport (\n\t\"example.com/m/features\"\n\tutilfeature \"k8s.io/apiserver/pkg/util/feature\"\n)\n\nfunc F() {\n";
+        let reads = "\tif utilfeature.DefaultFeatureGate.Enabled(features.MachinePool) {\n\t}\n";
+        let text = format!("{head}{reads}}}\n");
+        let parsed = crate::scan::extract_file(Language::Go, "f", &text, &set, true, None).unwrap();
+        let fast = fp
+            .extract(Language::Go, "f", &text)
+            .expect("read without a parse");
+        assert_eq!(show(&fast.refs), show(&parsed.refs));
+        assert_eq!(fast.refs.len(), 1);
+        assert_eq!(fast.imports, parsed.imports);
+        for decl in [
+            "const X featuregate.Feature = \"X\"\n",
+            "var m = map[featuregate.Feature]featuregate.FeatureSpec{X: {Default: true}}\n",
+        ] {
+            let text = format!("{head}{reads}}}\n\n{decl}");
+            assert!(fp.extract(Language::Go, "f", &text).is_none(), "{decl}");
+        }
+        // A renamed standard-library package stands for it (the parser reads `myos.Getenv`
+        // as `os.Getenv`): the parser's; a renamed other package is read as written.
+        let text = "package c\n\nimport myos \"os\"\n\nfunc F() { _ = myos.Getenv(\"FLAG_A\") }\n";
+        assert!(fp.extract(Language::Go, "f", text).is_none());
+    }
+
     #[test]
     fn go() {
         both(
             Language::Go,
-            "package x\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nconst FlagTop = \"top\"\n\nconst (\n\tFlagA = \"a\" // in a block\n\tFlagB = \"b\"\n)\n\nfunc TestAll(t *testing.T) {\n",
+            "package x\n\nimport (\n\t\"os\"\n\t\"testing\"\n\n\tk \"example.com/m/keys/v2\"\n\t_ \"embed\"\n)\n\n// import \"example.com/not/this\"\n\nconst FlagTop = \"top\"\n\nconst (\n\tFlagA = \"a\" // in a block\n\tFlagB = \"b\"\n)\n\nfunc TestAll(t *testing.T) {\n",
             &[
                 "\tx{i} := compute(a, []int{1, 2}, map[string]int{\"k\": 3}) // flags.IsOn(\"no\")",
                 "\ts{i} := `client.BooleanValue(ctx, \"no\", false, ec)`",
@@ -1254,9 +1327,11 @@ mod tests {
                 "\td{i} := os.Getenv(\"HOME\")",
                 "\te{i}, _ := client.StringValue(ctx,\n\t\t\"s{i}\", \"ctl\", ec)",
                 "\tif flags.IsOn(FlagTop) || flags.IsOn(FlagB) {\n\t}",
+                // A path through an import: read as the parser reads it, resolved later.
+                "\tif flags.IsOn(keys.Checkout) || flags.IsOn(f.keys.Checkout) {\n\t}",
             ],
             "}\n",
-            "\tz := flags.IsOn(keys.Checkout)",
+            "\tz := flags.IsOn(keyOf(\"checkout\"))",
         );
     }
 

@@ -1288,9 +1288,6 @@ impl<'a> Imports<'a> {
                     continue; // read with its `from`
                 }
                 let stmt = &b[at..statement_end(b, at + kw.len())];
-                if lang == Language::Go {
-                    go_specs.extend(go_import_specs(&stmt[kw.len()..]));
-                }
                 if lang == Language::CSharp {
                     let rest = trim_ascii(&stmt[kw.len()..]);
                     if let Some(class) = rest.strip_prefix(b"static") {
@@ -1321,6 +1318,12 @@ impl<'a> Imports<'a> {
                 }
             }
         }
+        if lang == Language::Go {
+            go_specs = go_import_specs_of(b, None)
+                .into_iter()
+                .map(|(alias, path)| (alias.unwrap_or(go_package_dir(path)), path))
+                .collect();
+        }
         Imports {
             bound,
             go_specs,
@@ -1343,15 +1346,21 @@ impl<'a> Imports<'a> {
     /// `feature`); `.` for a dot import.
     pub fn go_locals_of<'s>(&'s self, dir: &'s str) -> impl Iterator<Item = &'a [u8]> + 's {
         self.go_specs.iter().filter_map(move |&(local, path)| {
-            let last = path.rsplit(|&c| c == b'/').next().unwrap_or(path);
-            (last == dir.as_bytes()).then_some(local)
+            (go_package_dir(path) == dir.as_bytes()).then_some(local)
         })
     }
 }
 
+/// The folder a Go import path names last (`featureflag` of `"k8s.io/kops/pkg/featureflag"`):
+/// a file outside a package's folder sees it only by importing a path that ends in it.
+pub fn go_package_dir(path: &[u8]) -> &[u8] {
+    path.rsplit(|&c| c == b'/').next().unwrap_or(path)
+}
+
 /// The specs of a Go import statement after its keyword: `"p"`, `name "p"`, or a
-/// parenthesized list of them, one per line or `;`. Comments are not expected inside.
-fn go_import_specs(stmt: &[u8]) -> Vec<(&[u8], &[u8])> {
+/// parenthesized list of them, one per line or `;`; each as (the alias written, if any, import
+/// path). Comments are not expected inside.
+fn go_import_specs(stmt: &[u8]) -> Vec<(Option<&[u8]>, &[u8])> {
     let mut out = Vec::new();
     let mut alias: Option<&[u8]> = None;
     let mut i = 0;
@@ -1361,11 +1370,7 @@ fn go_import_specs(stmt: &[u8]) -> Vec<(&[u8], &[u8])> {
             let Some(len) = stmt[i + 1..].iter().position(|&d| d == c) else {
                 break;
             };
-            let path = &stmt[i + 1..i + 1 + len];
-            let local = alias
-                .take()
-                .unwrap_or_else(|| path.rsplit(|&d| d == b'/').next().unwrap_or(path));
-            out.push((local, path));
+            out.push((alias.take(), &stmt[i + 1..i + 1 + len]));
             i += len + 2;
         } else if is_ident(c) || c == b'.' {
             let start = i;
@@ -1383,23 +1388,65 @@ fn go_import_specs(stmt: &[u8]) -> Vec<(&[u8], &[u8])> {
     out
 }
 
+/// A Go file's import specs `(alias written, import path)`. With a lexer that has lexed the
+/// whole file ([`Lexer::balanced`]), those of `import` keywords in code; without one, also any
+/// in comments and strings: what the file may import.
+pub fn go_import_specs_of<'a>(
+    b: &'a [u8],
+    lexer: Option<&Lexer>,
+) -> Vec<(Option<&'a [u8]>, &'a [u8])> {
+    let mut out = Vec::new();
+    let kw = b"import";
+    for at in memchr::memmem::find_iter(b, kw) {
+        let end = at + kw.len();
+        if at > 0 && is_ident(b[at - 1]) || b.get(end).is_some_and(|&c| is_ident(c)) {
+            continue;
+        }
+        if lexer.is_some_and(|l| l.verdict_lexed(at) != Verdict::Code) {
+            continue;
+        }
+        out.extend(go_import_specs(&b[end..statement_end(b, end)]));
+    }
+    out
+}
+
+/// A Go file's imports as the Go adapter reads them (local name, import path): the alias
+/// when one is written, else the name goimports assumes; dot and blank imports bind none.
+/// Only `import` keywords in code count, so `lexer` must have lexed the whole file.
+pub fn go_imports(b: &[u8], lexer: &Lexer) -> Vec<crate::scan::extract::Import> {
+    let mut out = Vec::new();
+    for (alias, path) in go_import_specs_of(b, Some(lexer)) {
+        let module = String::from_utf8_lossy(path).into_owned();
+        let local = match alias {
+            Some(b".") | Some(b"_") => continue,
+            Some(a) => String::from_utf8_lossy(a).into_owned(),
+            None => crate::scan::go::assumed_name(&module),
+        };
+        out.push(crate::scan::extract::Import {
+            local,
+            module,
+            item: None,
+        });
+    }
+    out
+}
+
 /// A Go import statement's bindings as the Go adapter reads them: each imported package's
 /// local name (its alias, or the name goimports assumes) bound to itself, except a renamed
 /// standard-library package (`myos "os"`), bound to its real name. Dot and blank imports bind
 /// nothing.
 fn go_bindings(stmt: &[u8]) -> Vec<(&[u8], String)> {
     let mut out = Vec::new();
-    for (written, path) in go_import_specs(stmt) {
+    for (alias, path) in go_import_specs(stmt) {
         let path_str = String::from_utf8_lossy(path);
         let assumed = crate::scan::go::assumed_name(&path_str);
-        let aliased = !path.ends_with(written);
-        let local = if aliased {
-            written
-        } else {
-            match memchr::memmem::rfind(path, assumed.as_bytes()) {
+        let aliased = alias.is_some();
+        let local = match alias {
+            Some(written) => written,
+            None => match memchr::memmem::rfind(path, assumed.as_bytes()) {
                 Some(i) => &path[i..i + assumed.len()],
                 None => continue,
-            }
+            },
         };
         if local == b"." || local == b"_" {
             continue;

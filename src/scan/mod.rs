@@ -255,12 +255,13 @@ fn scan_listing_in_pool(
         ..Default::default()
     };
     let files: BTreeMap<String, (Language, PathBuf)> = walked.index;
+    let go_imports = walked.go_imports;
     let mut facts = walked.facts;
     keep_in_scope(&mut facts, rules);
     let wrapped = wrapper::second_pass(&mut facts, &files, rules, opts);
     let rules = wrapped.as_ref().unwrap_or(rules);
     keep_in_scope(&mut facts, rules);
-    let with_symbols = symbols::second_pass(&mut facts, &files, rules, opts);
+    let with_symbols = symbols::second_pass(&mut facts, &files, &go_imports, rules, opts);
     let rules = with_symbols.as_ref().unwrap_or(rules);
     keep_in_scope(&mut facts, rules);
     let resolved = resolve::resolve(root, facts, &files, rules, opts);

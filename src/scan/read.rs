@@ -2,13 +2,14 @@
 //! (binary, over the size limit, not UTF-8), run the prefilter and, for candidates, take the
 //! fast path or parse and extract. Results go to one collector and are sorted afterwards.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use crate::lang::{is_test_path, Language};
 use crate::rules::RuleSet;
 use crate::scan::extract::FileFacts;
+use crate::scan::lexical;
 use crate::scan::prefilter::Prefilter;
 use crate::scan::{Skipped, Stats};
 use crate::suppress::{self, Suppression};
@@ -19,6 +20,10 @@ pub struct Walked {
     pub facts: Vec<FileFacts>,
     /// Every source file seen, by relative path: the resolver looks up imported modules here.
     pub index: BTreeMap<String, (Language, PathBuf)>,
+    /// The folders each Go file may import packages from
+    /// ([`crate::scan::lexical::go_package_dir`]), read without a parse: the symbol pass
+    /// reads again only the files that can see a declaring package.
+    pub go_imports: HashMap<String, Vec<String>>,
     pub skipped: Vec<Skipped>,
     pub parse_errors: Vec<Skipped>,
     pub suppressions: Vec<Suppression>,
@@ -32,6 +37,7 @@ enum Item {
     ParseError(Skipped),
     Suppressions(Vec<Suppression>),
     Parsed,
+    GoImports(String, Vec<String>),
 }
 
 /// The most files one rayon job reads before the rest of its range can be stolen.
@@ -74,6 +80,9 @@ pub fn walk(listing: &Listing, opts: &WalkOptions, pre: &Prefilter, rules: &Rule
                     Item::ParseError(s) => w.parse_errors.push(s),
                     Item::Suppressions(s) => w.suppressions.extend(s),
                     Item::Parsed => w.stats.parsed += 1,
+                    Item::GoImports(rel, dirs) => {
+                        w.go_imports.insert(rel, dirs);
+                    }
                 }
             }
             if let Some(p) = progress {
@@ -155,6 +164,13 @@ fn visit_file(
     ));
     if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         return skip("binary file".into());
+    }
+    if lang == Language::Go {
+        let dirs = lexical::go_import_specs_of(&bytes, None)
+            .into_iter()
+            .map(|(_, path)| String::from_utf8_lossy(lexical::go_package_dir(path)).into_owned())
+            .collect();
+        let _ = tx.send(Item::GoImports(rel.clone(), dirs));
     }
     if memchr::memmem::find(&bytes, suppress::MARKER.as_bytes()).is_some() {
         let text = String::from_utf8_lossy(&bytes);

@@ -292,19 +292,21 @@ fn unresolved_of(
 /// Look a dotted constant path up in a constant table, allowing an enum member's value
 /// accessor: Python's `.value`, Kotlin's `.key` property, Swift's `.rawValue`.
 fn find(consts: &HashMap<String, String>, path: &[String]) -> Option<String> {
-    if path.is_empty() {
-        return None;
-    }
-    let joined = path.join(".");
-    if let Some(v) = consts.get(&joined) {
-        return Some(v.clone());
-    }
-    // `FlagKey.NEW_CHECKOUT.value` (Python enum), `Flag.NEW_CHECKOUT.key` (a Kotlin enum's
-    // property), `Flag.darkMode.rawValue` (Swift); `.name` is the member's name, not its value.
-    if path.len() > 1 && matches!(path[path.len() - 1].as_str(), "value" | "key" | "rawValue") {
-        return consts.get(&path[..path.len() - 1].join(".")).cloned();
-    }
-    None
+    constant_names(path).find_map(|n| consts.get(&n).cloned())
+}
+
+/// The names a constant `path` can be defined under: the path joined, and for
+/// `FlagKey.NEW_CHECKOUT.value` (Python enum), `Flag.NEW_CHECKOUT.key` (a Kotlin enum's
+/// property), `Flag.darkMode.rawValue` (Swift) the path without that last segment (`.name` is
+/// the member's name, not its value).
+fn constant_names(path: &[String]) -> impl Iterator<Item = String> + '_ {
+    let suffixed =
+        path.len() > 1 && matches!(path[path.len() - 1].as_str(), "value" | "key" | "rawValue");
+    let bare = suffixed.then(|| path[..path.len() - 1].join("."));
+    (!path.is_empty())
+        .then(|| path.join("."))
+        .into_iter()
+        .chain(bare)
 }
 
 fn lookup(
@@ -336,8 +338,17 @@ fn lookup(
             index,
             &mut cache.go_packages,
         ),
+        // A Go package's constants are top-level names, one identifier each: a longer path
+        // with no import at its head (`cfg.flags.X`, a variable's field) is none of them.
+        None if lang == Language::Go && constant_names(path).all(|n| n.contains('.')) => Vec::new(),
         None => same_scope_candidates(lang, &f.path, f.package.as_deref(), path, index),
     };
+    // A Go package defines a name once: the files of it already read go first, and a
+    // parse is needed only when none of them has the name.
+    let mut candidates = candidates;
+    if lang == Language::Go {
+        candidates.sort_by_key(|(file, _)| !cache.parsed.contains_key(file));
+    }
     for (file, cpath) in candidates {
         if file == f.path {
             continue;
@@ -615,11 +626,21 @@ fn same_scope_candidates(
 ) -> Vec<(String, Vec<String>)> {
     let dir = dir_of(importer);
     match lang {
-        Language::Go => index
-            .keys()
-            .filter(|k| dir_of(k) == dir && k.ends_with(".go"))
-            .map(|k| (k.clone(), path.to_vec()))
-            .collect(),
+        Language::Go => {
+            // The folder's files sort together: from `dir/` on, while the prefix holds.
+            let from = if dir.is_empty() {
+                String::new()
+            } else {
+                format!("{dir}/")
+            };
+            index
+                .range(from.clone()..)
+                .map(|(k, _)| k)
+                .take_while(|k| k.starts_with(&from))
+                .filter(|k| dir_of(k) == dir && k.ends_with(".go"))
+                .map(|k| (k.clone(), path.to_vec()))
+                .collect()
+        }
         Language::Java => {
             // A class of the same package, or a fully qualified name
             // (`com.example.flags.FlagKeys.X` → `com/example/flags/FlagKeys.java`).

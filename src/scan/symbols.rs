@@ -37,6 +37,7 @@ struct Symbol {
 pub fn second_pass(
     facts: &mut Vec<FileFacts>,
     index: &BTreeMap<String, (Language, PathBuf)>,
+    go_imports: &HashMap<String, Vec<String>>,
     rules: &RuleSet,
     opts: &WalkOptions,
 ) -> Option<RuleSet> {
@@ -154,6 +155,16 @@ pub fn second_pass(
             if meta.len() > opts.max_file_size {
                 return None;
             }
+            // A Go file outside the declaring folders sees only the packages it imports:
+            // most need no second read.
+            if let Some(dirs) = go_imports.get(rel.as_str()) {
+                let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+                let sees =
+                    |v: &&Visibility| v.file == *rel || v.dir == dir || dirs.contains(&v.name);
+                if !all_vis.iter().any(sees) {
+                    return None;
+                }
+            }
             let bytes = std::fs::read(path).ok()?;
             if !all_vis.iter().any(|v| v.sees(*lang, rel, &bytes)) {
                 return None;
@@ -193,9 +204,19 @@ pub fn second_pass(
             // The regions around the names' uses (offsets in the text, after a BOM).
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
             let bom = bytes.len() - text.len();
-            let at: Vec<usize> = at.iter().map(|a| a.saturating_sub(bom)).collect();
-            let focus = (!opts.whole_files).then_some(at.as_slice());
-            let mut f = super::extract_file(*lang, rel, text, &set, true, focus).ok()?;
+            let at: Vec<(usize, usize)> = at
+                .iter()
+                .map(|&(a, n)| (a.saturating_sub(bom), n))
+                .collect();
+            let focus: Vec<usize> = at.iter().map(|a| a.0).collect();
+            let focus = (!opts.whole_files).then_some(focus.as_slice());
+            let lexed = (*lang == Language::Go && !opts.whole_files)
+                .then(|| go_qualified_uses(rel, text, &at, &names, &set))
+                .flatten();
+            let mut f = match lexed {
+                Some(f) => f,
+                None => super::extract_file(*lang, rel, text, &set, true, focus).ok()?,
+            };
             if let Some(t) = taken.get(rel.as_str()) {
                 f.refs.retain(|r| !t.covers(r));
             }
@@ -235,6 +256,77 @@ pub fn second_pass(
     Some(set)
 }
 
+/// A Go file's symbol uses read from the text, when each is `pkg.X` with `pkg` an import's
+/// local name (the use outside the declaring package; most are): the references and imports
+/// the parser would give, without a parse. None, for the parser, when a use is anything else
+/// (bare `X`, a dot import, `pkg.X` with `pkg` no import) or the file's brackets do not pair
+/// up (a syntax error the parser recovers from in its own way). A use in a comment or a
+/// string is none, as for the parser. `at`: (offset in `text`, index in `names`).
+fn go_qualified_uses(
+    rel: &str,
+    text: &str,
+    at: &[(usize, usize)],
+    names: &[&str],
+    set: &RuleSet,
+) -> Option<FileFacts> {
+    let symbols = set.symbols.get(&Language::Go)?;
+    let b = text.as_bytes();
+    let mut lexer = super::lexical::Lexer::new(Language::Go, b);
+    if !lexer.balanced() || memchr::memmem::find(b, b"\n<<<<<<< ").is_some() {
+        return None;
+    }
+    let imports = super::lexical::go_imports(b, &lexer);
+    let columns = super::extract::Columns::new(text);
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', b).map(|i| i + 1))
+        .collect();
+    let position = |at: usize| {
+        let line = starts.partition_point(|&s| s <= at);
+        (line, columns.column(at, at - starts[line - 1]))
+    };
+    let mut refs = Vec::new();
+    for &(s, n) in at {
+        if lexer.verdict_lexed(s) != super::lexical::Verdict::Code {
+            continue;
+        }
+        let name = names[n];
+        let dot = s.checked_sub(1).filter(|&d| b[d] == b'.')?;
+        let from = b[..dot]
+            .iter()
+            .rposition(|&c| !is_ident(c))
+            .map_or(0, |i| i + 1);
+        let pkg = &text[from..dot];
+        if from > 0 && b[from - 1] == b'.'
+            || pkg.is_empty()
+            || !imports.iter().any(|i| i.local == pkg)
+        {
+            return None;
+        }
+        let ((line, column), (end_line, end_column)) = (position(from), position(s + name.len()));
+        refs.push(RawRef {
+            rule: *symbols.get(name)?,
+            key: super::extract::KeyExpr::Path(vec![pkg.to_string(), name.to_string()]),
+            expr: text[from..s + name.len()].to_string(),
+            span: Span {
+                line,
+                column,
+                end_line,
+                end_column,
+            },
+            default: None,
+            test: false,
+        });
+    }
+    Some(FileFacts {
+        path: rel.to_string(),
+        language: Some(Language::Go),
+        refs,
+        imports,
+        fast: true,
+        ..Default::default()
+    })
+}
+
 /// The offsets of the name occurrences `at` (offset, name index) that can be uses of a
 /// declaration: Go code outside the declaring package reaches it only as `pkg.X` with `pkg`
 /// a local name under which the file imports that package (or bare after a dot import);
@@ -247,7 +339,7 @@ fn uses(
     names: &[&str],
     seen_by: &HashMap<&str, Vec<Visibility>>,
     taken: Option<&Taken>,
-) -> Vec<usize> {
+) -> Vec<(usize, usize)> {
     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
     let imports = (lang == Language::Go).then(|| super::lexical::Imports::new(lang, b));
     let qualifier_ok = |s: usize, v: &Visibility| -> bool {
@@ -274,7 +366,8 @@ fn uses(
             }
         })
     };
-    // 1-based (line, character column) of the kept offsets, to test against the reads' spans.
+    // 1-based (line, character column) of the kept offsets, to test against the reads' spans
+    // and the declarations' sites.
     let columns = super::extract::Columns::new(std::str::from_utf8(b).unwrap_or(""));
     let (mut line, mut line_start, mut from) = (1usize, 0usize, 0usize);
     let mut out = Vec::new();
@@ -282,7 +375,7 @@ fn uses(
         if !seen_by[names[name]].iter().any(|v| qualifier_ok(s, v)) {
             continue;
         }
-        if let Some(t) = taken.filter(|t| !t.reads.is_empty()) {
+        if let Some(t) = taken.filter(|t| !t.reads.is_empty() || !t.decls.is_empty()) {
             for i in memchr::memchr_iter(b'\n', &b[from..s]) {
                 line += 1;
                 line_start = from + i + 1;
@@ -295,8 +388,24 @@ fn uses(
             {
                 continue;
             }
+            // A bare name inside its own declaration ([`Taken::covers`] drops it after a
+            // parse), or just before it on its first line: the binding (`X = New("x")`, a
+            // definition, no use).
+            let n = names[name];
+            let end = s + n.len();
+            let end = (line, columns.column(end, end - line_start));
+            let bare = s == 0 || b[s - 1] != b'.';
+            if bare
+                && t.decls.iter().any(|(site, _, sym)| {
+                    sym.as_deref() == Some(n)
+                        && (pos >= (site.line, site.column) || pos.0 == site.line)
+                        && end <= (site.end_line, site.end_column)
+                })
+            {
+                continue;
+            }
         }
-        out.push(s);
+        out.push((s, name));
     }
     out
 }

@@ -123,7 +123,9 @@ pub fn second_pass(
 }
 
 /// Add a later pass's reads to the first pass's facts: a file already there gains the reads,
-/// a new file is appended (the wrapper pass and the symbol pass both end this way).
+/// a new file is appended (the wrapper pass and the symbol pass both end this way). A file the
+/// fast path read without its imports gains the imports the later pass read: its new reads'
+/// keys resolve through them.
 pub(super) fn absorb_refs(facts: &mut Vec<FileFacts>, found: Vec<FileFacts>) {
     let mut at: HashMap<String, usize> = facts
         .iter()
@@ -132,7 +134,14 @@ pub(super) fn absorb_refs(facts: &mut Vec<FileFacts>, found: Vec<FileFacts>) {
         .collect();
     for f in found {
         match at.get(&f.path) {
-            Some(&i) => facts[i].refs.extend(f.refs),
+            Some(&i) => {
+                let had = &mut facts[i];
+                if had.fast && had.imports.is_empty() {
+                    had.imports = f.imports;
+                    had.package = had.package.take().or(f.package);
+                }
+                had.refs.extend(f.refs);
+            }
             None => {
                 at.insert(f.path.clone(), facts.len());
                 facts.push(f);
