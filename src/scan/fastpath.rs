@@ -58,6 +58,7 @@ use crate::scan::extract::{self, Arg, FileFacts, Import, KeyExpr, RawRef};
 use crate::scan::lexical::{
     go_imports, is_ident, receiver_before, Binding, Imports, Lexer, Verdict, Written,
 };
+use crate::scan::prefilter::complex_receiver_may_match;
 
 /// What a word occurrence may start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -76,33 +77,36 @@ struct FastLang<'r> {
     words: Vec<(String, Word)>,
 }
 
-/// Built once per rule set, like the prefilter.
+/// Built once per rule set, like the prefilter; each language's part by the first file of it.
 pub struct FastPath<'r> {
     rules: &'r RuleSet,
-    langs: Vec<(Language, FastLang<'r>)>,
+    langs: [std::sync::OnceLock<Option<FastLang<'r>>>; FAST_LANGS.len()],
 }
+
+/// The languages the fast path reads.
+const FAST_LANGS: [Language; 6] = [
+    Language::Python,
+    Language::Go,
+    Language::Java,
+    Language::JavaScript,
+    Language::TypeScript,
+    Language::Ruby,
+];
 
 impl<'r> FastPath<'r> {
     pub fn new(rules: &'r RuleSet) -> FastPath<'r> {
-        let mut langs = Vec::new();
-        for lang in [
-            Language::Python,
-            Language::Go,
-            Language::Java,
-            Language::JavaScript,
-            Language::TypeScript,
-            Language::Ruby,
-        ] {
-            if let Some(f) = FastLang::new(rules, lang) {
-                langs.push((lang, f));
-            }
+        FastPath {
+            rules,
+            langs: Default::default(),
         }
-        FastPath { rules, langs }
     }
 
     /// The file's facts read without a parse, or None: parse it.
     pub fn extract(&self, lang: Language, rel: &str, text: &str) -> Option<FileFacts> {
-        let (_, fl) = self.langs.iter().find(|(l, _)| *l == lang)?;
+        let i = FAST_LANGS.iter().position(|l| *l == lang)?;
+        let fl = self.langs[i]
+            .get_or_init(|| FastLang::new(self.rules, lang))
+            .as_ref()?;
         let (refs, constants, imports) = Scan {
             lang,
             rules: self.rules,
@@ -356,7 +360,7 @@ impl<'a, 'r> Scan<'a, 'r> {
                 return None;
             }
             let found = match kind {
-                Word::Call => self.call(start, end)?,
+                Word::Call => self.call(start, end, &lexer)?,
                 Word::Receiver => self.receiver_read(start, end)?,
                 Word::Bail => return None,
             };
@@ -398,7 +402,7 @@ impl<'a, 'r> Scan<'a, 'r> {
     }
 
     /// A callee name at `start..end` in code. Outer None: bail; inner None: no read.
-    fn call(&mut self, start: usize, end: usize) -> Option<Option<RawRef>> {
+    fn call(&mut self, start: usize, end: usize, lexer: &Lexer) -> Option<Option<RawRef>> {
         let b = self.b;
         let next = b.get(end).copied().unwrap_or(0);
         let name = &self.text[start..end];
@@ -412,17 +416,40 @@ impl<'a, 'r> Scan<'a, 'r> {
                 .find(|c| !c.is_ascii_whitespace())
                 .unwrap_or(0);
             // `name (`, `name\n(`, `name<T>(`, `name?.(`, `name!(`, a comment before `(`:
-            // only the parse can tell.
-            if matches!(
-                after,
-                b'(' | b'<' | b'?' | b'!' | b'/' | b'#' | b'\\' | b'`'
-            ) {
+            // only the parse can tell. `name != x` is a comparison.
+            let not_eq = after == b'!' && {
+                let bang = end + b[end..].iter().position(|&c| c == b'!').unwrap_or(0);
+                b.get(bang + 1) == Some(&b'=')
+            };
+            if !not_eq
+                && matches!(
+                    after,
+                    b'(' | b'<' | b'?' | b'!' | b'/' | b'#' | b'\\' | b'`'
+                )
+            {
                 return None;
             }
             return Some(None);
         }
-        let (receiver, chain_start, first) = match receiver_before(self.lang, b, start) {
-            Written::Complex => return None,
+        // A chain read back across a line break may start in a comment (`// ... this test.`
+        // above `utilfeature.Set(...)`): it starts on the line after that comment then.
+        let mut from = 0;
+        let written = loop {
+            let w = receiver_before(self.lang, &b[from..], start - from);
+            let Written::Plain(_, first) = &w else {
+                break w;
+            };
+            let cs = first.as_ptr() as usize - b.as_ptr() as usize;
+            if !b[cs..start].contains(&b'\n') || lexer.verdict_lexed(cs) != Verdict::Comment {
+                break w;
+            }
+            from = cs + memchr::memchr(b'\n', &b[cs..start]).map_or(0, |i| i + 1);
+        };
+        let (receiver, chain_start, first) = match written {
+            // A receiver no rule's glob can match (`obj.Kind().String()` for `*lient.String`):
+            // no read, as for the parser; one that may match is the parser's.
+            Written::Complex if complex_receiver_may_match(self.lr, b, name, start) => return None,
+            Written::Complex => return Some(None),
             Written::Bare => (None, start, name.as_bytes()),
             Written::Plain(text, first) => {
                 let cs = first.as_ptr() as usize - b.as_ptr() as usize;
@@ -1318,6 +1345,9 @@ mod tests {
                 "\tx{i} := compute(a, []int{1, 2}, map[string]int{\"k\": 3}) // flags.IsOn(\"no\")",
                 "\ts{i} := `client.BooleanValue(ctx, \"no\", false, ec)`",
                 "\tr{i} := '\"'",
+                // A receiver no rule can match; a comparison, not a call.
+                "\tk{i} := obj.Kind().String() + T{}.String()",
+                "\tif o.Enabled != nil {\n\t}",
             ],
             &[
                 "\ta{i}, _ := client.BooleanValue(ctx, \"k{i}\", false, ec)",
@@ -1327,6 +1357,8 @@ mod tests {
                 "\td{i} := os.Getenv(\"HOME\")",
                 "\te{i}, _ := client.StringValue(ctx,\n\t\t\"s{i}\", \"ctl\", ec)",
                 "\tif flags.IsOn(FlagTop) || flags.IsOn(FlagB) {\n\t}",
+                // A call statement under a comment that ends with a dot.
+                "\t// Not a receiver: the end of a sentence.\n\tflags.IsOn(\"after_comment_{i}\")",
                 // A path through an import: read as the parser reads it, resolved later.
                 "\tif flags.IsOn(keys.Checkout) || flags.IsOn(f.keys.Checkout) {\n\t}",
             ],

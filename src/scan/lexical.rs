@@ -1341,6 +1341,12 @@ impl<'a> Imports<'a> {
         self.bound.get(word).map(Vec::as_slice)
     }
 
+    /// Go: each import spec `(local name, import path)`, the local name the alias, `.` or
+    /// `_` when written, else the path's last segment.
+    pub fn go_specs(&self) -> impl Iterator<Item = (&'a [u8], &'a [u8])> + '_ {
+        self.go_specs.iter().copied()
+    }
+
     /// Go: the local names under which the file imports a package whose import path ends in
     /// the folder `dir` (`"example.com/m/feature"` and `ff "example.com/m/feature"` for
     /// `feature`); `.` for a dot import.

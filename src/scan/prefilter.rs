@@ -49,7 +49,8 @@ struct LangFilter<'r> {
 }
 
 pub struct Prefilter<'r> {
-    langs: [Option<LangFilter<'r>>; Language::ALL.len()],
+    rules: &'r RuleSet,
+    langs: [std::sync::OnceLock<Option<LangFilter<'r>>>; Language::ALL.len()],
     /// Every literal of every language, sorted, deduplicated.
     literals: Vec<String>,
     /// Large candidates whose reads are all simple are read without a parse.
@@ -63,51 +64,23 @@ fn lang_index(lang: Language) -> usize {
 impl<'r> Prefilter<'r> {
     pub fn new(rules: &'r RuleSet) -> Prefilter<'r> {
         let mut all = std::collections::BTreeSet::new();
-        let langs = Language::ALL.map(|lang| {
-            let lits = rules.literal_kinds(lang);
-            all.extend(lits.keys().cloned());
-            let lr = rules.by_lang.get(&lang);
-            let (literals, checks): (Vec<String>, Vec<Check>) = lits
-                .into_iter()
-                .map(|(lit, kind)| {
-                    let mut check = check_of(lang, kind);
-                    let calls = lr.and_then(|lr| lr.calls.get(&lit));
-                    check.no_args = calls.is_some_and(|ms| {
-                        ms.iter().any(|m| !rules.rules[m.rule].key.needs_argument())
-                    });
-                    // A call whose result a rule reads (`useFlags()`): no argument, and
-                    // whatever the call rules of the same name say of its receiver.
-                    if lr.is_some_and(|lr| lr.result_calls().any(|c| c == lit)) {
-                        check.no_args = true;
-                        check.call = false;
-                    }
-                    check.top_level = kind == Literal::Call
-                        && calls.is_some_and(|ms| {
-                            !ms.is_empty()
-                                && ms.iter().all(|m| {
-                                    let r = &rules.rules[m.rule];
-                                    r.kind == crate::rules::RuleKind::Declaration && r.symbol
-                                })
-                        });
-                    (lit, check)
-                })
-                .unzip();
-            // A literal that may start inside a word is not found inside a longer one by a
-            // leftmost-longest search: overlapping then.
-            let inside_words = checks.iter().any(|c| !c.word_start);
-            LangFilter::new(
-                lang,
-                rules.by_lang.get(&lang),
-                literals,
-                checks,
-                inside_words,
-            )
-        });
+        for lang in Language::ALL {
+            all.extend(rules.literal_kinds(lang).into_keys());
+        }
         Prefilter {
-            langs,
+            rules,
+            langs: Default::default(),
             literals: all.into_iter().collect(),
             fast: crate::scan::fastpath::FastPath::new(rules),
         }
+    }
+
+    /// The filter of `lang`, built by the first file of that language (a tree of one
+    /// language builds one automaton).
+    fn filter(&self, lang: Language) -> Option<&LangFilter<'r>> {
+        self.langs[lang_index(lang)]
+            .get_or_init(|| LangFilter::of(self.rules, lang))
+            .as_ref()
     }
 
     /// Every literal, for `flagdebt rules --literals` and the benchmark.
@@ -117,10 +90,7 @@ impl<'r> Prefilter<'r> {
 
     /// Whether a file of `lang` with these bytes may contain a flag read.
     pub fn is_candidate(&self, lang: Language, bytes: &[u8]) -> bool {
-        match &self.langs[lang_index(lang)] {
-            Some(f) => f.is_candidate(bytes),
-            None => false,
-        }
+        self.filter(lang).is_some_and(|f| f.is_candidate(bytes))
     }
 
     /// Every offset where a flag read may start, in order (empty: the file is not a
@@ -133,7 +103,7 @@ impl<'r> Prefilter<'r> {
 
     /// `hits`, or with `all` every hit the checks pass (`--whole-files`: the reference).
     pub fn hits_in(&self, lang: Language, bytes: &[u8], all: bool) -> Vec<usize> {
-        let Some(f) = &self.langs[lang_index(lang)] else {
+        let Some(f) = self.filter(lang) else {
             return Vec::new();
         };
         let mut top = Vec::new();
@@ -155,6 +125,96 @@ impl<'r> Prefilter<'r> {
             .filter(|&(h, t)| !t || !out.iter().any(|r| r.contains(&h)))
             .map(|(h, _)| h)
             .collect()
+    }
+}
+
+impl<'r> LangFilter<'r> {
+    /// The literals of `lang` and how each hit is checked; None when it has none.
+    fn of(rules: &'r RuleSet, lang: Language) -> Option<LangFilter<'r>> {
+        let lits = rules.literal_kinds(lang);
+        let lr = rules.by_lang.get(&lang);
+        let (literals, checks): (Vec<String>, Vec<Check>) = lits
+            .into_iter()
+            .map(|(lit, kind)| {
+                let mut check = check_of(lang, kind);
+                let calls = lr.and_then(|lr| lr.calls.get(&lit));
+                check.no_args = calls
+                    .is_some_and(|ms| ms.iter().any(|m| !rules.rules[m.rule].key.needs_argument()));
+                // A call whose result a rule reads (`useFlags()`): no argument, and
+                // whatever the call rules of the same name say of its receiver.
+                if lr.is_some_and(|lr| lr.result_calls().any(|c| c == lit)) {
+                    check.no_args = true;
+                    check.call = false;
+                }
+                check.top_level = kind == Literal::Call
+                    && calls.is_some_and(|ms| {
+                        !ms.is_empty()
+                            && ms.iter().all(|m| {
+                                let r = &rules.rules[m.rule];
+                                r.kind == crate::rules::RuleKind::Declaration && r.symbol
+                            })
+                    });
+                (lit, check)
+            })
+            .unzip();
+        // A literal that may start inside a word is not found inside a longer one by a
+        // leftmost-longest search: overlapping then.
+        let inside_words = checks.iter().any(|c| !c.word_start);
+        LangFilter::new(
+            lang,
+            rules.by_lang.get(&lang),
+            literals,
+            checks,
+            inside_words,
+        )
+    }
+}
+
+/// Whether the expression starting at `at` may be the value a name is bound to, as a symbol
+/// declaration's call must be (`X = new("x")`, `var X = featureflag.New("x")`, `static final
+/// Flag X = new Flag("x")`): written after `=` (not `:=`, `==`, `+=`, `=>`...), or first on its
+/// line, or after what this look cannot tell apart (a comment's end). After a name, `(`, `,`,
+/// `:` and the like it is an argument, a return value, an entry: no binding (`x := new(T)`,
+/// `return new(T)` are everywhere in Go).
+fn may_be_bound(b: &[u8], at: usize) -> bool {
+    let mut i = at;
+    loop {
+        while i > 0 && matches!(b[i - 1], b' ' | b'\t') {
+            i -= 1;
+        }
+        if i == 0 || matches!(b[i - 1], b'\n' | b'\r') {
+            return true;
+        }
+        // `new Flag("x")`: the creation is the value.
+        if b[..i].ends_with(b"new") && (i == 3 || !is_ident(b[i - 4])) {
+            i -= 3;
+            continue;
+        }
+        break;
+    }
+    match b[i - 1] {
+        b'=' => {
+            !(i >= 2
+                && matches!(
+                    b[i - 2],
+                    b':' | b'='
+                        | b'!'
+                        | b'<'
+                        | b'>'
+                        | b'+'
+                        | b'-'
+                        | b'*'
+                        | b'/'
+                        | b'%'
+                        | b'&'
+                        | b'|'
+                        | b'^'
+                        | b'.'
+                        | b'?'
+                ))
+        }
+        b'(' | b',' | b'[' | b'{' | b';' | b'!' | b'?' | b':' | b'<' | b'>' | b'|' => false,
+        c => !is_ident(c),
     }
 }
 
@@ -325,6 +385,16 @@ impl<'r> LangFilter<'r> {
         if check.call && !self.receiver_may_match(bytes, pat, start, st) {
             return false;
         }
+        if check.top_level {
+            let chain = match receiver_before(self.lang, bytes, start) {
+                Written::Plain(_, first) => first.as_ptr() as usize - bytes.as_ptr() as usize,
+                Written::Bare => start,
+                Written::Complex => 0,
+            };
+            if chain > 0 && !may_be_bound(bytes, chain) {
+                return false;
+            }
+        }
         let lexer = st.lexer.get_or_insert_with(|| Lexer::new(self.lang, bytes));
         match lexer.verdict(start) {
             Verdict::Code => true,
@@ -390,35 +460,40 @@ impl<'r> LangFilter<'r> {
 }
 
 impl LangFilter<'_> {
-    /// A receiver that is not a plain chain (`f(x).name(`, `a[0].name(`): its text, as the
-    /// extractor matches it, ends with the bracket before the separator, which a receiver
-    /// glob can only match by ending in `*` or that bracket (`*lient` cannot match `f(x)`).
     fn complex_receiver_may_match(&self, bytes: &[u8], name: &str, start: usize) -> bool {
-        let Some(lr) = self.lr else { return true };
-        let before = |mut i: usize| {
-            while i > 0 && bytes[i - 1].is_ascii_whitespace() {
-                i -= 1;
-            }
-            i
-        };
-        let mut i = before(start);
-        while i > 0 && matches!(bytes[i - 1], b'.' | b'?' | b'&' | b':') {
+        self.lr
+            .is_none_or(|lr| complex_receiver_may_match(lr, bytes, name, start))
+    }
+}
+
+/// Whether a call of `name` at `start` with a receiver that is not a plain chain (`f(x).name(`,
+/// `a[0].name(`, `T{...}.name(`) may match a rule: its text, as the extractor matches it, ends
+/// with the bracket before the separator, which a receiver glob can only match by ending in `*` or
+/// that bracket (`*lient` cannot match `f(x)`).
+pub fn complex_receiver_may_match(lr: &LangRules, bytes: &[u8], name: &str, start: usize) -> bool {
+    let before = |mut i: usize| {
+        while i > 0 && bytes[i - 1].is_ascii_whitespace() {
             i -= 1;
         }
-        let last = match before(i) {
-            0 => return true,
-            j => bytes[j - 1],
-        };
-        if !matches!(last, b')' | b']') {
-            return true;
-        }
-        lr.calls.get(name).is_none_or(|ms| {
-            ms.iter().any(|m| match &m.receiver {
-                crate::rules::Receiver::Glob(g) => g.ends_with(['*', last as char]),
-                crate::rules::Receiver::None => false,
-            })
-        })
+        i
+    };
+    let mut i = before(start);
+    while i > 0 && matches!(bytes[i - 1], b'.' | b'?' | b'&' | b':') {
+        i -= 1;
     }
+    let last = match before(i) {
+        0 => return true,
+        j => bytes[j - 1],
+    };
+    if !matches!(last, b')' | b']' | b'}') {
+        return true;
+    }
+    lr.calls.get(name).is_none_or(|ms| {
+        ms.iter().any(|m| match &m.receiver {
+            crate::rules::Receiver::Glob(g) => g.ends_with(['*', last as char]),
+            crate::rules::Receiver::None => false,
+        })
+    })
 }
 
 fn is_ident(b: u8) -> bool {
@@ -437,6 +512,45 @@ mod tests {
 
     fn pre() -> Prefilter<'static> {
         Prefilter::new(rules())
+    }
+
+    /// A call that only declares a flag as a symbol needs a binding (`X = new("x")`): where it
+    /// is an argument, a return value or a short variable declaration, no hit.
+    #[test]
+    fn symbol_declarations_are_bound_calls() {
+        let text = "rules:\n  - { id: d, language: [go, java], provider: custom, kind: declaration, call: [new, \"*.Flag\"], key: { arg: 0 }, symbol: true }\n";
+        let set = RuleSet::load(
+            &[("r.yml".into(), text.into())],
+            &[],
+            EnvSettings::default(),
+        )
+        .unwrap();
+        let p = Prefilter::new(&set);
+        for bound in [
+            "var X = new(\"x\", Bool(false))",
+            "var (\n\tX = new(\"x\")\n)",
+            "var X =\n\tnew(\"x\")",
+            "var X = /* why */ new(\"x\")",
+        ] {
+            assert!(p.is_candidate(Language::Go, bound.as_bytes()), "{bound}");
+        }
+        for not_bound in [
+            "func f() { x := new(T) }",
+            "func f() *T { return new(T) }",
+            "func f() { g(a, new(T)) }",
+            "var m = map[string]*T{\"a\": new(T)}",
+            "func f() { x == new(T) }",
+        ] {
+            assert!(
+                !p.is_candidate(Language::Go, not_bound.as_bytes()),
+                "{not_bound}"
+            );
+        }
+        assert!(p.is_candidate(
+            Language::Java,
+            b"static final Flag X = new Flags.Flag(\"x\");"
+        ));
+        assert!(!p.is_candidate(Language::Java, b"void f() { use(new Flags.Flag(\"x\")); }"));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! as identifier paths and resolved like constant keys, import-aware: a use that does not
 //! resolve to the declaration (another package's `X`) is no read.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use aho_corasick::AhoCorasick;
@@ -146,6 +146,7 @@ pub fn second_pass(
     let mut all_vis: Vec<&Visibility> = seen_by.values().flatten().collect();
     all_vis.sort_by(|a, b| (&a.file, &a.name).cmp(&(&b.file, &b.name)));
     all_vis.dedup_by(|a, b| a.file == b.file && a.name == b.name);
+    let packages: HashSet<&str> = all_vis.iter().map(|v| v.name.as_str()).collect();
     let generated = Generated::new(&opts.generated);
     let found: Vec<FileFacts> = index
         .par_iter()
@@ -169,9 +170,18 @@ pub fn second_pass(
             if !all_vis.iter().any(|v| v.sees(*lang, rel, &bytes)) {
                 return None;
             }
+            let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+            let imports =
+                (*lang == Language::Go).then(|| super::lexical::Imports::new(Language::Go, &bytes));
+            // Outside every declaring folder, a Go file reaches a declaration only as `pkg.X`
+            // through an import: the occurrences of `pkg.` are all there is to look at.
+            let qualified = imports
+                .as_ref()
+                .filter(|_| !all_vis.iter().any(|v| v.file == *rel || v.dir == dir))
+                .and_then(|i| go_qualified_words(&bytes, i, &names, &seen_by, &packages));
             // Each name once per file, then whether the file can see a declaration of it.
             let mut hit = vec![false; names.len()];
-            let at = finder.words(&bytes);
+            let at = qualified.unwrap_or_else(|| finder.words(&bytes));
             for &(_, p) in &at {
                 hit[p] = true;
             }
@@ -190,7 +200,7 @@ pub fn second_pass(
             // Only the uses that can mean a declaration, outside the reads the first pass
             // found: nothing else needs a parse.
             let at = uses(
-                *lang,
+                imports.as_ref(),
                 rel,
                 text.as_bytes(),
                 at,
@@ -327,12 +337,59 @@ fn go_qualified_uses(
     })
 }
 
+/// The occurrences `(offset, name index)` of names written `pkg.X` in a Go file, `pkg` the
+/// local name of an import of a declaring package of `X` (its folder's name): in a file
+/// outside every declaring folder, the occurrences [`uses`] keeps of all the name's words,
+/// found by searching for `pkg.` alone. `packages`: every declaring package's name. None when
+/// such a package is dot-imported (its names are bare then).
+fn go_qualified_words(
+    b: &[u8],
+    imports: &super::lexical::Imports,
+    names: &[&str],
+    seen_by: &HashMap<&str, Vec<Visibility>>,
+    packages: &HashSet<&str>,
+) -> Option<Vec<(usize, usize)>> {
+    let mut at = Vec::new();
+    for (local, path) in imports.go_specs() {
+        let dir = std::str::from_utf8(super::lexical::go_package_dir(path)).unwrap_or("");
+        if local == b"_" || !packages.contains(dir) {
+            continue;
+        }
+        if local == b"." {
+            return None;
+        }
+        let pat = [local, b"."].concat();
+        for i in memchr::memmem::find_iter(b, &pat) {
+            if i > 0 && (is_ident(b[i - 1]) || b[i - 1] == b'.') {
+                continue;
+            }
+            let s = i + pat.len();
+            let e = s + b[s..]
+                .iter()
+                .position(|c| !is_ident(*c))
+                .unwrap_or(b.len() - s);
+            let Some(n) = std::str::from_utf8(&b[s..e])
+                .ok()
+                .and_then(|w| names.binary_search(&w).ok())
+            else {
+                continue;
+            };
+            if seen_by[names[n]].iter().any(|v| v.name == dir) {
+                at.push((s, n));
+            }
+        }
+    }
+    at.sort_unstable();
+    at.dedup();
+    Some(at)
+}
+
 /// The offsets of the name occurrences `at` (offset, name index) that can be uses of a
 /// declaration: Go code outside the declaring package reaches it only as `pkg.X` with `pkg`
 /// a local name under which the file imports that package (or bare after a dot import);
 /// occurrences inside a read the first pass found (`Enabled(features.X)`) are that read.
 fn uses(
-    lang: Language,
+    imports: Option<&super::lexical::Imports>,
     rel: &str,
     b: &[u8],
     at: Vec<(usize, usize)>,
@@ -341,9 +398,8 @@ fn uses(
     taken: Option<&Taken>,
 ) -> Vec<(usize, usize)> {
     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
-    let imports = (lang == Language::Go).then(|| super::lexical::Imports::new(lang, b));
     let qualifier_ok = |s: usize, v: &Visibility| -> bool {
-        let Some(imports) = &imports else {
+        let Some(imports) = imports else {
             return true;
         };
         if v.file == rel || v.dir == dir {
