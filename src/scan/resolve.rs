@@ -387,6 +387,13 @@ fn normalize(path: &str) -> String {
     out.join("/")
 }
 
+/// Whether `path` is `suffix` or ends in `/suffix` (no allocation: it runs for every file of
+/// the index, for every import looked up).
+fn ends_with_segments(path: &str, suffix: &str) -> bool {
+    path.strip_suffix(suffix)
+        .is_some_and(|head| head.is_empty() || head.ends_with('/'))
+}
+
 /// Index entries equal to `suffix` or ending in `/suffix`.
 fn files_ending<'a>(
     index: &'a BTreeMap<String, (Language, PathBuf)>,
@@ -394,7 +401,7 @@ fn files_ending<'a>(
 ) -> Vec<&'a String> {
     index
         .keys()
-        .filter(|k| *k == suffix || k.ends_with(&format!("/{suffix}")))
+        .filter(|k| ends_with_segments(k, suffix))
         .collect()
 }
 
@@ -524,7 +531,7 @@ fn import_candidates(
                 let ext = format!(".{}", lang_ext(lang));
                 for k in index.keys() {
                     let d = dir_of(k);
-                    if k.ends_with(&ext) && (d == dir || d.ends_with(&format!("/{dir}"))) {
+                    if k.ends_with(&ext) && ends_with_segments(d, &dir) {
                         out.push((k.clone(), path.clone()));
                     }
                 }
@@ -603,7 +610,7 @@ fn go_package_files(module: &str, index: &BTreeMap<String, (Language, PathBuf)>)
         let suffix = segs[start..].join("/");
         let found: Vec<&str> = go_files()
             .map(|k| dir_of(k))
-            .filter(|d| *d == suffix || d.ends_with(&format!("/{suffix}")))
+            .filter(|d| ends_with_segments(d, &suffix))
             .collect();
         if !found.is_empty() {
             dirs = found;
