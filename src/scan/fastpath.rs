@@ -39,10 +39,12 @@
 //! holds a merge-conflict marker goes to the parser, which reports the error and reads around
 //! it. A file that balances and is still invalid is read here, and its syntax error is not
 //! reported. Only Python, Go,
-//! Java, JavaScript, TypeScript and Ruby, and only when the language's rules are all reference
-//! rules with positional/keyword keys (no declarations, composites, `receiver` keys; a key
-//! `inner` an argument is read where that argument is a plain literal or name, which holds no
-//! key, and bails where it is anything else).
+//! Java, JavaScript, TypeScript and Ruby. A call name some rule reads in a way only the parse
+//! follows (a declaration, a `receiver` key) and the type names of declarations (a composite
+//! literal's type, a typed constant's, an enum's) bail where they occur; a key `inner` an
+//! argument is read where that argument is a plain literal or name, which holds no key, and
+//! bails where it is anything else. Go keys written `pkg.X` are read as paths, and a Go file's
+//! imports are read as the Go adapter reads them ([`go_imports`]) for the resolver.
 //! Rust (macros) and TSX/JSX (text that looks like code) always go to the parser, and so do
 //! C#, Kotlin, PHP and Swift (their regions are parsed, see [`crate::scan::regions`]).
 
