@@ -58,7 +58,8 @@ use crate::lang::Language;
 use crate::rules::{ArgSpec, LangRules, Matcher, Receiver, RuleKind, RuleSet};
 use crate::scan::extract::{self, Arg, FileFacts, Import, KeyExpr, RawRef};
 use crate::scan::lexical::{
-    go_imports, is_ident, receiver_before, Binding, Imports, Lexer, Verdict, Written,
+    go_imports, is_ident, receiver_before, receiver_in_code, Binding, Imports, Lexer, Verdict,
+    Written,
 };
 use crate::scan::prefilter::complex_receiver_may_match;
 
@@ -433,20 +434,7 @@ impl<'a, 'r> Scan<'a, 'r> {
             }
             return Some(None);
         }
-        // A chain read back across a line break may start in a comment (`// ... this test.`
-        // above `utilfeature.Set(...)`): it starts on the line after that comment then.
-        let mut from = 0;
-        let written = loop {
-            let w = receiver_before(self.lang, &b[from..], start - from);
-            let Written::Plain(_, first) = &w else {
-                break w;
-            };
-            let cs = first.as_ptr() as usize - b.as_ptr() as usize;
-            if !b[cs..start].contains(&b'\n') || lexer.verdict_lexed(cs) != Verdict::Comment {
-                break w;
-            }
-            from = cs + memchr::memchr(b'\n', &b[cs..start]).map_or(0, |i| i + 1);
-        };
+        let written = receiver_in_code(self.lang, b, start, lexer);
         let (receiver, chain_start, first) = match written {
             // A receiver no rule's glob can match (`obj.Kind().String()` for `*lient.String`):
             // no read, as for the parser; one that may match is the parser's.

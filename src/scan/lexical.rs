@@ -1130,6 +1130,29 @@ pub enum Written<'a> {
     Complex,
 }
 
+/// [`receiver_before`], for a name in code on the line `lexer` has lexed through: a chain
+/// read back across a line break may start in a comment (`// ... this test.` above
+/// `utilfeature.Set(...)`), and starts on the line after that comment then.
+pub fn receiver_in_code<'a>(
+    lang: Language,
+    b: &'a [u8],
+    name_start: usize,
+    lexer: &Lexer,
+) -> Written<'a> {
+    let mut from = 0;
+    loop {
+        let w = receiver_before(lang, &b[from..], name_start - from);
+        let Written::Plain(_, first) = &w else {
+            return w;
+        };
+        let cs = first.as_ptr() as usize - b.as_ptr() as usize;
+        if !b[cs..name_start].contains(&b'\n') || lexer.verdict_lexed(cs) != Verdict::Comment {
+            return w;
+        }
+        from = cs + memchr::memchr(b'\n', &b[cs..name_start]).map_or(0, |i| i + 1);
+    }
+}
+
 /// Read the receiver before a call name, backwards over names and `.`, `::`, `?.`, `&.`
 /// separators (white space allowed around separators).
 pub fn receiver_before(lang: Language, b: &[u8], name_start: usize) -> Written<'_> {

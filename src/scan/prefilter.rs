@@ -12,7 +12,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::lang::Language;
 use crate::rules::{LangRules, Literal, RuleSet};
-use crate::scan::lexical::{receiver_before, Binding, Imports, Lexer, Verdict, Written};
+use crate::scan::lexical::{
+    receiver_before, receiver_in_code, Binding, Imports, Lexer, Verdict, Written,
+};
 
 /// How a hit of one literal is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -414,7 +416,17 @@ impl<'r> LangFilter<'r> {
     ) -> bool {
         let Some(lr) = self.lr else { return true };
         let name = &self.literals[pat];
-        let (receiver, first) = match receiver_before(self.lang, bytes, start) {
+        let mut written = receiver_before(self.lang, bytes, start);
+        // Read back across a line break, the chain may start in a comment: ask the lexer.
+        if let Written::Plain(_, first) = &written {
+            let cs = first.as_ptr() as usize - bytes.as_ptr() as usize;
+            if bytes[cs..start].contains(&b'\n') {
+                let lexer = st.lexer.get_or_insert_with(|| Lexer::new(self.lang, bytes));
+                lexer.verdict(start);
+                written = receiver_in_code(self.lang, bytes, start, lexer);
+            }
+        }
+        let (receiver, first) = match written {
             Written::Complex => return self.complex_receiver_may_match(bytes, name, start),
             Written::Bare => (None, name.as_bytes()),
             Written::Plain(text, first) => (Some(text), first),
@@ -551,6 +563,23 @@ mod tests {
             b"static final Flag X = new Flags.Flag(\"x\");"
         ));
         assert!(!p.is_candidate(Language::Java, b"void f() { use(new Flags.Flag(\"x\")); }"));
+    }
+
+    /// A comment line that ends with a dot is not part of the receiver on the next line.
+    #[test]
+    fn receivers_do_not_start_in_comments() {
+        let text = "rules:\n  - { id: g, language: go, provider: custom, call: [feature.Enabled], key: { arg: 0 } }\n";
+        let set = RuleSet::load(
+            &[("r.yml".into(), text.into())],
+            &[],
+            EnvSettings::default(),
+        )
+        .unwrap();
+        let p = Prefilter::new(&set);
+        let src = b"package a\n\nfunc f() {\n\t// Only with the gate on.\n\tfeature.Enabled(feature.X)\n}\n";
+        assert!(p.is_candidate(Language::Go, src));
+        let src = b"package a\n\nfunc f() {\n\tother.\n\t\tfeature.Enabled(feature.X)\n}\n";
+        assert!(!p.is_candidate(Language::Go, src));
     }
 
     #[test]
