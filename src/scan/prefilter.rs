@@ -526,17 +526,17 @@ mod tests {
         Prefilter::new(rules())
     }
 
+    /// The built-in rules and one more, written inline.
+    fn inline(rule: &str) -> RuleSet {
+        let text = format!("rules:\n  - {rule}\n");
+        RuleSet::load(&[("r.yml".into(), text)], &[], EnvSettings::default()).unwrap()
+    }
+
     /// A call that only declares a flag as a symbol needs a binding (`X = new("x")`): where it
     /// is an argument, a return value or a short variable declaration, no hit.
     #[test]
     fn symbol_declarations_are_bound_calls() {
-        let text = "rules:\n  - { id: d, language: [go, java], provider: custom, kind: declaration, call: [new, \"*.Flag\"], key: { arg: 0 }, symbol: true }\n";
-        let set = RuleSet::load(
-            &[("r.yml".into(), text.into())],
-            &[],
-            EnvSettings::default(),
-        )
-        .unwrap();
+        let set = inline("{ id: d, language: [go, java], provider: custom, kind: declaration, call: [new, \"*.Flag\"], key: { arg: 0 }, symbol: true }");
         let p = Prefilter::new(&set);
         for bound in [
             "var X = new(\"x\", Bool(false))",
@@ -568,13 +568,9 @@ mod tests {
     /// A comment line that ends with a dot is not part of the receiver on the next line.
     #[test]
     fn receivers_do_not_start_in_comments() {
-        let text = "rules:\n  - { id: g, language: go, provider: custom, call: [feature.Enabled], key: { arg: 0 } }\n";
-        let set = RuleSet::load(
-            &[("r.yml".into(), text.into())],
-            &[],
-            EnvSettings::default(),
-        )
-        .unwrap();
+        let set = inline(
+            "{ id: g, language: go, provider: custom, call: [feature.Enabled], key: { arg: 0 } }",
+        );
         let p = Prefilter::new(&set);
         let src = b"package a\n\nfunc f() {\n\t// Only with the gate on.\n\tfeature.Enabled(feature.X)\n}\n";
         assert!(p.is_candidate(Language::Go, src));
