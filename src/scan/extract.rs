@@ -1143,6 +1143,47 @@ pub fn char_column(src: &str, byte: usize, byte_col: usize) -> usize {
     }
 }
 
+/// Spans of byte ranges in a text read without a parse: 1-based lines (the line starts found
+/// at the first span), character columns ([`Columns`]), as [`Cx::span`] gives them for nodes.
+pub struct Spans<'a> {
+    b: &'a [u8],
+    lines: std::cell::OnceCell<Vec<usize>>,
+    columns: Columns<'a>,
+}
+
+impl<'a> Spans<'a> {
+    pub fn new(text: &'a str) -> Spans<'a> {
+        Spans {
+            b: text.as_bytes(),
+            lines: std::cell::OnceCell::new(),
+            columns: Columns::new(text),
+        }
+    }
+
+    /// The 1-based line and character column of byte `at`.
+    fn position(&self, at: usize) -> (usize, usize) {
+        let starts = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.b).map(|i| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= at);
+        (line, self.columns.column(at, at - starts[line - 1]))
+    }
+
+    /// The span from byte `start` to byte `end`.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        let (line, column) = self.position(start);
+        let (end_line, end_column) = self.position(end);
+        Span {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+}
+
 /// Character columns of byte offsets in time independent of the line's length: an ASCII
 /// text's column is its byte column; otherwise the characters before every
 /// [`Columns::STEP`]-th byte are counted once, and a position counts at most one step from

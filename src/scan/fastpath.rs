@@ -117,8 +117,7 @@ impl<'r> FastPath<'r> {
             b: text.as_bytes(),
             text,
             imports: None,
-            lines: std::cell::OnceCell::new(),
-            columns: extract::Columns::new(text),
+            spans: extract::Spans::new(text),
             constants_read: Vec::new(),
         }
         .run(fl)?;
@@ -310,9 +309,7 @@ struct Scan<'a, 'r> {
     b: &'a [u8],
     text: &'a str,
     imports: Option<Imports<'a>>,
-    /// Offsets of the file's line starts, built at the first span.
-    lines: std::cell::OnceCell<Vec<usize>>,
-    columns: extract::Columns<'a>,
+    spans: extract::Spans<'a>,
     /// Names read as keys (`flags.is_on(FLAG_X)`): each must be a constant of this file.
     constants_read: Vec<String>,
 }
@@ -381,7 +378,7 @@ impl<'a, 'r> Scan<'a, 'r> {
         // Brackets that do not pair up, or a merge conflict, are syntax errors the parser
         // reports (and recovers from in its own way): parse. A file that balances and is still
         // invalid is read here, and its syntax error is not reported.
-        if !lexer.balanced() || memchr::memmem::find(b, b"\n<<<<<<< ").is_some() {
+        if !lexer.reads_like_the_parser() {
             return None;
         }
         // A heredoc's text may hold what looks like a read (`ld_client.variation("x")` in a
@@ -933,28 +930,9 @@ impl<'a, 'r> Scan<'a, 'r> {
         Some(())
     }
 
-    /// The 1-based line and character column of byte `at`.
-    fn position(&self, at: usize) -> (usize, usize) {
-        let starts = self.lines.get_or_init(|| {
-            std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', self.b).map(|i| i + 1))
-                .collect()
-        });
-        let line = starts.partition_point(|&s| s <= at);
-        let ls = starts[line - 1];
-        (line, self.columns.column(at, at - ls))
-    }
-
     /// A span from byte `start` to byte `end`: 1-based lines, character columns.
     fn span(&self, start: usize, end: usize) -> Span {
-        let (line, column) = self.position(start);
-        let (end_line, end_column) = self.position(end);
-        Span {
-            line,
-            column,
-            end_line,
-            end_column,
-        }
+        self.spans.span(start, end)
     }
 }
 

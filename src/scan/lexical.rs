@@ -182,6 +182,13 @@ impl<'a> Lexer<'a> {
             .is_some_and(|o| o.is_empty())
     }
 
+    /// [`Lexer::balanced`], and no merge-conflict marker: brackets that do not pair up, or a
+    /// conflict, are syntax errors the parser reports and recovers from in its own way, so a
+    /// reading without a parse must leave such a file to it.
+    pub fn reads_like_the_parser(&mut self) -> bool {
+        self.balanced() && memchr::memmem::find(self.b, b"\n<<<<<<< ").is_none()
+    }
+
     /// The closed non-code regions `(start, end, verdict)` in order: strings (outside their
     /// interpolations) and comments. Complete once the whole file is lexed ([`Lexer::balanced`]).
     pub fn non_code(&self) -> &[(usize, usize, Verdict)] {

@@ -156,13 +156,12 @@ pub fn second_pass(
             if meta.len() > opts.max_file_size {
                 return None;
             }
+            let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+            let in_declaring = all_vis.iter().any(|v| v.file == *rel || v.dir == dir);
             // A Go file outside the declaring folders sees only the packages it imports:
             // most need no second read.
             if let Some(dirs) = go_imports.get(rel.as_str()) {
-                let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
-                let sees =
-                    |v: &&Visibility| v.file == *rel || v.dir == dir || dirs.contains(&v.name);
-                if !all_vis.iter().any(sees) {
+                if !in_declaring && !all_vis.iter().any(|v| dirs.contains(&v.name)) {
                     return None;
                 }
             }
@@ -170,14 +169,13 @@ pub fn second_pass(
             if !all_vis.iter().any(|v| v.sees(*lang, rel, &bytes)) {
                 return None;
             }
-            let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
             let imports =
                 (*lang == Language::Go).then(|| super::lexical::Imports::new(Language::Go, &bytes));
             // Outside every declaring folder, a Go file reaches a declaration only as `pkg.X`
             // through an import: the occurrences of `pkg.` are all there is to look at.
             let qualified = imports
                 .as_ref()
-                .filter(|_| !all_vis.iter().any(|v| v.file == *rel || v.dir == dir))
+                .filter(|_| !in_declaring)
                 .and_then(|i| go_qualified_words(&bytes, i, &names, &seen_by, &packages));
             // Each name once per file, then whether the file can see a declaration of it.
             let mut hit = vec![false; names.len()];
@@ -282,18 +280,11 @@ fn go_qualified_uses(
     let symbols = set.symbols.get(&Language::Go)?;
     let b = text.as_bytes();
     let mut lexer = super::lexical::Lexer::new(Language::Go, b);
-    if !lexer.balanced() || memchr::memmem::find(b, b"\n<<<<<<< ").is_some() {
+    if !lexer.reads_like_the_parser() {
         return None;
     }
     let imports = super::lexical::go_imports(b, &lexer);
-    let columns = super::extract::Columns::new(text);
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', b).map(|i| i + 1))
-        .collect();
-    let position = |at: usize| {
-        let line = starts.partition_point(|&s| s <= at);
-        (line, columns.column(at, at - starts[line - 1]))
-    };
+    let spans = super::extract::Spans::new(text);
     let mut refs = Vec::new();
     for &(s, n) in at {
         if lexer.verdict_lexed(s) != super::lexical::Verdict::Code {
@@ -312,17 +303,11 @@ fn go_qualified_uses(
         {
             return None;
         }
-        let ((line, column), (end_line, end_column)) = (position(from), position(s + name.len()));
         refs.push(RawRef {
             rule: *symbols.get(name)?,
             key: super::extract::KeyExpr::Path(vec![pkg.to_string(), name.to_string()]),
             expr: text[from..s + name.len()].to_string(),
-            span: Span {
-                line,
-                column,
-                end_line,
-                end_column,
-            },
+            span: spans.span(from, s + name.len()),
             default: None,
             test: false,
         });
