@@ -1045,6 +1045,7 @@ pub fn match_call<V: Copy>(
     receiver: Option<&str>,
     name: &str,
     args: &[Arg<'_, V>],
+    receiver_value: Option<V>,
     key: impl Fn(V) -> (KeyExpr, String),
     literal: impl Fn(V) -> Option<Value>,
 ) -> Option<RawRef> {
@@ -1062,7 +1063,12 @@ pub fn match_call<V: Copy>(
         if rule.kind != crate::rules::RuleKind::Reference {
             continue; // declarations are read by the tree-sitter path only
         }
-        let Some(key_arg) = pick(args, &rule.key) else {
+        let key_arg = if rule.key.receiver {
+            receiver_value
+        } else {
+            pick(args, &rule.key)
+        };
+        let Some(key_arg) = key_arg else {
             continue;
         };
         // A key inside the argument (a call's, a struct or object literal's: `inner`) is read

@@ -212,6 +212,11 @@ fn simple_spec(s: &ArgSpec) -> bool {
 /// it) and bails at any other.
 fn simple_key(s: &ArgSpec) -> bool {
     match &s.inner {
+        // The call's receiver (`featureflag.X.IsEnabled(ctx)`), read as an argument is.
+        None if s.receiver => simple_spec(&ArgSpec {
+            receiver: false,
+            ..s.clone()
+        }),
         None => simple_spec(s),
         Some(inner) => {
             let outer = ArgSpec {
@@ -446,6 +451,15 @@ impl<'a, 'r> Scan<'a, 'r> {
         if !self.chain_start_ok(chain_start, start) || self.aliased(first) {
             return None;
         }
+        // The receiver as a value (a rule whose key is the receiver): the text before the
+        // `.` of the call.
+        let receiver_value = receiver.as_ref().and_then(|_| {
+            let dot = b[..start].iter().rposition(|c| !c.is_ascii_whitespace())?;
+            (b[dot] == b'.').then_some(Tok {
+                start: chain_start,
+                end: dot,
+            })
+        });
         let (args, close) = self.arguments(end)?;
         if self.lang == Language::Ruby && ruby_block_follows(b, close + 1) {
             return None;
@@ -480,6 +494,7 @@ impl<'a, 'r> Scan<'a, 'r> {
             receiver.as_deref(),
             name,
             &args,
+            receiver_value,
             |t: Tok| {
                 let tok = &text[t.start..t.end];
                 match plain_string(lang, tok) {
@@ -1302,6 +1317,54 @@ mod tests {
         // as `os.Getenv`): the parser's; a renamed other package is read as written.
         let text = "package c\n\nimport myos \"os\"\n\nfunc F() { _ = myos.Getenv(\"FLAG_A\") }\n";
         assert!(fp.extract(Language::Go, "f", text).is_none());
+    }
+
+    /// A rule whose key is the call's receiver (`featureflag.X.IsEnabled(ctx)`): the receiver
+    /// is read as the parser reads a key argument; a receiver the text cannot give plainly
+    /// goes to the parser.
+    #[test]
+    fn receiver_keys() {
+        let pack = include_str!("../../rules/presets/gitlab.yml");
+        let set =
+            RuleSet::load_with(&[("gitlab.yml", pack)], &[], &[], EnvSettings::default()).unwrap();
+        let fp = FastPath::new(&set);
+        let file = |body: &str| {
+            format!("package s\n\nimport \"example.com/internal/featureflag\"\n\nfunc F(ctx context.Context) {{\n{body}}}\n")
+        };
+        let shown = |refs: &[RawRef]| -> Vec<String> {
+            refs.iter()
+                .map(|r| {
+                    format!(
+                        "{:?} {:?} {:?} {}",
+                        r.span, r.key, r.expr, set.rules[r.rule].id
+                    )
+                })
+                .collect()
+        };
+        let read = |body: &str| {
+            let text = file(body);
+            let parsed =
+                crate::scan::extract_file(Language::Go, "f", &text, &set, true, None).unwrap();
+            let fast = fp.extract(Language::Go, "f", &text);
+            if let Some(f) = &fast {
+                assert_eq!(shown(&f.refs), shown(&parsed.refs), "{body}");
+                assert_eq!(f.imports, parsed.imports, "{body}");
+            }
+            (fast.map(|f| f.refs.len()), parsed.refs.len())
+        };
+        let plain = "\tif featureflag.GPGSigning.IsEnabled(ctx) && !featureflag.B.IsDisabled(ctx) {\n\t}\n\tif x.IsEnabled(ctx) {\n\t}\n";
+        assert_eq!(read(plain), (Some(2), 2));
+        // Across a line break after the dot, as gofmt leaves a long chain: the parser's.
+        let split = "\tif featureflag.GPGSigning.\n\t\tIsEnabled(ctx) {\n\t}\n";
+        assert_eq!(read(split).1, 1);
+        assert_eq!(read(split).0.unwrap_or(1), 1);
+        // A receiver that is no plain path (an index, a call): never read from the text.
+        for body in [
+            "\t_ = featureflag.All[0].IsEnabled(ctx)\n",
+            "\t_ = featureflag.Get(\"x\").IsEnabled(ctx)\n",
+        ] {
+            assert_eq!(read(body).0, None, "{body}");
+        }
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! Reading the listing: rayon workers read each listed source file, skip what is not source
 //! (binary, over the size limit, not UTF-8), run the prefilter and, for candidates, take the
-//! fast path or parse and extract. Results go to one collector and are sorted afterwards.
+//! fast path or parse and extract. Each worker gathers its own results; they are merged,
+//! then sorted afterwards.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::lang::{is_test_path, Language};
 use crate::rules::RuleSet;
@@ -55,65 +56,69 @@ pub fn pool(threads: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildE
 /// Read, prefilter and extract the listing's source files, in parallel (on the current rayon
 /// pool: [`crate::scan::scan_listing`] runs it in [`pool`]).
 pub fn walk(listing: &Listing, opts: &WalkOptions, pre: &Prefilter, rules: &RuleSet) -> Walked {
+    use rayon::prelude::*;
     let generated = Generated::new(&opts.generated);
-    let generated = &generated;
-    let (tx, rx) = mpsc::channel::<Item>();
-    for e in &listing.errors {
-        let _ = tx.send(Item::Skipped(e.clone()));
-    }
-    std::thread::scope(|s| {
-        let collector = s.spawn(move || {
-            let mut w = Walked::default();
-            let progress = opts.progress.then(Progress::new);
-            for item in rx {
-                if let Some(p) = &progress {
-                    p.tick(w.stats.files, w.stats.parsed);
-                }
-                match item {
-                    Item::File(rel, lang, path, bytes) => {
-                        w.stats.files += 1;
-                        w.stats.bytes += bytes;
-                        w.index.insert(rel, (lang, path));
-                    }
-                    Item::Facts(f) => w.facts.push(*f),
-                    Item::Skipped(s) => w.skipped.push(s),
-                    Item::ParseError(s) => w.parse_errors.push(s),
-                    Item::Suppressions(s) => w.suppressions.extend(s),
-                    Item::Parsed => w.stats.parsed += 1,
-                    Item::GoImports(rel, dirs) => {
-                        w.go_imports.insert(rel, dirs);
-                    }
-                }
-            }
-            if let Some(p) = progress {
-                p.done();
+    let progress = opts.progress.then(Progress::new);
+    // Most files cost a prefilter pass, a few a parse, and those few sit together in path
+    // order (kops' pkg/apis/*/zz_generated.*): rayon's adaptive split left them in one
+    // worker's unstealable chunk. Chunks of at most READ_CHUNK files can be stolen. Each
+    // worker gathers its own results (no channel: a collector thread woken for every file
+    // cost thousands of context switches a run).
+    let mut walked = listing
+        .files
+        .par_iter()
+        .with_max_len(READ_CHUNK)
+        .filter(|f| !is_hidden(&f.rel))
+        .fold(Walked::default, |mut w, f| {
+            let (files, parsed) = (w.stats.files, w.stats.parsed);
+            visit_file(&f.rel, &f.path, opts, pre, rules, &generated, &mut w);
+            if let Some(p) = progress.as_ref().filter(|_| w.stats.files > files) {
+                p.tick(w.stats.parsed > parsed);
             }
             w
-        });
-        let visit_all = || {
-            use rayon::prelude::*;
-            // Most files cost a prefilter pass, a few a parse, and those few sit together in
-            // path order (kops' pkg/apis/*/zz_generated.*): rayon's adaptive split left them in
-            // one worker's unstealable chunk. Chunks of at most READ_CHUNK files can be stolen.
-            listing
-                .files
-                .par_iter()
-                .with_max_len(READ_CHUNK)
-                .filter(|f| !is_hidden(&f.rel))
-                .for_each_with(tx.clone(), |tx, f| {
-                    visit_file(&f.rel, &f.path, opts, pre, rules, generated, tx)
-                });
-        };
-        visit_all();
-        drop(tx);
-        collector.join().unwrap_or_else(|_| Walked {
-            skipped: vec![Skipped {
-                path: String::new(),
-                reason: "internal error: collector thread failed".into(),
-            }],
-            ..Walked::default()
         })
-    })
+        .reduce(Walked::default, Walked::merge);
+    if let Some(p) = progress {
+        p.done();
+    }
+    walked.skipped.extend(listing.errors.iter().cloned());
+    walked
+}
+
+impl Walked {
+    fn add(&mut self, item: Item) {
+        match item {
+            Item::File(rel, lang, path, bytes) => {
+                self.stats.files += 1;
+                self.stats.bytes += bytes;
+                self.index.insert(rel, (lang, path));
+            }
+            Item::Facts(f) => self.facts.push(*f),
+            Item::Skipped(s) => self.skipped.push(s),
+            Item::ParseError(s) => self.parse_errors.push(s),
+            Item::Suppressions(s) => self.suppressions.extend(s),
+            Item::Parsed => self.stats.parsed += 1,
+            Item::GoImports(rel, dirs) => {
+                self.go_imports.insert(rel, dirs);
+            }
+        }
+    }
+
+    fn merge(mut self, mut other: Walked) -> Walked {
+        if self.index.len() < other.index.len() {
+            std::mem::swap(&mut self, &mut other);
+        }
+        self.facts.append(&mut other.facts);
+        self.index.append(&mut other.index);
+        self.go_imports.extend(other.go_imports);
+        self.skipped.append(&mut other.skipped);
+        self.parse_errors.append(&mut other.parse_errors);
+        self.suppressions.append(&mut other.suppressions);
+        self.stats.files += other.stats.files;
+        self.stats.bytes += other.stats.bytes;
+        self.stats.parsed += other.stats.parsed;
+        self
+    }
 }
 
 fn visit_file(
@@ -123,14 +128,14 @@ fn visit_file(
     pre: &Prefilter,
     rules: &RuleSet,
     generated: &Generated,
-    tx: &mpsc::Sender<Item>,
+    out: &mut Walked,
 ) {
     let Some(lang) = Language::from_path(path) else {
         return;
     };
     let rel = rel.to_string();
-    let skip = |reason: String| {
-        let _ = tx.send(Item::Skipped(Skipped {
+    let skip = |out: &mut Walked, reason: String| {
+        out.add(Item::Skipped(Skipped {
             path: rel.clone(),
             reason,
         }));
@@ -138,44 +143,47 @@ fn visit_file(
     // One open, one fstat, one read: no second lookup of the path.
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) => return skip(io_reason(&e)),
+        Err(e) => return skip(out, io_reason(&e)),
     };
     let len = match file.metadata() {
         Ok(m) => m.len(),
-        Err(e) => return skip(io_reason(&e)),
+        Err(e) => return skip(out, io_reason(&e)),
     };
     if len > opts.max_file_size {
-        return skip(format!(
-            "larger than the {} limit ({})",
-            human_size(opts.max_file_size),
-            human_size(len)
-        ));
+        return skip(
+            out,
+            format!(
+                "larger than the {} limit ({})",
+                human_size(opts.max_file_size),
+                human_size(len)
+            ),
+        );
     }
     let mut bytes = Vec::with_capacity(len as usize + 1);
     if let Err(e) = std::io::Read::read_to_end(&mut file, &mut bytes) {
-        return skip(io_reason(&e));
+        return skip(out, io_reason(&e));
     }
     drop(file);
-    let _ = tx.send(Item::File(
+    out.add(Item::File(
         rel.clone(),
         lang,
         path.to_path_buf(),
         bytes.len() as u64,
     ));
     if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
-        return skip("binary file".into());
+        return skip(out, "binary file".into());
     }
     if lang == Language::Go {
         let dirs = lexical::go_import_specs_of(&bytes, None)
             .into_iter()
             .map(|(_, path)| String::from_utf8_lossy(lexical::go_package_dir(path)).into_owned())
             .collect();
-        let _ = tx.send(Item::GoImports(rel.clone(), dirs));
+        out.add(Item::GoImports(rel.clone(), dirs));
     }
     if memchr::memmem::find(&bytes, suppress::MARKER.as_bytes()).is_some() {
         let text = String::from_utf8_lossy(&bytes);
         let sups = suppress::parse(&rel, &text, lang.comment_tokens());
-        let _ = tx.send(Item::Suppressions(sups));
+        out.add(Item::Suppressions(sups));
     }
     let hits = pre.hits_in(lang, &bytes, opts.whole_files);
     if hits.is_empty() {
@@ -187,7 +195,7 @@ fn visit_file(
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
         Err(e) => {
-            let _ = tx.send(Item::ParseError(Skipped {
+            out.add(Item::ParseError(Skipped {
                 path: rel.clone(),
                 reason: format!(
                     "not valid UTF-8 (at byte {}); read with the invalid bytes replaced",
@@ -210,7 +218,7 @@ fn visit_file(
     if let Some(mut facts) = fast {
         facts.test = is_test_path(&rel);
         facts.generated = generated.is_generated(&rel, text);
-        let _ = tx.send(Item::Facts(Box::new(facts)));
+        out.add(Item::Facts(Box::new(facts)));
         return;
     }
     // The hits' offsets are the file's bytes': after a BOM or a lossy read, found again.
@@ -219,29 +227,29 @@ fn visit_file(
     } else {
         pre.hits_in(lang, text.as_bytes(), opts.whole_files)
     };
-    let _ = tx.send(Item::Parsed);
+    out.add(Item::Parsed);
     let focus = (!opts.whole_files).then_some(hits.as_slice());
     match crate::scan::extract_file(lang, &rel, text, rules, true, focus) {
         Ok(mut facts) => {
             facts.test = is_test_path(&rel);
             facts.generated = generated.is_generated(&rel, text);
             for note in std::mem::take(&mut facts.notes) {
-                let _ = tx.send(Item::ParseError(Skipped {
+                out.add(Item::ParseError(Skipped {
                     path: rel.clone(),
                     reason: note,
                 }));
             }
             if let Some((line, col)) = facts.syntax_error {
-                let _ = tx.send(Item::ParseError(Skipped {
+                out.add(Item::ParseError(Skipped {
                     path: rel.clone(),
                     reason: format!(
                         "syntax error at {line}:{col}; the rest of the file was still read"
                     ),
                 }));
             }
-            let _ = tx.send(Item::Facts(Box::new(facts)));
+            out.add(Item::Facts(Box::new(facts)));
         }
-        Err(reason) => skip(reason),
+        Err(reason) => skip(out, reason),
     }
 }
 
@@ -249,35 +257,46 @@ fn visit_file(
 /// files read and parsed, redrawn at most four times a second, erased at the end.
 struct Progress {
     start: std::time::Instant,
-    last: std::cell::Cell<Option<std::time::Instant>>,
+    /// Files visited and parsed so far, by every worker.
+    files: AtomicUsize,
+    parsed: AtomicUsize,
+    last: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl Progress {
     fn new() -> Progress {
         Progress {
             start: std::time::Instant::now(),
-            last: std::cell::Cell::new(None),
+            files: AtomicUsize::new(0),
+            parsed: AtomicUsize::new(0),
+            last: std::sync::Mutex::new(None),
         }
     }
 
-    fn tick(&self, files: usize, parsed: usize) {
+    /// One more source file read (and parsed), by any worker; redrawn by whichever worker
+    /// comes when it is time.
+    fn tick(&self, parsed: bool) {
+        let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
+        if parsed {
+            self.parsed.fetch_add(1, Ordering::Relaxed);
+        }
         let now = std::time::Instant::now();
         if now.duration_since(self.start).as_millis() < 1000 {
             return;
         }
-        if self
-            .last
-            .get()
-            .is_some_and(|l| now.duration_since(l).as_millis() < 250)
-        {
+        let Ok(mut last) = self.last.try_lock() else {
+            return;
+        };
+        if last.is_some_and(|l| now.duration_since(l).as_millis() < 250) {
             return;
         }
-        self.last.set(Some(now));
+        *last = Some(now);
+        let parsed = self.parsed.load(Ordering::Relaxed);
         eprint!("\r\x1b[Kflagdebt: {files} files read, {parsed} parsed");
     }
 
     fn done(&self) {
-        if self.last.get().is_some() {
+        if self.last.lock().is_ok_and(|l| l.is_some()) {
             eprint!("\r\x1b[K");
         }
     }

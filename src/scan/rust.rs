@@ -430,6 +430,7 @@ impl Extractor<'_> {
             receiver.as_deref(),
             name,
             &args,
+            None,
             |e| (self.key(e), self.source(e.span()).to_string()),
             literal,
         );
