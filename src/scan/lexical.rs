@@ -1502,20 +1502,12 @@ fn go_bindings(stmt: &[u8]) -> Vec<(&[u8], String)> {
     out
 }
 
-/// Whether the line of `at` starts with `from` (`from m import x`).
-fn after_from(b: &[u8], at: usize) -> bool {
-    let line = b[..at]
-        .iter()
-        .rposition(|&c| c == b'\n')
-        .map_or(0, |i| i + 1);
-    let text = trim_ascii(&b[line..at]);
-    text.starts_with(b"from") && text.get(4).is_some_and(|c| c.is_ascii_whitespace())
-}
+/// Byte ranges `(start, end)` of statements.
+pub type Statements = Vec<(usize, usize)>;
 
-/// A Python import statement's bindings as the extractor reads them: `import a.b as c` binds
-/// `c` to `a.b`; `import a.b` binds `a` to itself; `from m import x as y` binds `y` to `m.x`.
-/// None when the text is not such a statement (or has a comment inside).
-fn python_bindings(stmt: &[u8]) -> Option<Vec<(&[u8], String)>> {
+/// The tokens of a Python import statement: dotted names (`a.b`, `.`, `..m`) and `,` `(` `)`
+/// `*` `;`, white space and line continuations dropped. None at anything else (a comment).
+fn python_import_tokens(stmt: &[u8]) -> Option<Vec<&[u8]>> {
     let mut toks: Vec<&[u8]> = Vec::new();
     let mut i = 0;
     while i < stmt.len() {
@@ -1538,6 +1530,152 @@ fn python_bindings(stmt: &[u8]) -> Option<Vec<(&[u8], String)>> {
     if toks.last() == Some(&&b";"[..]) {
         toks.pop();
     }
+    Some(toks)
+}
+
+/// A Python file's imports as the Python adapter reads them, in order: `import a.b` imports
+/// `a.b` as `a.b`, `import a.b as c` as `c`; `from m import x as y` imports `m`'s `x` as `y`
+/// (`m` as written, `.models` too); `from m import *` and `from __future__ import ...` import
+/// nothing. With the import statements' byte ranges. Only keywords in code count, so `lexer`
+/// must have lexed the whole file; comments are left out. None, for the parser, when a
+/// statement is not plainly one: a line continuation inside, or `import` where no statement
+/// starts (`x = 1; import os`).
+pub fn python_imports(
+    b: &[u8],
+    lexer: &Lexer,
+) -> Option<(Vec<crate::scan::extract::Import>, Statements)> {
+    use crate::scan::extract::Import;
+    let mut at: Vec<(usize, &[u8])> = Vec::new();
+    for kw in [&b"import"[..], b"from"] {
+        for i in memchr::memmem::find_iter(b, kw) {
+            let end = i + kw.len();
+            if i > 0 && is_ident(b[i - 1]) || b.get(end).is_some_and(|&c| is_ident(c)) {
+                continue;
+            }
+            if lexer.verdict_lexed(i) == Verdict::Code {
+                at.push((i, kw));
+            }
+        }
+    }
+    at.sort_unstable();
+    // The file with its comments blanked (line breaks kept): a comment after a statement or
+    // inside its parentheses is no part of it.
+    let mut clean = b.to_vec();
+    for &(s, e, v) in lexer.non_code() {
+        if v == Verdict::Comment {
+            for c in clean[s..e].iter_mut().filter(|c| **c != b'\n') {
+                *c = b' ';
+            }
+        }
+    }
+    let (mut imports, mut ranges) = (Vec::new(), Vec::new());
+    let text = |t: &[u8]| String::from_utf8_lossy(t).into_owned();
+    for (i, kw) in at {
+        let line = b[..i]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |p| p + 1);
+        let starts = b[line..i].iter().all(|&c| c == b' ' || c == b'\t')
+            && !b[..line].ends_with(b"\\\n")
+            && !b[..line].ends_with(b"\\\r\n");
+        if !starts {
+            // `yield from`, `raise E from e`; an `import` after its `from`.
+            if kw == b"from" || ranges.last().is_some_and(|&(s, e)| s < i && i < e) {
+                continue;
+            }
+            return None;
+        }
+        let end = statement_end(&clean, i + kw.len());
+        let stmt = &clean[i..end];
+        if stmt.contains(&b'\\') {
+            return None;
+        }
+        ranges.push((i, end));
+        let toks = python_import_tokens(stmt)?;
+        let mut k = 1;
+        let names = |k: &mut usize, paren: bool| -> Option<Vec<(String, String)>> {
+            let mut out = Vec::new();
+            loop {
+                match toks.get(*k).copied() {
+                    Some(b")") if paren && toks.len() == *k + 1 && !out.is_empty() => {
+                        return Some(out)
+                    }
+                    None if !paren && !out.is_empty() => return Some(out),
+                    _ => {}
+                }
+                let name = *toks.get(*k)?;
+                if matches!(name, b"," | b"(" | b")" | b"*" | b"as") {
+                    return None;
+                }
+                *k += 1;
+                let local = if toks.get(*k) == Some(&&b"as"[..]) {
+                    *k += 2;
+                    *toks.get(*k - 1)?
+                } else {
+                    name
+                };
+                out.push((text(name), text(local)));
+                match toks.get(*k).copied() {
+                    Some(b",") => *k += 1,
+                    Some(b")") if paren => {}
+                    None if !paren => {}
+                    _ => return None,
+                }
+            }
+        };
+        if kw == b"import" {
+            for (module, local) in names(&mut k, false)? {
+                imports.push(Import {
+                    local,
+                    module,
+                    item: None,
+                });
+            }
+            continue;
+        }
+        let module = *toks.get(1)?;
+        if toks.get(2) != Some(&&b"import"[..]) {
+            return None;
+        }
+        k = 3;
+        if toks.get(k) == Some(&&b"*"[..]) {
+            if toks.len() != k + 1 {
+                return None;
+            }
+            continue;
+        }
+        let paren = toks.get(k) == Some(&&b"("[..]);
+        k += usize::from(paren);
+        let items = names(&mut k, paren)?;
+        if module == b"__future__" {
+            continue;
+        }
+        for (item, local) in items {
+            imports.push(Import {
+                local,
+                module: text(module),
+                item: Some(item),
+            });
+        }
+    }
+    Some((imports, ranges))
+}
+
+/// Whether the line of `at` starts with `from` (`from m import x`).
+fn after_from(b: &[u8], at: usize) -> bool {
+    let line = b[..at]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    let text = trim_ascii(&b[line..at]);
+    text.starts_with(b"from") && text.get(4).is_some_and(|c| c.is_ascii_whitespace())
+}
+
+/// A Python import statement's bindings as the extractor reads them: `import a.b as c` binds
+/// `c` to `a.b`; `import a.b` binds `a` to itself; `from m import x as y` binds `y` to `m.x`.
+/// None when the text is not such a statement (or has a comment inside).
+fn python_bindings(stmt: &[u8]) -> Option<Vec<(&[u8], String)>> {
+    let toks = python_import_tokens(stmt)?;
     let text = |t: &[u8]| String::from_utf8_lossy(t).into_owned();
     let mut out = Vec::new();
     match toks.first().copied() {

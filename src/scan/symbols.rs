@@ -8,7 +8,10 @@
 //! contain one of the symbol names as a word *and* can see a declaring package or module (the
 //! same file or folder, or a mention of its package or module name). Their uses are recorded
 //! as identifier paths and resolved like constant keys, import-aware: a use that does not
-//! resolve to the declaration (another package's `X`) is no read.
+//! resolve to the declaration (another package's `X`) is no read. Where every use in a file
+//! is qualified (Go `pkg.X` through an import, Python `settings.X`), the uses and the file's
+//! imports are read from the text as the parser would read them ([`qualified_uses`]); any
+//! other file's use regions are parsed.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -17,6 +20,7 @@ use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
 use super::extract::{FileFacts, RawRef};
+use super::lexical::{Lexer, Verdict};
 use crate::finding::Span;
 use crate::lang::{is_test_path, Language};
 use crate::rules::{RuleKind, RuleSet};
@@ -218,8 +222,8 @@ pub fn second_pass(
                 .collect();
             let focus: Vec<usize> = at.iter().map(|a| a.0).collect();
             let focus = (!opts.whole_files).then_some(focus.as_slice());
-            let lexed = (*lang == Language::Go && !opts.whole_files)
-                .then(|| go_qualified_uses(rel, text, &at, &names, &set))
+            let lexed = (matches!(lang, Language::Go | Language::Python) && !opts.whole_files)
+                .then(|| qualified_uses(*lang, rel, text, &at, &names, &set))
                 .flatten();
             let mut f = match lexed {
                 Some(f) => f,
@@ -264,48 +268,85 @@ pub fn second_pass(
     Some(set)
 }
 
-/// A Go file's symbol uses read from the text, when each is `pkg.X` with `pkg` an import's
-/// local name (the use outside the declaring package; most are): the references and imports
-/// the parser would give, without a parse. None, for the parser, when a use is anything else
-/// (bare `X`, a dot import, `pkg.X` with `pkg` no import) or the file's brackets do not pair
+/// A file's symbol uses read from the text, when each is a qualified name (most uses outside
+/// the declaring package or module are): Go `pkg.X` with `pkg` an import's local name,
+/// Python a chain of names `settings.X`, `app.settings.X`. The references and imports are the
+/// parser's, without a parse. None, for the parser, when a use is anything else (bare `X`, a
+/// Go dot import, `pkg.X` with `pkg` no import, `f().X`, a use in an f-string's braces or in
+/// an import statement), an import is not plainly written, or the file's brackets do not pair
 /// up (a syntax error the parser recovers from in its own way). A use in a comment or a
 /// string is none, as for the parser. `at`: (offset in `text`, index in `names`).
-fn go_qualified_uses(
+fn qualified_uses(
+    lang: Language,
     rel: &str,
     text: &str,
     at: &[(usize, usize)],
     names: &[&str],
     set: &RuleSet,
 ) -> Option<FileFacts> {
-    let symbols = set.symbols.get(&Language::Go)?;
+    let symbols = set.symbols.get(&lang)?;
     let b = text.as_bytes();
-    let mut lexer = super::lexical::Lexer::new(Language::Go, b);
+    let mut lexer = Lexer::new(lang, b);
     if !lexer.reads_like_the_parser() {
         return None;
     }
-    let imports = super::lexical::go_imports(b, &lexer);
+    let (imports, statements) = match lang {
+        Language::Go => (super::lexical::go_imports(b, &lexer), Vec::new()),
+        Language::Python => super::lexical::python_imports(b, &lexer)?,
+        _ => return None,
+    };
     let spans = super::extract::Spans::new(text);
     let mut refs = Vec::new();
     for &(s, n) in at {
-        if lexer.verdict_lexed(s) != super::lexical::Verdict::Code {
+        if lexer.verdict_lexed(s) != Verdict::Code {
             continue;
         }
+        if lexer.in_interpolation(s) || statements.iter().any(|&(a, e)| a <= s && s < e) {
+            return None;
+        }
         let name = names[n];
-        let dot = s.checked_sub(1).filter(|&d| b[d] == b'.')?;
-        let from = b[..dot]
-            .iter()
-            .rposition(|&c| !is_ident(c))
-            .map_or(0, |i| i + 1);
-        let pkg = &text[from..dot];
-        if from > 0 && b[from - 1] == b'.'
-            || pkg.is_empty()
-            || !imports.iter().any(|i| i.local == pkg)
-        {
+        // The names before the use, back to the chain's head (Go: one, the package).
+        let mut path = vec![name.to_string()];
+        let mut from = s;
+        loop {
+            let dot = from.checked_sub(1).filter(|&d| b[d] == b'.')?;
+            let start = b[..dot]
+                .iter()
+                .rposition(|&c| !is_ident(c))
+                .map_or(0, |i| i + 1);
+            if start == dot || b[start].is_ascii_digit() {
+                return None; // `f().X`, `"s".X`, `a..X`, `1.X`
+            }
+            path.push(text[start..dot].to_string());
+            from = start;
+            if lang == Language::Go || start == 0 || b[start - 1] != b'.' {
+                break;
+            }
+        }
+        path.reverse();
+        // Nothing before the head that continues the chain across white space (`x.\n pkg.X`,
+        // `a. b.X`), or closes an operand the chain would hang from (`f() .X`).
+        let mut p = from;
+        let mut newline = false;
+        while p > 0 && b[p - 1].is_ascii_whitespace() {
+            newline |= b[p - 1] == b'\n';
+            p -= 1;
+        }
+        let before = p.checked_sub(1).map(|i| b[i]);
+        let continues = match before {
+            Some(b'.' | b'\\') => true,
+            Some(b')' | b']' | b'}' | b'"' | b'\'' | b'`') => !newline,
+            _ => false,
+        };
+        if continues {
+            return None;
+        }
+        if lang == Language::Go && !imports.iter().any(|i| i.local == path[0]) {
             return None;
         }
         refs.push(RawRef {
             rule: *symbols.get(name)?,
-            key: super::extract::KeyExpr::Path(vec![pkg.to_string(), name.to_string()]),
+            key: super::extract::KeyExpr::Path(path),
             expr: text[from..s + name.len()].to_string(),
             span: spans.span(from, s + name.len()),
             default: None,
@@ -314,7 +355,7 @@ fn go_qualified_uses(
     }
     Some(FileFacts {
         path: rel.to_string(),
-        language: Some(Language::Go),
+        language: Some(lang),
         refs,
         imports,
         fast: true,
@@ -705,5 +746,71 @@ impl Visibility {
             !bytes[..i].last().is_some_and(|c| is_ident(*c))
                 && !bytes.get(i + n.len()).is_some_and(|c| is_ident(*c))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::EnvSettings;
+
+    /// A rule set whose only reads are uses of the Python symbols `NEW_UI` and `OLD_UI`.
+    fn python_symbols() -> RuleSet {
+        let mut set = RuleSet::load(&[], &[], EnvSettings::default()).unwrap();
+        set.by_lang.clear();
+        let names = [("NEW_UI".to_string(), 0), ("OLD_UI".to_string(), 1)];
+        set.symbols = HashMap::from([(Language::Python, names.into_iter().collect())]);
+        set
+    }
+
+    fn shown(refs: &[RawRef]) -> Vec<String> {
+        refs.iter()
+            .map(|r| format!("{:?} {:?} {:?} {}", r.span, r.key, r.expr, r.rule))
+            .collect()
+    }
+
+    /// The uses of `names` in a Python file read from the text, checked against the parse:
+    /// the same references and imports, or None (the parser's).
+    fn read(text: &str) -> Option<usize> {
+        let set = python_symbols();
+        let names = ["NEW_UI", "OLD_UI"];
+        let finder = Finder::new(&names).unwrap();
+        let at = finder.words(text.as_bytes());
+        let lexed = qualified_uses(Language::Python, "m.py", text, &at, &names, &set)?;
+        let parsed =
+            crate::scan::extract_file(Language::Python, "m.py", text, &set, true, None).unwrap();
+        assert_eq!(shown(&lexed.refs), shown(&parsed.refs), "{text}");
+        assert_eq!(lexed.imports, parsed.imports, "{text}");
+        Some(lexed.refs.len())
+    }
+
+    /// Python uses written `module.NAME` are read without a parse, with the parser's
+    /// references and imports (each import form as the adapter reads it); a use the text
+    /// cannot give plainly sends the file to the parser.
+    #[test]
+    fn python_qualified_uses_read_like_the_parser() {
+        let head = "\"\"\"Views.\"\"\"\nfrom __future__ import annotations\n\nimport logging  # noqa: F401\nfrom app import (  # the settings (module)\n    settings,\n    flags as ff,  # renamed\n)\nimport app.settings\nimport app.settings as conf, os.path\nfrom . import sibling\nfrom ..pkg.mod import one as uno, other\nfrom m import *\n\n\ndef gen():\n    yield from range(3)\n    try:\n        pass\n    except KeyError as e:\n        raise ValueError() from e\n\n\n";
+        let uses = "def index():\n    if settings.NEW_UI and app.settings.NEW_UI:  # settings.OLD_UI here is a comment\n        return conf.OLD_UI, ff.NEW_UI\n    text = \"settings.OLD_UI in a string\"\n    return [settings.OLD_UI,\n            settings.NEW_UI]\n";
+        assert_eq!(read(&format!("{head}{uses}")), Some(6));
+        for (bad, why) in [
+            ("x = f\"{settings.NEW_UI}\"\n", "in an f-string's braces"),
+            ("x = NEW_UI\n", "a bare use"),
+            ("x = get().NEW_UI\n", "on a call's result"),
+            ("x = a. settings.NEW_UI\n", "a chain across white space"),
+            ("x = (settings\n    .NEW_UI)\n", "a dot after a line break"),
+            ("from app.settings import NEW_UI\n", "a name imported"),
+            (
+                "x = 1; import os\nx = settings.NEW_UI\n",
+                "an import after `;`",
+            ),
+            (
+                "from app \\\n    import settings\nx = settings.NEW_UI\n",
+                "a continued import",
+            ),
+            ("import settings.NEW_UI\n", "in an import"),
+            ("x = (settings.NEW_UI\n", "unbalanced"),
+        ] {
+            assert_eq!(read(&format!("{head}{bad}")), None, "{why}");
+        }
     }
 }
