@@ -399,7 +399,7 @@ pub fn rule_ids(p: &Preset) -> Vec<String> {
     }
     p.packs
         .iter()
-        .filter_map(|(_, text)| serde_saphyr::from_str::<Ids>(text).ok())
+        .filter_map(|(name, text)| crate::rules::read_builtin::<Ids>(name, text).ok())
         .flat_map(|f| f.rules.into_iter().map(|r| r.id))
         .collect()
 }

@@ -40,6 +40,22 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("env.yml", include_str!("../../rules/env.yml")),
 ];
 
+/// The built-in packs (these and the presets', `presets/NAME.yml`) as JSON, by file name
+/// under `rules/`: `build.rs` reads the YAML once, at build time.
+const BUILTIN_JSON: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/packs.rs"));
+
+/// A built-in pack's content: its JSON form when it has one (every pack of `rules/` does),
+/// else its YAML `text`.
+pub fn read_builtin<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<T> {
+    let name = name.strip_prefix("rules/").unwrap_or(name);
+    match BUILTIN_JSON.iter().find(|(n, _)| *n == name) {
+        Some((_, json)) => serde_json::from_str(json)
+            .with_context(|| format!("built-in rule file rules/{name} is invalid")),
+        None => serde_saphyr::from_str(text)
+            .with_context(|| format!("built-in rule file rules/{name} is invalid")),
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleFile {
@@ -525,8 +541,7 @@ impl RuleSet {
     ) -> Result<RuleSet> {
         let mut specs = Vec::new();
         for (name, text) in packs.iter().chain(BUILTIN) {
-            let file: RuleFile = serde_saphyr::from_str(text)
-                .with_context(|| format!("built-in rule file rules/{name} is invalid"))?;
+            let file: RuleFile = read_builtin(name, text)?;
             specs.extend(
                 file.rules
                     .into_iter()
@@ -971,6 +986,29 @@ mod tests {
         for lang in Language::ALL {
             assert!(set.lang(lang).is_some(), "{lang:?} has no rules");
         }
+    }
+
+    /// Every built-in pack, the presets' too, is read from the JSON `build.rs` made of it,
+    /// and that JSON says what the YAML says.
+    #[test]
+    fn builtin_packs_read_from_json_as_from_yaml() {
+        let presets = crate::presets::ALL.iter().flat_map(|p| p.packs.iter());
+        let mut n = 0;
+        for (name, text) in BUILTIN.iter().chain(presets) {
+            assert!(
+                BUILTIN_JSON.iter().any(|(j, _)| j == name),
+                "{name} has no JSON"
+            );
+            let yaml: RuleFile = serde_saphyr::from_str(text).unwrap();
+            let json: RuleFile = read_builtin(name, text).unwrap();
+            assert_eq!(format!("{yaml:?}"), format!("{json:?}"), "{name}");
+            n += 1;
+        }
+        assert_eq!(
+            n,
+            BUILTIN_JSON.len(),
+            "a pack under rules/ that ships in no list"
+        );
     }
 
     #[test]
