@@ -101,9 +101,18 @@ fn go_registry_symbols() {
             "history.enableEagerStart",
         ]
     );
+    // A struct literal's key named like a setting (`Overrides{DisableArchival: true}`) names
+    // a field; a map literal's key is a value, and reads the setting.
     assert_eq!(
         references(&doc),
         [
+            (
+                "history.enableEagerStart",
+                "common/dynamicconfig/constants.go",
+                32,
+                "symbol",
+                false
+            ),
             ("SpotInstances", "pkg/cloud/cloud.go", 13, "symbol", false),
             ("ClusterAddons", "pkg/cloud/cloud.go", 17, "symbol", false),
             ("SpotInstances", "pkg/cloud/cloud.go", 25, "symbol", false),

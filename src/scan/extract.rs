@@ -191,6 +191,11 @@ pub trait Adapter {
     fn symbol_syntax(&self) -> SymbolSyntax {
         (&[], &[], &[])
     }
+    /// Whether the bare name `node` names a field instead of reading a value (a Go struct
+    /// literal's key, `Config{Timeout: x}`): no use of a symbol of that name.
+    fn names_a_field(&self, _node: Node) -> bool {
+        false
+    }
 }
 
 /// Where a rule matched: the node, its receiver and arguments (keyed struct fields are keyword
@@ -1454,7 +1459,7 @@ fn symbol_use<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &dyn Adapter) {
                 .iter()
                 .find(|(k, _, _)| *k == parent.kind())
                 .is_some_and(|(_, _, prop)| parent.child_by_field_name(prop) == Some(node));
-            if member_prop || is_definition(node, parent) {
+            if member_prop || is_definition(node, parent) || ad.names_a_field(node) {
                 return;
             }
         }

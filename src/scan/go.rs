@@ -76,6 +76,24 @@ impl Adapter for Go {
         (MEMBER, IDENT, &["identifier"])
     }
 
+    /// A keyed element's key names a struct field unless the literal is a map's (whose keys
+    /// are values): `Config{EagerStart: x}`, `[]Config{{EagerStart: x}}` name fields;
+    /// `map[Setting]bool{EagerStart: true}` reads `EagerStart`. A named map type
+    /// (`type M map[K]V`) is taken for a struct: its keys are not read as uses.
+    fn names_a_field(&self, node: Node) -> bool {
+        let Some(el) = node.parent().filter(|p| p.kind() == "literal_element") else {
+            return false;
+        };
+        let Some(keyed) = el.parent().filter(|p| p.kind() == "keyed_element") else {
+            return false;
+        };
+        keyed.child_by_field_name("key") == Some(el)
+            && keyed
+                .parent()
+                .and_then(literal_type)
+                .is_none_or(|t| t.kind() != "map_type")
+    }
+
     fn call_parts<'t>(
         &self,
         node: Node<'t>,
@@ -515,6 +533,34 @@ fn composite<'t>(node: Node<'t>, cx: &mut Cx<'t>, ad: &Go) {
                 cx.composite(node, cx.text(ty), fields, None, ad);
             }
         }
+    }
+}
+
+/// The type of a literal's body (`literal_value`): its composite literal's, or, for a literal
+/// whose type is left out inside another (`[]T{{...}}`, `map[K]V{k: {...}}`), the element,
+/// key or value type of the outer one's. None when it cannot be told from the syntax.
+fn literal_type(body: Node) -> Option<Node> {
+    let parent = body.parent()?;
+    match parent.kind() {
+        "composite_literal" => parent.child_by_field_name("type"),
+        "literal_element" => {
+            let holder = parent.parent()?;
+            let (outer, part) = if holder.kind() == "keyed_element" {
+                let is_key = holder.child_by_field_name("key") == Some(parent);
+                (holder.parent()?, if is_key { "key" } else { "value" })
+            } else {
+                (holder, "value")
+            };
+            let ty = literal_type(outer)?;
+            match ty.kind() {
+                "map_type" => ty.child_by_field_name(part),
+                "slice_type" | "array_type" | "implicit_length_array_type" => {
+                    ty.child_by_field_name("element")
+                }
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
