@@ -172,6 +172,30 @@ impl<'r> LangFilter<'r> {
     }
 }
 
+/// Whether the assignment whose `=` is at `eq` may bind a name: what it assigns to ends in a
+/// plain name (`X`, `var X *Flag`, `static final Flag X`), not a field, an index, a call or a
+/// dereference (`out.X = new(T)`, `m[k] = new(T)`, `*out = new(T)`: everywhere in Go's
+/// generated deep copies, never a declaration).
+fn binds_a_name(b: &[u8], eq: usize) -> bool {
+    let mut j = eq;
+    while j > 0 && matches!(b[j - 1], b' ' | b'\t') {
+        j -= 1;
+    }
+    let end = j;
+    while j > 0 && is_ident(b[j - 1]) {
+        j -= 1;
+    }
+    if j == end || (j > 0 && b[j - 1] == b'.') || b[..j].ends_with(b"->") {
+        return false;
+    }
+    let line = b[..j]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1);
+    let first = b[line..j].iter().find(|c| !matches!(c, b' ' | b'\t'));
+    first != Some(&b'*')
+}
+
 /// Whether the expression starting at `at` may be the value a name is bound to, as a symbol
 /// declaration's call must be (`X = new("x")`, `var X = featureflag.New("x")`, `static final
 /// Flag X = new Flag("x")`): written after `=` (not `:=`, `==`, `+=`, `=>`...), or first on its
@@ -214,6 +238,7 @@ fn may_be_bound(b: &[u8], at: usize) -> bool {
                         | b'.'
                         | b'?'
                 ))
+                && binds_a_name(b, i - 1)
         }
         b'(' | b',' | b'[' | b'{' | b';' | b'!' | b'?' | b':' | b'<' | b'>' | b'|' => false,
         c => !is_ident(c),
@@ -543,6 +568,8 @@ mod tests {
             "var (\n\tX = new(\"x\")\n)",
             "var X =\n\tnew(\"x\")",
             "var X = /* why */ new(\"x\")",
+            "var X *Flag = new(\"x\")",
+            "X = new(\"x\")",
         ] {
             assert!(p.is_candidate(Language::Go, bound.as_bytes()), "{bound}");
         }
@@ -552,6 +579,10 @@ mod tests {
             "func f() { g(a, new(T)) }",
             "var m = map[string]*T{\"a\": new(T)}",
             "func f() { x == new(T) }",
+            // Assignments to a dereference, a field, an index: never a name's binding.
+            "func f() {\n\t*out = new(T)\n}",
+            "func f() { out.X = new(T) }",
+            "func f() { m[k] = new(T) }",
         ] {
             assert!(
                 !p.is_candidate(Language::Go, not_bound.as_bytes()),
