@@ -5,7 +5,6 @@
 
 use rayon::prelude::*;
 
-use crate::finding::Span;
 use crate::lang::{is_test_path, Language};
 use crate::rules::{RuleKind, RuleSet};
 use crate::walk::{Listing, WalkOptions};
@@ -90,7 +89,7 @@ fn read_file(
     let text = String::from_utf8_lossy(&bytes);
     let test = is_test_path(rel);
     let mut out = Vec::new();
-    let mut lines = LineIndex::new(&text);
+    let lines = super::extract::Spans::new(&text);
     for &i in which {
         let rule = &rules.rules[i];
         let Some(t) = &rule.text else { continue };
@@ -121,36 +120,4 @@ fn read_file(
         }
     }
     (out, None)
-}
-
-/// Byte offset to 1-based line and character column.
-struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(text: &'a str) -> LineIndex<'a> {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { text, starts }
-    }
-
-    fn position(&self, at: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= at).max(1);
-        let start = self.starts[line - 1];
-        let col = self.text.get(start..at).map_or(0, |s| s.chars().count());
-        (line, col + 1)
-    }
-
-    fn span(&mut self, start: usize, end: usize) -> Span {
-        let (line, column) = self.position(start);
-        let (end_line, end_column) = self.position(end);
-        Span {
-            line,
-            column,
-            end_line,
-            end_column,
-        }
-    }
 }
