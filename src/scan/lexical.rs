@@ -1234,7 +1234,7 @@ pub fn receiver_before(lang: Language, b: &[u8], name_start: usize) -> Written<'
         let i = skip_ws(name_start);
         sep(i).unwrap_or(i)
     };
-    let text = String::from_utf8_lossy(&b[end..dot]);
+    let text = crate::scan::lossy(&b[end..dot]);
     let first_end = (end..dot)
         .find(|&k| !(is_ident(b[k]) || ruby && b[k] == b'@'))
         .unwrap_or(dot);

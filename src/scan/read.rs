@@ -181,7 +181,7 @@ fn visit_file(
         out.add(Item::GoImports(rel.clone(), dirs));
     }
     if memchr::memmem::find(&bytes, suppress::MARKER.as_bytes()).is_some() {
-        let text = String::from_utf8_lossy(&bytes);
+        let text = super::lossy(&bytes);
         let sups = suppress::parse(&rel, &text, lang.comment_tokens());
         out.add(Item::Suppressions(sups));
     }

@@ -107,7 +107,7 @@ impl ConstCache<'_> {
         }
         let bytes = std::fs::read(path).ok()?;
         // Lossy, as the walk reads it (the walk notes the file when it reads it itself).
-        let text = String::from_utf8_lossy(&bytes);
+        let text = super::lossy(&bytes);
         // Constants and re-exports only: no function body needs reading.
         let focus = (!self.opts.whole_files).then_some(&[][..]);
         let facts = super::extract_file(*lang, rel, &text, self.rules, false, focus).ok()?;

@@ -86,7 +86,7 @@ fn read_file(
     if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         return (Vec::new(), None); // a binary file a glob happened to name
     }
-    let text = String::from_utf8_lossy(&bytes);
+    let text = super::lossy(&bytes);
     let test = is_test_path(rel);
     let mut out = Vec::new();
     let lines = super::extract::Spans::new(&text);
