@@ -1349,15 +1349,25 @@ impl<'a> Imports<'a> {
             }
         }
         if lang == Language::Go {
-            go_specs = go_import_specs_of(b, None)
-                .into_iter()
-                .map(|(alias, path)| (alias.unwrap_or(go_package_dir(path)), path))
-                .collect();
+            go_specs = Imports::go(b).go_specs;
         }
         Imports {
             bound,
             go_specs,
             statics,
+        }
+    }
+
+    /// A Go file's import specs only ([`Imports::go_specs`], [`Imports::go_locals_of`]),
+    /// without the bindings the prefilter asks for: what the symbol pass needs.
+    pub fn go(b: &'a [u8]) -> Imports<'a> {
+        Imports {
+            bound: Default::default(),
+            go_specs: go_import_specs_of(b, None)
+                .into_iter()
+                .map(|(alias, path)| (alias.unwrap_or(go_package_dir(path)), path))
+                .collect(),
+            statics: Vec::new(),
         }
     }
 

@@ -173,8 +173,7 @@ pub fn second_pass(
             if !all_vis.iter().any(|v| v.sees(*lang, rel, &bytes)) {
                 return None;
             }
-            let imports =
-                (*lang == Language::Go).then(|| super::lexical::Imports::new(Language::Go, &bytes));
+            let imports = (*lang == Language::Go).then(|| super::lexical::Imports::go(&bytes));
             // Outside every declaring folder, a Go file reaches a declaration only as `pkg.X`
             // through an import: the occurrences of `pkg.` are all there is to look at.
             let qualified = imports
