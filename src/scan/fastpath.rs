@@ -84,6 +84,9 @@ struct FastLang<'r> {
 pub struct FastPath<'r> {
     rules: &'r RuleSet,
     langs: [std::sync::OnceLock<Option<FastLang<'r>>>; FAST_LANGS.len()],
+    /// By [`Language::ALL`] index: the languages with few files, whose automata are built
+    /// quickly ([`crate::scan::prefilter::automaton_kind`]).
+    pub few: [bool; Language::ALL.len()],
 }
 
 /// The languages the fast path reads.
@@ -101,6 +104,7 @@ impl<'r> FastPath<'r> {
         FastPath {
             rules,
             langs: Default::default(),
+            few: [false; Language::ALL.len()],
         }
     }
 
@@ -108,7 +112,10 @@ impl<'r> FastPath<'r> {
     pub fn extract(&self, lang: Language, rel: &str, text: &str) -> Option<FileFacts> {
         let i = FAST_LANGS.iter().position(|l| *l == lang)?;
         let fl = self.langs[i]
-            .get_or_init(|| FastLang::new(self.rules, lang))
+            .get_or_init(|| {
+                let few = self.few[crate::scan::prefilter::lang_index(lang)];
+                FastLang::new(self.rules, lang, few)
+            })
             .as_ref()?;
         let (refs, constants, imports) = Scan {
             lang,
@@ -229,7 +236,7 @@ fn simple_key(s: &ArgSpec) -> bool {
 }
 
 impl<'r> FastLang<'r> {
-    fn new(rules: &'r RuleSet, lang: Language) -> Option<FastLang<'r>> {
+    fn new(rules: &'r RuleSet, lang: Language, few: bool) -> Option<FastLang<'r>> {
         let lr = rules.lang(lang)?;
         let simple = |m: &Matcher| {
             let r = &rules.rules[m.rule];
@@ -297,6 +304,7 @@ impl<'r> FastLang<'r> {
         // A name both a callee and a receiver word is looked at as both (two entries).
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(crate::scan::prefilter::automaton_kind(few))
             .build(words.iter().map(|(w, _)| w))
             .ok()?;
         Some(FastLang { lr, ac, words })

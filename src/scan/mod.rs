@@ -255,7 +255,7 @@ fn scan_listing_in_pool(
     rules: &RuleSet,
 ) -> ScanOutput {
     let root = listing.root.as_path();
-    let pre = prefilter::Prefilter::new(rules);
+    let pre = prefilter::Prefilter::for_listing(rules, listing);
     let walked = read::walk(listing, opts, &pre, rules);
     let mut out = ScanOutput {
         skipped: walked.skipped,

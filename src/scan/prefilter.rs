@@ -53,14 +53,29 @@ struct LangFilter<'r> {
 pub struct Prefilter<'r> {
     rules: &'r RuleSet,
     langs: [std::sync::OnceLock<Option<LangFilter<'r>>>; Language::ALL.len()],
+    /// The languages with few files in this run ([`Prefilter::for_listing`]), whose automata
+    /// are built for a quick build rather than a quick search ([`automaton_kind`]).
+    few: [bool; Language::ALL.len()],
     /// Every literal of every language, sorted, deduplicated.
     literals: Vec<String>,
     /// Large candidates whose reads are all simple are read without a parse.
     pub fast: crate::scan::fastpath::FastPath<'r>,
 }
 
-fn lang_index(lang: Language) -> usize {
+pub(crate) fn lang_index(lang: Language) -> usize {
     Language::ALL.iter().position(|l| *l == lang).unwrap_or(0)
+}
+
+/// Below this many files of a language, its automata are contiguous NFAs, not DFAs. A DFA
+/// searches a few instructions a byte faster and costs about 1.5 million instructions to
+/// build (a language's literals); a tree of many languages with a few files each
+/// (opentelemetry-demo) spent a fifth of its run building DFAs it then barely used.
+const FEW_FILES: usize = 40;
+
+/// The Aho-Corasick kind for a language's automaton: the crate's choice (a DFA for these
+/// sizes), or a contiguous NFA where the language has few files to search.
+pub fn automaton_kind(few: bool) -> Option<aho_corasick::AhoCorasickKind> {
+    few.then_some(aho_corasick::AhoCorasickKind::ContiguousNFA)
 }
 
 impl<'r> Prefilter<'r> {
@@ -72,16 +87,32 @@ impl<'r> Prefilter<'r> {
         Prefilter {
             rules,
             langs: Default::default(),
+            few: [false; Language::ALL.len()],
             literals: all.into_iter().collect(),
             fast: crate::scan::fastpath::FastPath::new(rules),
         }
+    }
+
+    /// [`Prefilter::new`], with its automata sized to the listing: a language with few files
+    /// gets automata that are quick to build ([`FEW_FILES`]). The matches are the same.
+    pub fn for_listing(rules: &'r RuleSet, listing: &crate::walk::Listing) -> Prefilter<'r> {
+        let mut counts = [0usize; Language::ALL.len()];
+        for f in &listing.files {
+            if let Some(lang) = Language::from_path(&f.path) {
+                counts[lang_index(lang)] += 1;
+            }
+        }
+        let mut p = Prefilter::new(rules);
+        p.few = counts.map(|n| n < FEW_FILES);
+        p.fast.few = p.few;
+        p
     }
 
     /// The filter of `lang`, built by the first file of that language (a tree of one
     /// language builds one automaton).
     fn filter(&self, lang: Language) -> Option<&LangFilter<'r>> {
         self.langs[lang_index(lang)]
-            .get_or_init(|| LangFilter::of(self.rules, lang))
+            .get_or_init(|| LangFilter::of(self.rules, lang, self.few[lang_index(lang)]))
             .as_ref()
     }
 
@@ -132,7 +163,7 @@ impl<'r> Prefilter<'r> {
 
 impl<'r> LangFilter<'r> {
     /// The literals of `lang` and how each hit is checked; None when it has none.
-    fn of(rules: &'r RuleSet, lang: Language) -> Option<LangFilter<'r>> {
+    fn of(rules: &'r RuleSet, lang: Language, few: bool) -> Option<LangFilter<'r>> {
         let lits = rules.literal_kinds(lang);
         let lr = rules.by_lang.get(&lang);
         let (literals, checks): (Vec<String>, Vec<Check>) = lits
@@ -168,6 +199,7 @@ impl<'r> LangFilter<'r> {
             literals,
             checks,
             inside_words,
+            automaton_kind(few),
         )
     }
 }
@@ -270,6 +302,7 @@ impl<'r> LangFilter<'r> {
         literals: Vec<String>,
         checks: Vec<Check>,
         force_overlapping: bool,
+        automaton: Option<aho_corasick::AhoCorasickKind>,
     ) -> Option<LangFilter<'r>> {
         if literals.is_empty() {
             return None;
@@ -303,6 +336,7 @@ impl<'r> LangFilter<'r> {
         };
         let ac = AhoCorasickBuilder::new()
             .match_kind(kind)
+            .kind(automaton)
             .build(&literals)
             .ok()?;
         Some(LangFilter {
@@ -647,6 +681,7 @@ mod tests {
             vec!["FLAG_".into(), "Feature".into()],
             vec![word, name],
             false,
+            None,
         )
         .unwrap();
         assert!(f.is_candidate(b"const X featuregate.Feature = \"x\""));
@@ -666,6 +701,7 @@ mod tests {
             vec!["FLAG_".into(), "FLAG_X".into()],
             vec![word, call],
             false,
+            None,
         )
         .unwrap();
         assert!(!f.overlapping);
@@ -690,8 +726,9 @@ mod tests {
             let names: Vec<String> = lits.iter().map(|(l, _)| l.clone()).collect();
             let checks: Vec<Check> = lits.iter().map(|(_, k)| check_of(lang, *k)).collect();
             let lr = rules.by_lang.get(&lang);
-            let fast = LangFilter::new(lang, lr, names.clone(), checks.clone(), false).unwrap();
-            let slow = LangFilter::new(lang, lr, names.clone(), checks, true).unwrap();
+            let fast =
+                LangFilter::new(lang, lr, names.clone(), checks.clone(), false, None).unwrap();
+            let slow = LangFilter::new(lang, lr, names.clone(), checks, true, None).unwrap();
             assert!(!fast.overlapping && slow.overlapping);
             for _ in 0..3000 {
                 let mut text = String::new();
