@@ -6,12 +6,12 @@
 
 mod constants;
 mod edit;
-mod go;
-mod java;
-mod js;
-mod python;
+pub(crate) mod go;
+pub(crate) mod java;
+pub(crate) mod js;
+pub(crate) mod python;
 mod registry;
-mod ruby;
+pub(crate) mod ruby;
 pub mod simplify;
 
 use std::collections::BTreeMap;
@@ -73,19 +73,7 @@ pub struct Plan {
 
 /// The languages `fix` rewrites.
 pub fn adapter(lang: Language) -> Option<&'static dyn Adapter> {
-    match lang {
-        Language::Python => Some(&python::Python),
-        Language::Go => Some(&go::Go),
-        Language::JavaScript | Language::TypeScript | Language::Tsx => Some(&js::Js),
-        Language::Java => Some(&java::Java),
-        Language::Ruby => Some(&ruby::Ruby),
-        Language::Rust
-        | Language::CSharp
-        | Language::Kotlin
-        | Language::Php
-        | Language::Swift
-        | Language::Text => None,
-    }
+    lang.spec().fix
 }
 
 /// Compute every change removing `flag`, treated as `value`, from the tree at `root` (the

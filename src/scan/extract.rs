@@ -136,7 +136,7 @@ pub type SymbolSyntax = (
 );
 
 /// The per-language half.
-pub trait Adapter {
+pub trait Adapter: Sync {
     /// Called for every named node, in document order.
     fn visit<'t>(&self, node: Node<'t>, cx: &mut Cx<'t>);
     /// A key argument as a [`KeyExpr`].

@@ -1041,13 +1041,7 @@ fn string_end(b: &[u8], q: usize) -> Option<usize> {
 fn plain_string(lang: Language, tok: &str) -> Option<String> {
     let b = tok.as_bytes();
     let q = *b.first()?;
-    let ok_quote = match lang {
-        Language::Python | Language::JavaScript | Language::TypeScript | Language::Ruby => {
-            q == b'"' || q == b'\''
-        }
-        _ => q == b'"',
-    };
-    if !ok_quote || b.len() < 2 || b[b.len() - 1] != q {
+    if !lang.spec().literals.quotes.contains(&q) || b.len() < 2 || b[b.len() - 1] != q {
         return None;
     }
     let body = &tok[1..tok.len() - 1];
@@ -1068,40 +1062,12 @@ fn plain_literal(lang: Language, tok: &str) -> Option<Value> {
     if let Some(s) = plain_string(lang, tok) {
         return Some(Value::String(s));
     }
-    let kw = match lang {
-        Language::Python => match tok {
-            "True" => Some(Value::Bool(true)),
-            "False" => Some(Value::Bool(false)),
-            "None" => Some(Value::Null),
-            _ => None,
-        },
-        Language::Go => match tok {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            "nil" => Some(Value::Null),
-            _ => None,
-        },
-        Language::Java => match tok {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            "null" => Some(Value::Null),
-            _ => None,
-        },
-        Language::Ruby => match tok {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            "nil" => Some(Value::Null),
-            _ => None,
-        },
-        _ => match tok {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            "null" | "undefined" => Some(Value::Null),
-            _ => None,
-        },
-    };
-    if kw.is_some() {
-        return kw;
+    let words = &lang.spec().literals;
+    if tok == words.truth[0] || tok == words.truth[1] {
+        return Some(Value::Bool(tok == words.truth[0]));
+    }
+    if words.nulls.contains(&tok) {
+        return Some(Value::Null);
     }
     // A decimal number: digits, optionally `.digits`; no leading zero (octal in Go/Java),
     // short enough for an i64.

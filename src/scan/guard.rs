@@ -59,11 +59,7 @@ const MAX_PY_INDENTS: usize = 350;
 
 /// Why `text` must not reach `lang`'s external scanner, if it must not.
 pub fn scanner_limits(lang: Language, text: &str) -> Option<String> {
-    match lang {
-        Language::Ruby => ruby_heredocs(text),
-        Language::Python => python_indents(text),
-        _ => None,
-    }
+    lang.spec().scanner_limits.and_then(|limits| limits(text))
 }
 
 /// A heredoc delimiter (`<<~WORD`, `<<-"WORD"`, `<<WORD`) too long for tree-sitter-ruby, or
@@ -71,7 +67,7 @@ pub fn scanner_limits(lang: Language, text: &str) -> Option<String> {
 /// across lines if need be, as the scanner reads it (`<<'` with no closing quote on its line
 /// made a 300-byte word over several lines: the scanner's one length byte overflowed and its
 /// state no longer read back, an assertion that aborted the process).
-fn ruby_heredocs(text: &str) -> Option<String> {
+pub(crate) fn ruby_heredocs(text: &str) -> Option<String> {
     if !text.contains("<<") {
         return None;
     }
@@ -112,7 +108,7 @@ fn ruby_heredocs(text: &str) -> Option<String> {
 }
 
 /// More nested indentation levels than tree-sitter-python can store.
-fn python_indents(text: &str) -> Option<String> {
+pub(crate) fn python_indents(text: &str) -> Option<String> {
     let mut stack: Vec<usize> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let body = line.trim_start_matches([' ', '\t', '\x0c']);

@@ -9,7 +9,7 @@
 //! checked at the end of their line: one still open there was not a string, and the lexer
 //! backtracks to just after its opening quote.
 
-use crate::lang::Language;
+use crate::lang::{Language, Lexis};
 
 /// Where a byte offset is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,39 +19,6 @@ pub enum Verdict {
     /// JavaScript/Ruby regex literal.
     Str,
     Comment,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Family {
-    Python,
-    Js,
-    Go,
-    Java,
-    Ruby,
-    Rust,
-    CSharp,
-    Kotlin,
-    Php,
-    Swift,
-}
-
-impl Family {
-    fn of(lang: Language) -> Family {
-        match lang {
-            Language::Python => Family::Python,
-            Language::JavaScript | Language::TypeScript | Language::Tsx => Family::Js,
-            Language::Go => Family::Go,
-            Language::Java => Family::Java,
-            Language::Ruby => Family::Ruby,
-            Language::Rust => Family::Rust,
-            Language::CSharp => Family::CSharp,
-            Language::Kotlin => Family::Kotlin,
-            Language::Php => Family::Php,
-            Language::Swift => Family::Swift,
-            // Never lexed: text rules read files as plain text. The closest family.
-            Language::Text => Family::Python,
-        }
-    }
 }
 
 /// How a string ends.
@@ -113,7 +80,7 @@ const MAX_BACKTRACKS: u32 = 256;
 /// A forward lexer over one file, queried at increasing offsets: each query lexes only as far
 /// as the end of the queried line.
 pub struct Lexer<'a> {
-    fam: Family,
+    fam: Lexis,
     b: &'a [u8],
     pos: usize,
     stack: Vec<Mode>,
@@ -137,7 +104,7 @@ pub struct Lexer<'a> {
 impl<'a> Lexer<'a> {
     pub fn new(lang: Language, bytes: &'a [u8]) -> Lexer<'a> {
         Lexer {
-            fam: Family::of(lang),
+            fam: lang.spec().lexis,
             b: bytes,
             pos: 0,
             stack: vec![Mode::Code],
@@ -272,13 +239,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn step(&mut self) {
-        if self.pos == 0 && self.fam == Family::Ruby {
+        if self.pos == 0 && self.fam == Lexis::Ruby {
             self.ruby_begin(0);
             if self.pos > 0 {
                 return;
             }
         }
-        if self.pos == 0 && self.fam == Family::Php {
+        if self.pos == 0 && self.fam == Lexis::Php {
             // Text before the first `<?php` is HTML.
             if !self.b.starts_with(b"<?") {
                 self.php_html(0);
@@ -360,7 +327,7 @@ impl<'a> Lexer<'a> {
             b'#' => self.hash(p),
             b'\'' | b'"' | b'`' => self.quote(p),
             b'%' => self.ruby_percent(p),
-            b'<' if self.fam == Family::Php => self.php_heredoc(p),
+            b'<' if self.fam == Lexis::Php => self.php_heredoc(p),
             b'<' => self.ruby_heredoc(p),
             _ => {}
         }
@@ -376,7 +343,7 @@ impl<'a> Lexer<'a> {
         if self.backtrack_single_line() {
             return;
         }
-        if self.fam == Family::Ruby {
+        if self.fam == Lexis::Ruby {
             if !self.heredocs.is_empty() {
                 self.skip_heredoc_bodies(p + 1);
                 return;
@@ -426,7 +393,7 @@ impl<'a> Lexer<'a> {
         self.stack.truncate(idx);
         self.regions.truncate(s.mark);
         self.pos = s.open + 1;
-        if self.fam == Family::Ruby {
+        if self.fam == Lexis::Ruby {
             // Ruby strings may span lines: skip to the closing quote, calling the body code
             // (it may be a string, or a quote the lexer misread), so that the closing quote
             // does not open a string of its own.
@@ -461,16 +428,16 @@ impl<'a> Lexer<'a> {
 
     fn slash(&mut self, p: usize) {
         let fam = self.fam;
-        if fam == Family::Python || fam == Family::Ruby && self.in_interp() {
+        if fam == Lexis::Python || fam == Lexis::Ruby && self.in_interp() {
             return;
         }
         let next = self.at(p + 1);
-        if fam != Family::Ruby {
+        if fam != Lexis::Ruby {
             if next == b'/' {
                 // In JavaScript, `//` after a `:` or a word is more likely JSX text
                 // (`https://...`) than a comment: call it code.
                 let prev = if p > 0 { self.b[p - 1] } else { b'\n' };
-                if fam != Family::Js || !(prev == b':' || is_ident(prev)) {
+                if fam != Lexis::Js || !(prev == b':' || is_ident(prev)) {
                     self.line_comment(p);
                 } else {
                     self.guesses += 1;
@@ -484,7 +451,7 @@ impl<'a> Lexer<'a> {
                 return;
             }
         }
-        if matches!(fam, Family::Js | Family::Ruby) && self.regex_can_start(p) {
+        if matches!(fam, Lexis::Js | Lexis::Ruby) && self.regex_can_start(p) {
             self.guesses += 1;
             if let Some(end) = self.regex_end(p) {
                 self.regions.push((p, end, Verdict::Str));
@@ -504,7 +471,7 @@ impl<'a> Lexer<'a> {
                 if is_ident(c) {
                     let w = word_before(self.b, q + 1);
                     let kws: &[&[u8]] = match self.fam {
-                        Family::Ruby => &[
+                        Lexis::Ruby => &[
                             b"if", b"unless", b"when", b"and", b"or", b"not", b"return", b"then",
                             b"elsif", b"while", b"until", b"in",
                         ],
@@ -544,7 +511,7 @@ impl<'a> Lexer<'a> {
                 b'[' => class = true,
                 b']' => class = false,
                 // Ruby interpolates in regex literals: leave those to the code scan.
-                b'#' if self.fam == Family::Ruby && self.at(q + 1) == b'{' => return None,
+                b'#' if self.fam == Lexis::Ruby && self.at(q + 1) == b'{' => return None,
                 b'/' if !class => {
                     q += 1;
                     while q < self.b.len() && self.b[q].is_ascii_alphabetic() {
@@ -561,8 +528,8 @@ impl<'a> Lexer<'a> {
 
     fn hash(&mut self, p: usize) {
         match self.fam {
-            Family::Python if !self.in_interp() => self.line_comment(p),
-            Family::Ruby if !self.in_interp() => {
+            Lexis::Python if !self.in_interp() => self.line_comment(p),
+            Lexis::Ruby if !self.in_interp() => {
                 // `?#` is a character literal, `$#` a global; `#{` is more likely an
                 // interpolation the lexer did not see open (in a regex, a %-literal) than a
                 // comment.
@@ -572,7 +539,7 @@ impl<'a> Lexer<'a> {
                 }
             }
             // `#[Attribute]` is code.
-            Family::Php if !self.in_interp() && self.at(p + 1) != b'[' => self.line_comment(p),
+            Lexis::Php if !self.in_interp() && self.at(p + 1) != b'[' => self.line_comment(p),
             _ => {}
         }
     }
@@ -642,7 +609,7 @@ impl<'a> Lexer<'a> {
             mark,
         };
         let new = match self.fam {
-            Family::Python => {
+            Lexis::Python => {
                 if q == b'`' {
                     return;
                 }
@@ -659,7 +626,7 @@ impl<'a> Lexer<'a> {
                     s(Close::Quote(q), true, interp, false, p + 1)
                 }
             }
-            Family::Js => {
+            Lexis::Js => {
                 if q == b'`' {
                     s(Close::Quote(q), true, Interp::Dollar, false, p + 1)
                 } else if self.js_string_can_start(p) {
@@ -669,18 +636,18 @@ impl<'a> Lexer<'a> {
                     return;
                 }
             }
-            Family::Go => match q {
+            Lexis::Go => match q {
                 b'`' => s(Close::Quote(q), false, Interp::None, false, p + 1),
                 _ => s(Close::Quote(q), true, Interp::None, true, p + 1),
             },
-            Family::Java => match q {
+            Lexis::Java => match q {
                 b'"' if self.at(p + 1) == b'"' && self.at(p + 2) == b'"' => {
                     s(Close::Triple(q), true, Interp::None, false, p + 3)
                 }
                 b'`' => return,
                 _ => s(Close::Quote(q), true, Interp::None, true, p + 1),
             },
-            Family::CSharp => match q {
+            Lexis::CSharp => match q {
                 b'`' => return,
                 b'\'' => s(Close::Quote(q), true, Interp::None, true, p + 1),
                 _ => {
@@ -704,7 +671,7 @@ impl<'a> Lexer<'a> {
                     }
                 }
             },
-            Family::Kotlin => match q {
+            Lexis::Kotlin => match q {
                 b'`' => return,
                 b'"' if self.at(p + 1) == q && self.at(p + 2) == q => {
                     s(Close::Triple(q), false, Interp::Dollar, false, p + 3)
@@ -712,7 +679,7 @@ impl<'a> Lexer<'a> {
                 b'"' => s(Close::Quote(q), true, Interp::Dollar, true, p + 1),
                 _ => s(Close::Quote(q), true, Interp::None, true, p + 1),
             },
-            Family::Swift => match q {
+            Lexis::Swift => match q {
                 b'"' => {
                     // Raw strings `#"..."#` take no escapes nor `\(`.
                     let mut h = p;
@@ -735,13 +702,13 @@ impl<'a> Lexer<'a> {
                 }
                 _ => return, // `'` is no string in Swift
             },
-            Family::Php => match q {
+            Lexis::Php => match q {
                 b'`' => return,
                 // Both may span lines; `"..."` interpolates (`{$x->y()}` read as code).
                 b'"' => s(Close::Quote(q), true, Interp::Brace, false, p + 1),
                 _ => s(Close::Quote(q), true, Interp::None, false, p + 1),
             },
-            Family::Ruby => {
+            Lexis::Ruby => {
                 // `?'` is a character literal.
                 if p > 0 && self.b[p - 1] == b'?' && (p < 2 || !is_ident(self.b[p - 2])) {
                     return;
@@ -753,7 +720,7 @@ impl<'a> Lexer<'a> {
                 };
                 s(Close::Quote(q), true, interp, true, p + 1)
             }
-            Family::Rust => match q {
+            Lexis::Rust => match q {
                 b'`' => return,
                 b'\'' => {
                     if let Some(end) = self.rust_char_end(p) {
@@ -909,7 +876,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn in_block(&mut self, depth: u32, start: usize) {
-        let nests = matches!(self.fam, Family::Rust | Family::Kotlin | Family::Swift);
+        let nests = matches!(self.fam, Lexis::Rust | Lexis::Kotlin | Lexis::Swift);
         let n = self.b.len();
         let mut q = self.pos;
         while q + 1 < n {
@@ -941,7 +908,7 @@ impl<'a> Lexer<'a> {
     /// Ruby `%w[...]`, `%q(...)`, `%(...)`: the body is skipped (called code: it may hold
     /// `#{...}`), so that its quotes and `#` do not mislead the lexer.
     fn ruby_percent(&mut self, p: usize) {
-        if self.fam != Family::Ruby {
+        if self.fam != Lexis::Ruby {
             return;
         }
         let mut q = p + 1;
@@ -991,7 +958,7 @@ impl<'a> Lexer<'a> {
     /// Ruby heredocs `<<~EOS`, `<<-EOS`, `<<EOS`, `<<~'EOS'`: the body (after this line, up
     /// to the terminator line) is skipped and called code.
     fn ruby_heredoc(&mut self, p: usize) {
-        if self.fam != Family::Ruby || self.at(p + 1) != b'<' {
+        if self.fam != Lexis::Ruby || self.at(p + 1) != b'<' {
             return;
         }
         let mut q = p + 2;
@@ -1047,15 +1014,15 @@ impl<'a> Lexer<'a> {
     }
 }
 
-fn interesting(fam: Family, c: u8) -> bool {
+fn interesting(fam: Lexis, c: u8) -> bool {
     match c {
         b'\n' | b'\'' | b'"' | b'{' | b'}' | b'/' => true,
-        b'`' => matches!(fam, Family::Js | Family::Go | Family::Ruby),
-        b'#' => matches!(fam, Family::Python | Family::Ruby | Family::Php),
-        b'%' => fam == Family::Ruby,
-        b'<' => matches!(fam, Family::Ruby | Family::Php),
-        b'(' | b')' => fam == Family::Swift,
-        b'?' => fam == Family::Php,
+        b'`' => matches!(fam, Lexis::Js | Lexis::Go | Lexis::Ruby),
+        b'#' => matches!(fam, Lexis::Python | Lexis::Ruby | Lexis::Php),
+        b'%' => fam == Lexis::Ruby,
+        b'<' => matches!(fam, Lexis::Ruby | Lexis::Php),
+        b'(' | b')' => fam == Lexis::Swift,
+        b'?' => fam == Lexis::Php,
         _ => false,
     }
 }
@@ -1297,24 +1264,18 @@ pub enum Binding {
 
 impl<'a> Imports<'a> {
     pub fn new(lang: Language, b: &'a [u8]) -> Imports<'a> {
-        let keywords: &[&[u8]] = match lang {
-            Language::Python => &[b"import", b"from"],
-            Language::Rust | Language::Php => &[b"use"],
-            Language::CSharp => &[b"using"],
-            Language::Ruby => &[],
-            _ => &[b"import"],
-        };
+        let keywords = lang.spec().import_keywords;
         let mut bound: std::collections::HashMap<&'a [u8], Vec<Binding>> = Default::default();
         let mut go_specs = Vec::new();
         let mut statics = Vec::new();
-        for kw in keywords {
+        for kw in keywords.iter().map(|k| k.as_bytes()) {
             for at in memchr::memmem::find_iter(b, kw) {
                 if at > 0 && is_ident(b[at - 1])
                     || is_ident(b.get(at + kw.len()).copied().unwrap_or(0))
                 {
                     continue;
                 }
-                if lang == Language::Python && *kw == b"import" && after_from(b, at) {
+                if lang == Language::Python && kw == b"import" && after_from(b, at) {
                     continue; // read with its `from`
                 }
                 let stmt = &b[at..statement_end(b, at + kw.len())];

@@ -2,24 +2,24 @@
 //! ([`Reference`]) and every key it could not resolve ([`Unresolved`]), and says which files it
 //! skipped and why. It knows nothing of registries or providers.
 
-mod csharp;
+pub(crate) mod csharp;
 pub mod extract;
 pub mod fastpath;
-mod go;
+pub(crate) mod go;
 pub mod guard;
-mod java;
-mod js;
-mod kotlin;
+pub(crate) mod java;
+pub(crate) mod js;
+pub(crate) mod kotlin;
 pub mod lexical;
-mod php;
+pub(crate) mod php;
 pub mod prefilter;
-mod python;
+pub(crate) mod python;
 pub mod read;
 pub mod regions;
 pub mod resolve;
-mod ruby;
+pub(crate) mod ruby;
 mod rust;
-mod swift;
+pub(crate) mod swift;
 mod symbols;
 mod text;
 mod wrapper;
@@ -30,7 +30,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Span;
-use crate::lang::Language;
+use crate::lang::{Language, Parser};
 use crate::rules::RuleSet;
 use crate::walk::{self, WalkOptions};
 
@@ -322,22 +322,13 @@ pub fn extract_file(
     with_rules: bool,
     hits: Option<&[usize]>,
 ) -> Result<extract::FileFacts, String> {
-    let ts = |ad: &dyn extract::Adapter| {
-        extract::extract_tree_sitter(lang, rel, text, rules, with_rules, hits, ad)
-    };
-    match lang {
-        Language::Python => ts(&python::Python),
-        Language::Go => ts(&go::Go),
-        Language::JavaScript | Language::TypeScript | Language::Tsx => ts(&js::Js),
-        Language::Java => ts(&java::Java),
-        Language::Ruby => ts(&ruby::Ruby),
-        Language::CSharp => ts(&csharp::CSharp),
-        Language::Kotlin => ts(&kotlin::Kotlin),
-        Language::Php => ts(&php::Php),
-        Language::Swift => ts(&swift::Swift),
-        Language::Rust => {
+    match lang.spec().parser {
+        Parser::TreeSitter(_, ad) => {
+            extract::extract_tree_sitter(lang, rel, text, rules, with_rules, hits, ad)
+        }
+        Parser::Syn => {
             rust::extract(rel, text, rules, with_rules).ok_or_else(|| "could not be parsed".into())
         }
-        Language::Text => Err("not source code".into()),
+        Parser::None => Err("not source code".into()),
     }
 }

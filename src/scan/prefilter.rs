@@ -63,7 +63,7 @@ pub struct Prefilter<'r> {
 }
 
 pub(crate) fn lang_index(lang: Language) -> usize {
-    Language::ALL.iter().position(|l| *l == lang).unwrap_or(0)
+    lang as usize
 }
 
 /// Below this many files of a language, its automata are contiguous NFAs, not DFAs. A DFA

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use super::extract::{FileFacts, Import, KeyExpr};
 use super::{CodeDecl, Reference, Skipped, Unresolved, Via};
-use crate::lang::Language;
+use crate::lang::{Language, Modules};
 use crate::rules::RuleSet;
 use crate::walk::WalkOptions;
 
@@ -340,13 +340,17 @@ fn lookup(
         ),
         // A Go package's constants are top-level names, one identifier each: a longer path
         // with no import at its head (`cfg.flags.X`, a variable's field) is none of them.
-        None if lang == Language::Go && constant_names(path).all(|n| n.contains('.')) => Vec::new(),
+        None if lang.spec().modules == Modules::GoPackages
+            && constant_names(path).all(|n| n.contains('.')) =>
+        {
+            Vec::new()
+        }
         None => same_scope_candidates(lang, &f.path, f.package.as_deref(), path, index),
     };
     // A Go package defines a name once: the files of it already read go first, and a
     // parse is needed only when none of them has the name.
     let mut candidates = candidates;
-    if lang == Language::Go {
+    if lang.spec().modules == Modules::GoPackages {
         candidates.sort_by_key(|(file, _)| !cache.parsed.contains_key(file));
     }
     for (file, cpath) in candidates {
@@ -415,8 +419,8 @@ fn import_candidates(
 ) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     let with = |head: &[String]| -> Vec<String> { head.iter().chain(rest).cloned().collect() };
-    match lang {
-        Language::Python => {
+    match lang.spec().modules {
+        Modules::Python => {
             let files_of = |module: &str| -> Vec<String> {
                 let dots = module.chars().take_while(|c| *c == '.').count();
                 let body = module[dots..].replace('.', "/");
@@ -461,7 +465,7 @@ fn import_candidates(
                 }
             }
         }
-        Language::Go => {
+        Modules::GoPackages => {
             let files = go_packages
                 .entry(imp.module.clone())
                 .or_insert_with(|| go_package_files(&imp.module, index));
@@ -469,7 +473,7 @@ fn import_candidates(
                 out.push((k.clone(), with(&[])));
             }
         }
-        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+        Modules::Node => {
             let files = js_module_files(importer, &imp.module, index);
             let head: Vec<String> = match &imp.item {
                 Some(i) => vec![i.clone()],
@@ -479,7 +483,7 @@ fn import_candidates(
                 out.push((f, with(&head)));
             }
         }
-        Language::Java => {
+        Modules::JavaClasses => {
             // `com.x.FlagKeys` → `com/x/FlagKeys.java` (head `FlagKeys`); a nested class
             // `com.x.Outer.Inner` → `com/x/Outer.java` (head `Outer.Inner`). Trees that do not
             // mirror their packages: the class's own file name, anywhere.
@@ -489,7 +493,7 @@ fn import_candidates(
                 if end < 2 && segs.len() > 1 {
                     break;
                 }
-                let file = format!("{}.java", segs[..end].join("/"));
+                let file = format!("{}.{}", segs[..end].join("/"), class_ext(lang));
                 let files: Vec<String> = files_ending(index, &file).into_iter().cloned().collect();
                 if !files.is_empty() {
                     found = Some((files, end - 1));
@@ -502,10 +506,11 @@ fn import_candidates(
                     .iter()
                     .position(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
                     .unwrap_or(segs.len() - 1);
-                let files: Vec<String> = files_ending(index, &format!("{}.java", segs[top]))
-                    .into_iter()
-                    .cloned()
-                    .collect();
+                let files: Vec<String> =
+                    files_ending(index, &format!("{}.{}", segs[top], class_ext(lang)))
+                        .into_iter()
+                        .cloned()
+                        .collect();
                 found = Some((files, top));
             }
             let (files, top) = found.unwrap_or_default();
@@ -517,7 +522,7 @@ fn import_candidates(
                 out.push((f, with(&head)));
             }
         }
-        Language::CSharp | Language::Kotlin | Language::Php | Language::Swift => {
+        Modules::ClassFiles => {
             // `using`/`import`/`use` of a class: the class's own file (one class per file),
             // else the files of its package's folder (`import shop.flags.Flag` with `Flag` in
             // `shop/flags/FlagKeys.kt`).
@@ -528,7 +533,7 @@ fn import_candidates(
             let found = class_file_candidates(lang, &path, index);
             if found.is_empty() && !package.is_empty() && path.len() > 1 {
                 let dir = package.replace('.', "/");
-                let ext = format!(".{}", lang_ext(lang));
+                let ext = format!(".{}", class_ext(lang));
                 for k in index.keys() {
                     let d = dir_of(k);
                     if k.ends_with(&ext) && ends_with_segments(d, &dir) {
@@ -538,7 +543,7 @@ fn import_candidates(
             }
             out.extend(found);
         }
-        Language::Ruby | Language::Rust | Language::Text => {}
+        Modules::RubyAutoload | Modules::None => {}
     }
     out
 }
@@ -632,8 +637,8 @@ fn same_scope_candidates(
     index: &BTreeMap<String, (Language, PathBuf)>,
 ) -> Vec<(String, Vec<String>)> {
     let dir = dir_of(importer);
-    match lang {
-        Language::Go => {
+    match lang.spec().modules {
+        Modules::GoPackages => {
             // The folder's files sort together: from `dir/` on, while the prefix holds.
             let from = if dir.is_empty() {
                 String::new()
@@ -648,10 +653,10 @@ fn same_scope_candidates(
                 .map(|k| (k.clone(), path.to_vec()))
                 .collect()
         }
-        Language::Java => {
+        Modules::JavaClasses => {
             // A class of the same package, or a fully qualified name
             // (`com.example.flags.FlagKeys.X` → `com/example/flags/FlagKeys.java`).
-            let file = join(dir, &format!("{}.java", path[0]));
+            let file = join(dir, &format!("{}.{}", path[0], class_ext(lang)));
             if index.contains_key(&file) {
                 return vec![(file, path.to_vec())];
             }
@@ -659,31 +664,32 @@ fn same_scope_candidates(
             // The same package in another source root (`src/test/java` reading
             // `src/main/java`): a file of the package's folder, wherever it is.
             if let Some(pkg) = package {
-                let suffix = format!("{}/{}.java", pkg.replace('.', "/"), path[0]);
+                let suffix = format!("{}/{}.{}", pkg.replace('.', "/"), path[0], class_ext(lang));
                 for f in files_ending(index, &suffix) {
                     out.push((f.clone(), path.to_vec()));
                 }
             }
             for k in (2..path.len()).rev() {
-                let suffix = format!("{}.java", path[..k].join("/"));
+                let suffix = format!("{}.{}", path[..k].join("/"), class_ext(lang));
                 for f in files_ending(index, &suffix) {
                     out.push((f.clone(), path[k - 1..].to_vec()));
                 }
             }
             out
         }
-        Language::Ruby => {
+        Modules::RubyAutoload => {
             // No imports: a constant lives where Zeitwerk would autoload it from
             // (`Flags::Checkout::NEW` → `flags.rb`, `flags/checkout.rb`).
             let mut out = Vec::new();
             for n in 1..path.len() {
                 let file = format!(
-                    "{}.rb",
+                    "{}.{}",
                     path[..n]
                         .iter()
                         .map(|s| snake_case(s))
                         .collect::<Vec<_>>()
-                        .join("/")
+                        .join("/"),
+                    class_ext(lang)
                 );
                 for f in files_ending(index, &file) {
                     out.push((f.clone(), path.to_vec()));
@@ -691,22 +697,15 @@ fn same_scope_candidates(
             }
             out
         }
-        Language::CSharp | Language::Kotlin | Language::Php | Language::Swift => {
-            class_file_candidates(lang, path, index)
-        }
-        _ => Vec::new(),
+        Modules::ClassFiles => class_file_candidates(lang, path, index),
+        Modules::Python | Modules::Node | Modules::None => Vec::new(),
     }
 }
 
-/// The extension of a class's file, where one class per file is the convention.
-fn lang_ext(lang: Language) -> &'static str {
-    match lang {
-        Language::CSharp => "cs",
-        Language::Kotlin => "kt",
-        Language::Php => "php",
-        Language::Swift => "swift",
-        _ => "",
-    }
+/// The extension of a file named after what it defines (a class, a Ruby constant): the
+/// language's first.
+fn class_ext(lang: Language) -> &'static str {
+    lang.spec().extensions.first().copied().unwrap_or("")
 }
 
 /// C#, Kotlin, PHP and Swift: `FlagKeys.X` (`FlagKeys::X`) lives in the class's own file,
@@ -716,8 +715,8 @@ fn class_file_candidates(
     path: &[String],
     index: &BTreeMap<String, (Language, PathBuf)>,
 ) -> Vec<(String, Vec<String>)> {
-    let ext = lang_ext(lang);
-    if ext.is_empty() || path.len() < 2 {
+    let ext = class_ext(lang);
+    if path.len() < 2 {
         return Vec::new();
     }
     files_ending(index, &format!("{}.{ext}", path[0]))

@@ -84,7 +84,7 @@ pub fn second_pass(
     }
     let mut by_lang: HashMap<Language, HashMap<String, usize>> = HashMap::new();
     for s in &symbols {
-        for l in same_family(s.lang) {
+        for l in s.lang.spec().shares_symbols_with {
             by_lang
                 .entry(*l)
                 .or_default()
@@ -117,7 +117,10 @@ pub fn second_pass(
     // A JavaScript / TypeScript barrel (`index.ts`: `export { Flag } from "./flags"`) is a
     // way to see its modules' declarations too.
     let mut barrels: HashMap<&str, Vec<String>> = HashMap::new();
-    for s in symbols.iter().filter(|s| same_family(s.lang).len() > 1) {
+    for s in symbols
+        .iter()
+        .filter(|s| s.lang.spec().shares_symbols_with.len() > 1)
+    {
         let seen = barrels
             .entry(s.file.as_str())
             .or_insert_with(|| barrels_of(&s.file, index));
@@ -238,7 +241,7 @@ pub fn second_pass(
                 seen_by.get(name).is_some_and(|vs| {
                     vs.iter().any(|v| {
                         v.file == *rel
-                            || (matches!(lang, Language::Go | Language::Java)
+                            || (lang.spec().modules.folder_shares_names()
                                 && rel.rsplit_once('/').map_or("", |(d, _)| d) == v.dir)
                     })
                 })
@@ -491,26 +494,6 @@ fn uses(
     out
 }
 
-/// Languages that read each other's symbols (JavaScript imports TypeScript modules).
-fn same_family(lang: Language) -> &'static [Language] {
-    match lang {
-        Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            &[Language::JavaScript, Language::TypeScript, Language::Tsx]
-        }
-        Language::Go => &[Language::Go],
-        Language::Python => &[Language::Python],
-        Language::Java => &[Language::Java],
-        Language::Ruby => &[Language::Ruby],
-        Language::Rust => &[Language::Rust],
-        Language::CSharp => &[Language::CSharp],
-        Language::Kotlin => &[Language::Kotlin],
-        Language::Php => &[Language::Php],
-        Language::Swift => &[Language::Swift],
-        // Text rules read no symbols.
-        Language::Text => &[],
-    }
-}
-
 fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'$'
 }
@@ -715,11 +698,10 @@ fn visibility(path: &str, lang: Language) -> Visibility {
     let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
     let stem = file.split('.').next().unwrap_or(file);
     let dir_name = dir.rsplit('/').next().unwrap_or(dir);
-    let name = match lang {
-        Language::Go => dir_name,
-        Language::Python if stem == "__init__" => dir_name,
-        Language::JavaScript | Language::TypeScript | Language::Tsx if stem == "index" => dir_name,
-        _ => stem,
+    let name = if lang.spec().modules.names_its_folder(stem) {
+        dir_name
+    } else {
+        stem
     };
     Visibility {
         file: path.to_string(),
@@ -734,7 +716,7 @@ impl Visibility {
             return true;
         }
         let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        if dir == self.dir && matches!(lang, Language::Go | Language::Java) {
+        if dir == self.dir && lang.spec().modules.folder_shares_names() {
             return true;
         }
         if self.name.is_empty() {
