@@ -297,7 +297,10 @@ pub fn analyze_projects_at(
         let opts = run.tuning.walk_options(&project.config);
         let mut listing = crate::walk::list(&project.root, &opts);
         if run.config.is_none() {
-            queue.extend(crate::project::split_nested(&mut project, &listing.dirs)?);
+            queue.extend(crate::project::split_nested(
+                &mut project,
+                &listing.config_dirs,
+            )?);
             listing.leave_out(&project.nested);
         }
         if project.is_empty() {

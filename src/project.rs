@@ -149,7 +149,7 @@ pub fn discover(paths: &[PathBuf], explicit: Option<&Path>, cwd: &Path) -> Resul
 }
 
 /// Split off the sub-folders of `project` that hold a config of their own (`dirs`: the
-/// project's listed folders, root-relative): each becomes a project whose scope is the part of
+/// project's listed folders holding a file named like a config, root-relative, sorted): each becomes a project whose scope is the part of
 /// the parent's scope below it, and the parent leaves it out. Only the topmost nested configs
 /// are returned; their own nested ones are found when they are listed.
 pub fn split_nested(project: &mut Project, dirs: &[String]) -> Result<Vec<Project>> {

@@ -155,6 +155,10 @@ pub struct Listing {
     pub files: Vec<Listed>,
     /// Folders below the root, `/`-separated, sorted the same way.
     pub dirs: Vec<String>,
+    /// The folders among `dirs` that hold a file named like a config
+    /// ([`crate::config::FILE_NAMES`]; hidden, so not among `files`), sorted the same way:
+    /// where nested projects may start, seen by the walk instead of looked up in every folder.
+    pub config_dirs: Vec<String>,
     /// Entries the walk could not read (symlink loops, permissions), reported as skipped.
     pub errors: Vec<Skipped>,
 }
@@ -174,6 +178,7 @@ impl Listing {
         let out = |rel: &str| dirs.iter().any(|d| crate::project::under(rel, d));
         self.files.retain(|f| !out(&f.rel));
         self.dirs.retain(|d| !out(d));
+        self.config_dirs.retain(|d| !out(d));
         self.errors.retain(|e| !out(&e.path));
     }
 }
@@ -214,6 +219,7 @@ fn path_order(a: &str, b: &str) -> std::cmp::Ordering {
 pub fn list(root: &Path, opts: &WalkOptions) -> Listing {
     let excludes = Excludes::new(&opts.exclude);
     let root_buf = root.to_path_buf();
+    let config_dirs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let walker = WalkBuilder::new(root)
         .follow_links(true)
         .hidden(false)
@@ -221,11 +227,21 @@ pub fn list(root: &Path, opts: &WalkOptions) -> Listing {
         .threads(opts.threads)
         .filter_entry({
             let root = root_buf.clone();
+            let config_dirs = config_dirs.clone();
             move |e| {
                 if e.depth() == 0 {
                     return true;
                 }
                 let name = e.file_name().to_string_lossy();
+                if e.depth() > 1
+                    && crate::config::FILE_NAMES.contains(&name.as_ref())
+                    && !e.file_type().is_some_and(|t| t.is_dir())
+                {
+                    if let Some(dir) = e.path().parent() {
+                        let mut dirs = config_dirs.lock().unwrap_or_else(|p| p.into_inner());
+                        dirs.push(relative(&root, dir));
+                    }
+                }
                 if is_hidden_component(&name) && !HIDDEN_LISTED.contains(&name.as_ref()) {
                     return false;
                 }
@@ -277,6 +293,7 @@ pub fn list(root: &Path, opts: &WalkOptions) -> Listing {
         root: root_buf,
         files: Vec::new(),
         dirs: Vec::new(),
+        config_dirs: Vec::new(),
         errors: Vec::new(),
     };
     for s in rx {
@@ -288,6 +305,10 @@ pub fn list(root: &Path, opts: &WalkOptions) -> Listing {
     }
     listing.files.sort_by(|a, b| path_order(&a.rel, &b.rel));
     listing.dirs.sort_by(|a, b| path_order(a, b));
+    listing.config_dirs =
+        std::mem::take(&mut *config_dirs.lock().unwrap_or_else(|p| p.into_inner()));
+    listing.config_dirs.sort_by(|a, b| path_order(a, b));
+    listing.config_dirs.dedup();
     listing
 }
 
@@ -339,5 +360,36 @@ pub fn human_size(n: u64) -> String {
         format!("{:.1} KB", n as f64 / 1024.0)
     } else {
         format!("{n} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The folders below the root holding a file named like a config, whatever the name's
+    /// spelling, hidden or not, and nothing for a folder of that name or the root's own.
+    #[test]
+    fn the_listing_names_the_folders_that_hold_a_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for (rel, body) in [
+            (".flagdebt.yml", "x"),
+            ("a/.flagdebt.yml", "x"),
+            ("a/b/app.py", "x"),
+            ("b/c/flagdebt.yml", "x"),
+            ("d/.flagdebt.yaml", "x"),
+            ("e/.flagdebt.yml/app.py", "x"),
+            ("f/app.py", "x"),
+        ] {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, body).unwrap();
+        }
+        let listing = list(root, &WalkOptions::default());
+        assert_eq!(listing.config_dirs, ["a", "b/c", "d"]);
+        let mut listing = listing;
+        listing.leave_out(&["b".to_string()]);
+        assert_eq!(listing.config_dirs, ["a", "d"]);
     }
 }

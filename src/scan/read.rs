@@ -121,6 +121,24 @@ impl Walked {
     }
 }
 
+/// A listed file's bytes, when it is at most `max` bytes long; else why not, in a skip
+/// note's words. One open, one fstat, one read: the path is looked up once (every pass that
+/// reads files again reads them this way).
+pub fn read_source(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let mut file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+    let len = file.metadata().map_err(|e| io_reason(&e))?.len();
+    if len > max {
+        return Err(format!(
+            "larger than the {} limit ({})",
+            human_size(max),
+            human_size(len)
+        ));
+    }
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| io_reason(&e))?;
+    Ok(bytes)
+}
+
 fn visit_file(
     rel: &str,
     path: &Path,
@@ -140,30 +158,10 @@ fn visit_file(
             reason,
         }));
     };
-    // One open, one fstat, one read: no second lookup of the path.
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => return skip(out, io_reason(&e)),
+    let bytes = match read_source(path, opts.max_file_size) {
+        Ok(b) => b,
+        Err(reason) => return skip(out, reason),
     };
-    let len = match file.metadata() {
-        Ok(m) => m.len(),
-        Err(e) => return skip(out, io_reason(&e)),
-    };
-    if len > opts.max_file_size {
-        return skip(
-            out,
-            format!(
-                "larger than the {} limit ({})",
-                human_size(opts.max_file_size),
-                human_size(len)
-            ),
-        );
-    }
-    let mut bytes = Vec::with_capacity(len as usize + 1);
-    if let Err(e) = std::io::Read::read_to_end(&mut file, &mut bytes) {
-        return skip(out, io_reason(&e));
-    }
-    drop(file);
     out.add(Item::File(
         rel.clone(),
         lang,

@@ -101,11 +101,7 @@ impl ConstCache<'_> {
 
     fn load(&mut self, rel: &str) -> Option<Exports> {
         let (lang, path) = self.index.get(rel)?;
-        let meta = std::fs::metadata(path).ok()?;
-        if meta.len() > self.opts.max_file_size {
-            return None;
-        }
-        let bytes = std::fs::read(path).ok()?;
+        let bytes = super::read::read_source(path, self.opts.max_file_size).ok()?;
         // Lossy, as the walk reads it (the walk notes the file when it reads it itself).
         let text = super::lossy(&bytes);
         // Constants and re-exports only: no function body needs reading.

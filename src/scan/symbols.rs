@@ -159,10 +159,6 @@ pub fn second_pass(
         .par_iter()
         .filter(|(_, (lang, _))| set.symbols.contains_key(lang))
         .filter_map(|(rel, (lang, path))| {
-            let meta = std::fs::metadata(path).ok()?;
-            if meta.len() > opts.max_file_size {
-                return None;
-            }
             let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
             let in_declaring = all_vis.iter().any(|v| v.file == *rel || v.dir == dir);
             // A Go file outside the declaring folders sees only the packages it imports:
@@ -172,7 +168,7 @@ pub fn second_pass(
                     return None;
                 }
             }
-            let bytes = std::fs::read(path).ok()?;
+            let bytes = super::read::read_source(path, opts.max_file_size).ok()?;
             if !all_vis.iter().any(|v| v.sees(*lang, rel, &bytes)) {
                 return None;
             }

@@ -68,20 +68,9 @@ fn read_file(
             }),
         )
     };
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > opts.max_file_size => {
-            return skip(format!(
-                "larger than the {} limit ({})",
-                crate::walk::human_size(opts.max_file_size),
-                crate::walk::human_size(m.len())
-            ))
-        }
-        Err(e) => return skip(format!("cannot read: {e}")),
-        _ => {}
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match super::read::read_source(path, opts.max_file_size) {
         Ok(b) => b,
-        Err(e) => return skip(format!("cannot read: {e}")),
+        Err(reason) => return skip(reason),
     };
     if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         return (Vec::new(), None); // a binary file a glob happened to name

@@ -97,11 +97,7 @@ pub fn second_pass(
         .par_iter()
         .filter(|(_, (lang, _))| wrapped.lang(*lang).is_some())
         .filter_map(|(rel, (lang, path))| {
-            let meta = std::fs::metadata(path).ok()?;
-            if meta.len() > opts.max_file_size {
-                return None;
-            }
-            let bytes = std::fs::read(path).ok()?;
+            let bytes = super::read::read_source(path, opts.max_file_size).ok()?;
             let text = std::str::from_utf8(&bytes).ok()?;
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
             let hits = pre.hits(*lang, text.as_bytes());
