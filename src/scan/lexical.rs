@@ -1417,6 +1417,100 @@ pub fn go_import_specs_of<'a>(
     out
 }
 
+/// Whether the bare name at `at..at + len` of a Go file is the key of a keyed element in a
+/// composite literal of a named type (`Config{Timeout: x}`, `&pkg.Config{\n\tTimeout: x,`):
+/// a field's name, not a use of a value of that name, as the Go adapter reads it
+/// ([`crate::scan::extract::Adapter::names_a_field`]). False whenever the text does not
+/// say so plainly: a map or slice literal (`map[string]T{X: v}`, `[]T{X: v}`, whose keys
+/// are values), an element whose literal type is elided (`{{X: v}}`), a generic or
+/// anonymous struct type, a `case X:`. `lexer` must have lexed the whole file.
+pub fn go_field_key(b: &[u8], lexer: &Lexer, at: usize, len: usize) -> bool {
+    const KEYWORDS: &[&[u8]] = &[
+        b"break", b"case", b"chan", b"const", b"continue", b"default", b"defer", b"else",
+        b"fallthrough", b"for", b"func", b"go", b"goto", b"if", b"import", b"interface",
+        b"map", b"package", b"range", b"return", b"select", b"struct", b"switch", b"type",
+        b"var",
+    ];
+    let code = |i: usize| lexer.verdict_lexed(i) == Verdict::Code;
+    let blank = |c: u8| c == b' ' || c == b'\t';
+    // `X:`, not `X :=`.
+    let mut e = at + len;
+    while e < b.len() && blank(b[e]) {
+        e += 1;
+    }
+    if b.get(e) != Some(&b':') || b.get(e + 1) == Some(&b'=') {
+        return false;
+    }
+    // First in its element: after `{` or `,` (white space and comments between).
+    let mut i = at;
+    let prev = loop {
+        if i == 0 {
+            return false;
+        }
+        i -= 1;
+        if code(i) && !b[i].is_ascii_whitespace() {
+            break b[i];
+        }
+    };
+    if prev != b'{' && prev != b',' {
+        return false;
+    }
+    // The brace the element is in, with no `case` before it at its level.
+    let mut depth = 0usize;
+    let mut i = at;
+    let open = loop {
+        if i == 0 {
+            return false;
+        }
+        i -= 1;
+        if !code(i) {
+            continue;
+        }
+        match b[i] {
+            b')' | b']' | b'}' => depth += 1,
+            b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
+            b'{' => break i,
+            b'(' | b'[' => return false,
+            c if depth == 0 && is_ident(c) && (i == 0 || !is_ident(b[i - 1])) => {
+                let end = i + b[i..].iter().position(|c| !is_ident(*c)).unwrap_or(b.len() - i);
+                if &b[i..end] == b"case" {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    };
+    // The literal's type right before the brace: a name, or `pkg.Name`, not a keyword and
+    // not the element type of `map[K]V` / `[]V` / `[N]V`.
+    let mut t = open;
+    while t > 0 && blank(b[t - 1]) {
+        t -= 1;
+    }
+    let name_start = |end: usize| {
+        b[..end]
+            .iter()
+            .rposition(|c| !is_ident(*c))
+            .map_or(0, |p| p + 1)
+    };
+    let start = name_start(t);
+    if start == t || b[start].is_ascii_digit() || KEYWORDS.contains(&&b[start..t]) {
+        return false;
+    }
+    let mut head = start;
+    if head > 0 && b[head - 1] == b'.' {
+        let pkg = name_start(head - 1);
+        if pkg == head - 1 || b[pkg].is_ascii_digit() {
+            return false;
+        }
+        head = pkg;
+    }
+    let mut p = head;
+    while p > 0 && blank(b[p - 1]) {
+        p -= 1;
+    }
+    !matches!(p.checked_sub(1).map(|i| b[i]), Some(b']' | b'.' | b'*'))
+}
+
 /// A Go file's imports as the Go adapter reads them (local name, import path): the alias
 /// when one is written, else the name goimports assumes; dot and blank imports bind none.
 /// Only `import` keywords in code count, so `lexer` must have lexed the whole file.

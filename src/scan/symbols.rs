@@ -303,6 +303,10 @@ fn qualified_uses(
             return None;
         }
         let name = names[n];
+        let bare = s == 0 || b[s - 1] != b'.';
+        if bare && lang == Language::Go && super::lexical::go_field_key(b, &lexer, s, name.len()) {
+            continue; // `Config{X: v}` names a field
+        }
         // The names before the use, back to the chain's head (Go: one, the package).
         let mut path = vec![name.to_string()];
         let mut from = s;
@@ -731,12 +735,12 @@ mod tests {
     use super::*;
     use crate::rules::EnvSettings;
 
-    /// A rule set whose only reads are uses of the Python symbols `NEW_UI` and `OLD_UI`.
-    fn python_symbols() -> RuleSet {
+    /// A rule set whose only reads are uses of the symbols `NEW_UI` and `OLD_UI`.
+    fn symbols_of(lang: Language) -> RuleSet {
         let mut set = RuleSet::load(&[], &[], EnvSettings::default()).unwrap();
         set.by_lang.clear();
         let names = [("NEW_UI".to_string(), 0), ("OLD_UI".to_string(), 1)];
-        set.symbols = HashMap::from([(Language::Python, names.into_iter().collect())]);
+        set.symbols = HashMap::from([(lang, names.into_iter().collect())]);
         set
     }
 
@@ -746,19 +750,52 @@ mod tests {
             .collect()
     }
 
-    /// The uses of `names` in a Python file read from the text, checked against the parse:
-    /// the same references and imports, or None (the parser's).
-    fn read(text: &str) -> Option<usize> {
-        let set = python_symbols();
+    /// The uses of `names` in a file read from the text, checked against the parse: the
+    /// same references and imports, or None (the parser's).
+    fn read_as(lang: Language, rel: &str, text: &str) -> Option<usize> {
+        let set = symbols_of(lang);
         let names = ["NEW_UI", "OLD_UI"];
         let finder = Finder::new(&names).unwrap();
         let at = finder.words(text.as_bytes());
-        let lexed = qualified_uses(Language::Python, "m.py", text, &at, &names, &set)?;
-        let parsed =
-            crate::scan::extract_file(Language::Python, "m.py", text, &set, true, None).unwrap();
+        let lexed = qualified_uses(lang, rel, text, &at, &names, &set)?;
+        let parsed = crate::scan::extract_file(lang, rel, text, &set, true, None).unwrap();
         assert_eq!(shown(&lexed.refs), shown(&parsed.refs), "{text}");
         assert_eq!(lexed.imports, parsed.imports, "{text}");
         Some(lexed.refs.len())
+    }
+
+    fn read(text: &str) -> Option<usize> {
+        read_as(Language::Python, "m.py", text)
+    }
+
+    /// A bare Go name that keys a field of a named type's composite literal is no use, read
+    /// from the text as the parser reads it; a key the text cannot place plainly (a map's or
+    /// a slice's, an elided type's, a `case`) sends the file to the parser, which counts it.
+    #[test]
+    fn go_struct_literal_keys_read_like_the_parser() {
+        let go = |body: &str| {
+            let text = format!("package flags\n\nimport \"example.com/pkg\"\n\n{body}\n");
+            read_as(Language::Go, "flags/x_test.go", &text)
+        };
+        for plain in [
+            "var c = Config{NEW_UI: true}",
+            "var c = &pkg.Config{\n\tOLD_UI: true,\n\tNEW_UI: pkg.NEW_UI,\n}",
+            "var c = Config{A: f(1, []int{2}), /* { */ NEW_UI: \"}\"}",
+            "func f() { g(pkg.Config {NEW_UI: 1}) }",
+        ] {
+            assert!(go(plain).is_some(), "{plain}");
+        }
+        assert_eq!(go("var c = &pkg.Config{NEW_UI: pkg.NEW_UI}"), Some(1));
+        for (parsed, why) in [
+            ("var m = map[string]bool{NEW_UI: true}", "a map's key"),
+            ("var m = []bool{NEW_UI: true}", "a slice's index"),
+            ("var s = []Config{{NEW_UI: true}}", "an elided type"),
+            ("func f(x int) {\n\tswitch x {\n\tcase 1, NEW_UI:\n\t}\n}", "a case"),
+            ("var c = Config[int]{NEW_UI: 1}", "a generic type"),
+            ("var x = NEW_UI", "a bare use"),
+        ] {
+            assert_eq!(go(parsed), None, "{why}");
+        }
     }
 
     /// Python uses written `module.NAME` are read without a parse, with the parser's
