@@ -1426,9 +1426,30 @@ pub fn go_import_specs_of<'a>(
 /// anonymous struct type, a `case X:`. `lexer` must have lexed the whole file.
 pub fn go_field_key(b: &[u8], lexer: &Lexer, at: usize, len: usize) -> bool {
     const KEYWORDS: &[&[u8]] = &[
-        b"break", b"case", b"chan", b"const", b"continue", b"default", b"defer", b"else",
-        b"fallthrough", b"for", b"func", b"go", b"goto", b"if", b"import", b"interface",
-        b"map", b"package", b"range", b"return", b"select", b"struct", b"switch", b"type",
+        b"break",
+        b"case",
+        b"chan",
+        b"const",
+        b"continue",
+        b"default",
+        b"defer",
+        b"else",
+        b"fallthrough",
+        b"for",
+        b"func",
+        b"go",
+        b"goto",
+        b"if",
+        b"import",
+        b"interface",
+        b"map",
+        b"package",
+        b"range",
+        b"return",
+        b"select",
+        b"struct",
+        b"switch",
+        b"type",
         b"var",
     ];
     let code = |i: usize| lexer.verdict_lexed(i) == Verdict::Code;
@@ -1472,7 +1493,10 @@ pub fn go_field_key(b: &[u8], lexer: &Lexer, at: usize, len: usize) -> bool {
             b'{' => break i,
             b'(' | b'[' => return false,
             c if depth == 0 && is_ident(c) && (i == 0 || !is_ident(b[i - 1])) => {
-                let end = i + b[i..].iter().position(|c| !is_ident(*c)).unwrap_or(b.len() - i);
+                let end = i + b[i..]
+                    .iter()
+                    .position(|c| !is_ident(*c))
+                    .unwrap_or(b.len() - i);
                 if &b[i..end] == b"case" {
                     return false;
                 }

@@ -790,7 +790,10 @@ mod tests {
             ("var m = map[string]bool{NEW_UI: true}", "a map's key"),
             ("var m = []bool{NEW_UI: true}", "a slice's index"),
             ("var s = []Config{{NEW_UI: true}}", "an elided type"),
-            ("func f(x int) {\n\tswitch x {\n\tcase 1, NEW_UI:\n\t}\n}", "a case"),
+            (
+                "func f(x int) {\n\tswitch x {\n\tcase 1, NEW_UI:\n\t}\n}",
+                "a case",
+            ),
             ("var c = Config[int]{NEW_UI: 1}", "a generic type"),
             ("var x = NEW_UI", "a bare use"),
         ] {
