@@ -205,6 +205,31 @@ const C_LIKE: Words = Words {
 };
 const JS_FAMILY: &[Language] = &[Language::JavaScript, Language::TypeScript, Language::Tsx];
 
+/// JavaScript, which TypeScript and TSX write alike but for their grammars.
+const JAVASCRIPT: Spec = Spec {
+    lang: Language::JavaScript,
+    name: "javascript",
+    rule_names: &["javascript", "js", "jsx"],
+    extensions: &["js", "jsx", "mjs", "cjs"],
+    file_names: &[],
+    comments: &["//", "/*"],
+    calls_need_parens: true,
+    blocks: Blocks::Braces,
+    lexis: Lexis::Js,
+    parser: Parser::TreeSitter(|| tree_sitter_javascript::LANGUAGE.into(), &scan::js::Js),
+    scanner_limits: None,
+    literals: Words {
+        nulls: &["null", "undefined"],
+        quotes: b"\"'",
+        ..C_LIKE
+    },
+    import_keywords: &["import"],
+    modules: Modules::Node,
+    shares_symbols_with: JS_FAMILY,
+    tests: NO_TESTS,
+    fix: Some(&fix::js::Js),
+};
+
 /// The table, in [`Language`] order (the text pseudo-language is [`TEXT`]).
 pub const SPECS: [Spec; 12] = [
     Spec {
@@ -263,80 +288,28 @@ pub const SPECS: [Spec; 12] = [
         },
         fix: Some(&fix::go::Go),
     },
-    Spec {
-        lang: Language::JavaScript,
-        name: "javascript",
-        rule_names: &["javascript", "js", "jsx"],
-        extensions: &["js", "jsx", "mjs", "cjs"],
-        file_names: &[],
-        comments: &["//", "/*"],
-        calls_need_parens: true,
-        blocks: Blocks::Braces,
-        lexis: Lexis::Js,
-        parser: Parser::TreeSitter(|| tree_sitter_javascript::LANGUAGE.into(), &scan::js::Js),
-        scanner_limits: None,
-        literals: Words {
-            nulls: &["null", "undefined"],
-            quotes: b"\"'",
-            ..C_LIKE
-        },
-        import_keywords: &["import"],
-        modules: Modules::Node,
-        shares_symbols_with: JS_FAMILY,
-        tests: NO_TESTS,
-        fix: Some(&fix::js::Js),
-    },
+    JAVASCRIPT,
     Spec {
         lang: Language::TypeScript,
         name: "typescript",
         rule_names: &["typescript", "ts"],
         extensions: &["ts", "mts", "cts"],
-        file_names: &[],
-        comments: &["//", "/*"],
-        calls_need_parens: true,
-        blocks: Blocks::Braces,
-        lexis: Lexis::Js,
         parser: Parser::TreeSitter(
             || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
             &scan::js::Js,
         ),
-        scanner_limits: None,
-        literals: Words {
-            nulls: &["null", "undefined"],
-            quotes: b"\"'",
-            ..C_LIKE
-        },
-        import_keywords: &["import"],
-        modules: Modules::Node,
-        shares_symbols_with: JS_FAMILY,
-        tests: NO_TESTS,
-        fix: Some(&fix::js::Js),
+        ..JAVASCRIPT
     },
     Spec {
         lang: Language::Tsx,
         name: "tsx",
         rule_names: &["tsx", "typescript", "ts"],
         extensions: &["tsx"],
-        file_names: &[],
-        comments: &["//", "/*"],
-        calls_need_parens: true,
-        blocks: Blocks::Braces,
-        lexis: Lexis::Js,
         parser: Parser::TreeSitter(
             || tree_sitter_typescript::LANGUAGE_TSX.into(),
             &scan::js::Js,
         ),
-        scanner_limits: None,
-        literals: Words {
-            nulls: &["null", "undefined"],
-            quotes: b"\"'",
-            ..C_LIKE
-        },
-        import_keywords: &["import"],
-        modules: Modules::Node,
-        shares_symbols_with: JS_FAMILY,
-        tests: NO_TESTS,
-        fix: Some(&fix::js::Js),
+        ..JAVASCRIPT
     },
     Spec {
         lang: Language::Java,
