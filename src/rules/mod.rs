@@ -268,6 +268,13 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 
 /// Normalise a receiver's source text: drop white space, read `::` as `.`.
 pub fn normalize_receiver(text: &str) -> String {
+    // Most receivers (`client`, `ld_client.flags`) have nothing to rewrite.
+    if text
+        .bytes()
+        .all(|c| c.is_ascii_graphic() && !matches!(c, b':' | b'-' | b'$'))
+    {
+        return text.to_string();
+    }
     let mut s: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     if s.contains("::") {
         s = s.replace("::", ".");
@@ -960,6 +967,26 @@ pub fn read_rule_file(path: &Path) -> Result<(String, String)> {
 
 #[cfg(test)]
 mod tests {
+
+    /// Receivers are compared without white space, with `::` and PHP's `->` as `.`, and
+    /// `$this` as `this`; a receiver with none of them is kept as written.
+    #[test]
+    fn receivers_are_normalized() {
+        for (written, read) in [
+            ("client", "client"),
+            ("ld_client.flags", "ld_client.flags"),
+            ("Flags::Client", "Flags.Client"),
+            ("$this->flags?->client", "this.flags.client"),
+            ("$thisx", "$thisx"),
+            ("a .\n  b", "a.b"),
+            ("a\u{b}b", "ab"),
+            ("é . x", "é.x"),
+            ("a-b", "a-b"),
+        ] {
+            assert_eq!(normalize_receiver(written), read, "{written:?}");
+        }
+    }
+
     use super::*;
 
     #[test]
