@@ -460,9 +460,20 @@ fn settings_a_dependency_reads_are_not_unused() {
             ("APP_SESSION_COOKIE_SECURE", "flask")
         ]
     );
+    // `REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE` in the declaring module is a read
+    // too (taken from the tree the module's own reads were found in).
     assert_eq!(
         references(&doc),
-        [("APP_NEW_UI", "app/__init__.py", 9, "symbol", false)]
+        [
+            ("APP_NEW_UI", "app/__init__.py", 9, "symbol", false),
+            (
+                "APP_SESSION_COOKIE_SECURE",
+                "app/settings.py",
+                19,
+                "symbol",
+                false
+            )
+        ]
     );
     assert_eq!(
         findings(&doc),

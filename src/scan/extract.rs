@@ -1273,7 +1273,7 @@ pub fn extract_tree_sitter(
     with_rules: bool,
     hits: Option<&[usize]>,
     ad: &dyn Adapter,
-) -> Result<FileFacts, String> {
+) -> Result<(FileFacts, tree_sitter::Tree), String> {
     if let Some(why) = super::guard::scanner_limits(lang, src) {
         return Err(why);
     }
@@ -1369,6 +1369,38 @@ pub fn extract_tree_sitter(
             }))
         })?
         .ok_or_else(|| "could not be parsed".to_string())?;
+    let facts = read_tree(lang, path, src, &tree, rules, with_rules, ad);
+    Ok((facts, tree))
+}
+
+/// A file's syntax tree kept from the pass that parsed it for a later one: the symbol pass
+/// reads the uses in a declaring file from the tree its reads were found in, where that tree
+/// covers them, instead of parsing the file again.
+pub struct KeptTree {
+    /// The text parsed (after a byte-order mark).
+    pub text: String,
+    pub tree: tree_sitter::Tree,
+}
+
+impl KeptTree {
+    /// Whether every offset lies in what the tree was parsed from (the whole file, or the
+    /// regions around the first pass's hits).
+    pub fn covers(&self, mut offsets: impl Iterator<Item = usize>) -> bool {
+        let ranges = self.tree.included_ranges();
+        offsets.all(|o| ranges.iter().any(|r| r.start_byte <= o && o < r.end_byte))
+    }
+}
+
+/// Read a parsed file's facts from its syntax tree with `rules`.
+pub fn read_tree(
+    lang: Language,
+    path: &str,
+    src: &str,
+    tree: &tree_sitter::Tree,
+    rules: &RuleSet,
+    with_rules: bool,
+    ad: &dyn Adapter,
+) -> FileFacts {
     let mut cx = Cx {
         src,
         lang,
@@ -1428,7 +1460,7 @@ pub fn extract_tree_sitter(
             cx.facts.accessors.push((name, rule));
         }
     }
-    Ok(cx.facts)
+    cx.facts
 }
 
 /// A use of a flag's symbol: a member path ending in one (`featureflag.X`, `dc.X`,

@@ -266,12 +266,14 @@ fn scan_listing_in_pool(
     };
     let files: BTreeMap<String, (Language, PathBuf)> = walked.index;
     let go_imports = walked.go_imports;
+    let trees = walked.trees;
     let mut facts = walked.facts;
     keep_in_scope(&mut facts, rules);
     let wrapped = wrapper::second_pass(&mut facts, &files, rules, opts);
     let rules = wrapped.as_ref().unwrap_or(rules);
     keep_in_scope(&mut facts, rules);
-    let with_symbols = symbols::second_pass(&mut facts, &files, &go_imports, rules, opts);
+    let with_symbols = symbols::second_pass(&mut facts, &files, &go_imports, &trees, rules, opts);
+    drop(trees);
     let rules = with_symbols.as_ref().unwrap_or(rules);
     keep_in_scope(&mut facts, rules);
     let resolved = resolve::resolve(root, facts, &files, rules, opts);
@@ -322,13 +324,42 @@ pub fn extract_file(
     with_rules: bool,
     hits: Option<&[usize]>,
 ) -> Result<extract::FileFacts, String> {
+    extract_file_keeping(lang, rel, text, rules, with_rules, hits).map(|(facts, _)| facts)
+}
+
+/// [`extract_file`], with the syntax tree when the parser makes one (tree-sitter's).
+pub fn extract_file_keeping(
+    lang: Language,
+    rel: &str,
+    text: &str,
+    rules: &RuleSet,
+    with_rules: bool,
+    hits: Option<&[usize]>,
+) -> Result<(extract::FileFacts, Option<tree_sitter::Tree>), String> {
     match lang.spec().parser {
         Parser::TreeSitter(_, ad) => {
             extract::extract_tree_sitter(lang, rel, text, rules, with_rules, hits, ad)
+                .map(|(facts, tree)| (facts, Some(tree)))
         }
-        Parser::Syn => {
-            rust::extract(rel, text, rules, with_rules).ok_or_else(|| "could not be parsed".into())
-        }
+        Parser::Syn => rust::extract(rel, text, rules, with_rules)
+            .map(|facts| (facts, None))
+            .ok_or_else(|| "could not be parsed".into()),
         Parser::None => Err("not source code".into()),
+    }
+}
+
+/// A kept tree's facts read again with `rules` (the symbol pass's), as [`extract_file`] would
+/// give them from a new parse of the same text.
+pub fn read_kept(
+    lang: Language,
+    rel: &str,
+    kept: &extract::KeptTree,
+    rules: &RuleSet,
+) -> Option<extract::FileFacts> {
+    match lang.spec().parser {
+        Parser::TreeSitter(_, ad) => Some(extract::read_tree(
+            lang, rel, &kept.text, &kept.tree, rules, true, ad,
+        )),
+        Parser::Syn | Parser::None => None,
     }
 }

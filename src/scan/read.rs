@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::lang::{is_test_path, Language};
 use crate::rules::RuleSet;
-use crate::scan::extract::FileFacts;
+use crate::scan::extract::{FileFacts, KeptTree};
 use crate::scan::lexical;
 use crate::scan::prefilter::Prefilter;
 use crate::scan::{Skipped, Stats};
@@ -29,6 +29,9 @@ pub struct Walked {
     pub parse_errors: Vec<Skipped>,
     pub suppressions: Vec<Suppression>,
     pub stats: Stats,
+    /// The syntax trees of the parsed files that declare symbols, by relative path: the
+    /// symbol pass reads their own uses of them from these.
+    pub trees: HashMap<String, KeptTree>,
 }
 
 enum Item {
@@ -39,6 +42,7 @@ enum Item {
     Suppressions(Vec<Suppression>),
     Parsed,
     GoImports(String, Vec<String>),
+    Tree(String, KeptTree),
 }
 
 /// The most files one rayon job reads before the rest of its range can be stolen.
@@ -101,6 +105,9 @@ impl Walked {
             Item::GoImports(rel, dirs) => {
                 self.go_imports.insert(rel, dirs);
             }
+            Item::Tree(rel, kept) => {
+                self.trees.insert(rel, kept);
+            }
         }
     }
 
@@ -111,6 +118,7 @@ impl Walked {
         self.facts.append(&mut other.facts);
         self.index.append(&mut other.index);
         self.go_imports.extend(other.go_imports);
+        self.trees.extend(other.trees);
         self.skipped.append(&mut other.skipped);
         self.parse_errors.append(&mut other.parse_errors);
         self.suppressions.append(&mut other.suppressions);
@@ -190,6 +198,7 @@ fn visit_file(
     // Not UTF-8 (a Latin-1 comment): read as ripgrep does, each invalid byte replaced by
     // U+FFFD (one character, so columns stay right), with a note.
     let lossy;
+    let valid = std::str::from_utf8(&bytes).is_ok();
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -227,8 +236,21 @@ fn visit_file(
     };
     out.add(Item::Parsed);
     let focus = (!opts.whole_files).then_some(hits.as_slice());
-    match crate::scan::extract_file(lang, &rel, text, rules, true, focus) {
-        Ok(mut facts) => {
+    match crate::scan::extract_file_keeping(lang, &rel, text, rules, true, focus) {
+        Ok((mut facts, tree)) => {
+            // A file declaring symbols may use them itself: the symbol pass reads those uses
+            // from this tree rather than parsing the file again (the same text: valid UTF-8).
+            let declares =
+                facts.decls.iter().any(|d| d.symbol.is_some()) || !facts.accessors.is_empty();
+            if let Some(tree) = tree.filter(|_| declares && valid) {
+                out.add(Item::Tree(
+                    rel.clone(),
+                    KeptTree {
+                        text: text.to_string(),
+                        tree,
+                    },
+                ));
+            }
             facts.test = is_test_path(&rel);
             facts.generated = generated.is_generated(&rel, text);
             for note in std::mem::take(&mut facts.notes) {

@@ -42,6 +42,7 @@ pub fn second_pass(
     facts: &mut Vec<FileFacts>,
     index: &BTreeMap<String, (Language, PathBuf)>,
     go_imports: &HashMap<String, Vec<String>>,
+    trees: &HashMap<String, super::extract::KeptTree>,
     rules: &RuleSet,
     opts: &WalkOptions,
 ) -> Option<RuleSet> {
@@ -225,7 +226,16 @@ pub fn second_pass(
                 .flatten();
             let mut f = match lexed {
                 Some(f) => f,
-                None => super::extract_file(*lang, rel, text, &set, true, focus).ok()?,
+                // The first pass's tree of a declaring file, where it holds every use: the
+                // same facts as a new parse (whatever more it holds reads as `--whole-files`
+                // does, which gives the same references).
+                None => match trees
+                    .get(rel.as_str())
+                    .filter(|k| k.text == text && k.covers(at.iter().map(|a| a.0)))
+                {
+                    Some(kept) => super::read_kept(*lang, rel, kept, &set)?,
+                    None => super::extract_file(*lang, rel, text, &set, true, focus).ok()?,
+                },
             };
             if let Some(t) = taken.get(rel.as_str()) {
                 f.refs.retain(|r| !t.covers(r));
@@ -766,6 +776,46 @@ mod tests {
 
     fn read(text: &str) -> Option<usize> {
         read_as(Language::Python, "m.py", text)
+    }
+
+    /// A declaring file's uses read from the tree the first pass parsed (regions around its
+    /// reads, or whole) are the uses a new parse focused on them gives.
+    #[test]
+    fn kept_trees_read_like_a_new_parse() {
+        let set = symbols_of(Language::Python);
+        let reads = RuleSet::load(&[], &[], EnvSettings::default()).unwrap();
+        let text = "import os\n\nNEW_UI = os.environ.get(\"NEW_UI\")\nOLD_UI = NEW_UI\n\n\ndef f():\n    return 1\n\n\ndef g():\n    return os.environ.get(\"X\") or NEW_UI\n";
+        let hits: Vec<usize> = text.match_indices("os.environ").map(|(i, _)| i).collect();
+        for focus in [None, Some(hits.as_slice())] {
+            let (_, tree) = crate::scan::extract_file_keeping(
+                Language::Python,
+                "m.py",
+                text,
+                &reads,
+                true,
+                focus,
+            )
+            .unwrap();
+            let kept = crate::scan::extract::KeptTree {
+                text: text.to_string(),
+                tree: tree.unwrap(),
+            };
+            let uses: Vec<usize> = text.match_indices("NEW_UI").map(|(i, _)| i).collect();
+            assert!(kept.covers(uses.iter().copied()), "{focus:?}");
+            // `f`'s body has no read: left out of the regions' parse.
+            let in_f = text.find("return 1").unwrap();
+            assert_eq!(kept.covers(std::iter::once(in_f)), focus.is_none());
+            let from_kept = crate::scan::read_kept(Language::Python, "m.py", &kept, &set).unwrap();
+            let parsed =
+                crate::scan::extract_file(Language::Python, "m.py", text, &set, true, Some(&uses))
+                    .unwrap();
+            assert_eq!(shown(&from_kept.refs), shown(&parsed.refs), "{focus:?}");
+            assert_eq!(
+                from_kept.refs.len(),
+                2,
+                "`OLD_UI = NEW_UI` and `... or NEW_UI`"
+            );
+        }
     }
 
     /// A bare Go name that keys a field of a named type's composite literal is no use, read
