@@ -356,10 +356,8 @@ pub fn read_kept(
     kept: &extract::KeptTree,
     rules: &RuleSet,
 ) -> Option<extract::FileFacts> {
-    match lang.spec().parser {
-        Parser::TreeSitter(_, ad) => Some(extract::read_tree(
-            lang, rel, &kept.text, &kept.tree, rules, true, ad,
-        )),
-        Parser::Syn | Parser::None => None,
-    }
+    let ad = lang.spec().tree_sitter_adapter()?;
+    Some(extract::read_tree(
+        lang, rel, &kept.text, &kept.tree, rules, true, ad,
+    ))
 }
