@@ -198,9 +198,8 @@ fn visit_file(
     // Not UTF-8 (a Latin-1 comment): read as ripgrep does, each invalid byte replaced by
     // U+FFFD (one character, so columns stay right), with a note.
     let lossy;
-    let valid = std::str::from_utf8(&bytes).is_ok();
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(t) => t,
+    let (text, valid) = match std::str::from_utf8(&bytes) {
+        Ok(t) => (t, true),
         Err(e) => {
             out.add(Item::ParseError(Skipped {
                 path: rel.clone(),
@@ -210,7 +209,7 @@ fn visit_file(
                 ),
             }));
             lossy = String::from_utf8_lossy(&bytes).into_owned();
-            lossy.as_str()
+            (lossy.as_str(), false)
         }
     };
     let bom = text.starts_with('\u{feff}');
