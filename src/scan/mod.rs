@@ -7,6 +7,7 @@ pub mod extract;
 pub mod fastpath;
 pub(crate) mod go;
 pub mod guard;
+pub mod index;
 pub(crate) mod java;
 pub(crate) mod js;
 pub(crate) mod kotlin;
@@ -23,9 +24,6 @@ pub(crate) mod swift;
 mod symbols;
 mod text;
 mod wrapper;
-
-use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -264,7 +262,7 @@ fn scan_listing_in_pool(
         stats: walked.stats,
         ..Default::default()
     };
-    let files: BTreeMap<String, (Language, PathBuf)> = walked.index;
+    let files: index::FileIndex = walked.index.into();
     let go_imports = walked.go_imports;
     let trees = walked.trees;
     let mut facts = walked.facts;

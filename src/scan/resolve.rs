@@ -3,11 +3,12 @@
 //! file's own constants, then through its imports in the files they name (parsed on demand,
 //! constants only, once each). What cannot be resolved is reported, never guessed.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use std::rc::Rc;
 
 use super::extract::{FileFacts, Import, KeyExpr};
+use super::index::{dir_of, ends_with_segments, FileIndex};
 use super::{CodeDecl, Reference, Skipped, Unresolved, Via};
 use crate::lang::{Language, Modules};
 use crate::rules::RuleSet;
@@ -22,7 +23,7 @@ pub struct Resolved {
 
 /// Constants of files, parsed on demand.
 struct ConstCache<'a> {
-    index: &'a BTreeMap<String, (Language, PathBuf)>,
+    index: &'a FileIndex,
     rules: &'a RuleSet,
     opts: &'a WalkOptions,
     /// Shared, so a lookup does not copy a file's constant table.
@@ -31,6 +32,9 @@ struct ConstCache<'a> {
     /// Go import path → the package's files (found once per path: symbol uses look the same
     /// packages up many times).
     go_packages: HashMap<String, Vec<String>>,
+    /// (Go import path, name in the package) → its value: a package's name means the same in
+    /// every file that imports it, so each is looked up once however many files use it.
+    go_names: HashMap<(String, Vec<String>), Option<String>>,
 }
 
 /// What a file offers to others: its constants and its re-exports.
@@ -117,7 +121,7 @@ impl ConstCache<'_> {
 pub fn resolve(
     _root: &Path,
     facts: Vec<FileFacts>,
-    index: &BTreeMap<String, (Language, PathBuf)>,
+    index: &FileIndex,
     rules: &RuleSet,
     opts: &WalkOptions,
 ) -> Resolved {
@@ -128,6 +132,7 @@ pub fn resolve(
         parsed: HashMap::new(),
         skipped: Vec::new(),
         go_packages: HashMap::new(),
+        go_names: HashMap::new(),
     };
     // Files parsed with rules already have their constants.
     // Fast-path files were not parsed: their constants are read on demand like any other's.
@@ -247,7 +252,7 @@ fn key_of(
     f: &FileFacts,
     lang: Language,
     key: &KeyExpr,
-    index: &BTreeMap<String, (Language, PathBuf)>,
+    index: &FileIndex,
     cache: &mut ConstCache,
 ) -> (Result<String, String>, Via) {
     match key {
@@ -309,7 +314,7 @@ fn lookup(
     f: &FileFacts,
     lang: Language,
     path: &[String],
-    index: &BTreeMap<String, (Language, PathBuf)>,
+    index: &FileIndex,
     cache: &mut ConstCache,
 ) -> Option<String> {
     if let Some(v) = find(&f.constants, path) {
@@ -325,6 +330,24 @@ fn lookup(
                 .then_some((imp, segs.len()))
         })
         .max_by_key(|(_, n)| *n);
+    // A Go package's name, looked up before from another file (unless this file is one of the
+    // package's: its own files are never candidates).
+    let go_name = match bound {
+        Some((imp, n)) if lang.spec().modules == Modules::GoPackages => {
+            let key = (imp.module.clone(), path[n..].to_vec());
+            if let Some(v) = cache.go_names.get(&key) {
+                let own = cache
+                    .go_packages
+                    .get(&imp.module)
+                    .is_some_and(|files| files.contains(&f.path));
+                if !own {
+                    return v.clone();
+                }
+            }
+            Some(key)
+        }
+        _ => None,
+    };
     let candidates: Vec<(String, Vec<String>)> = match bound {
         Some((imp, n)) => import_candidates(
             lang,
@@ -349,19 +372,22 @@ fn lookup(
     if lang.spec().modules == Modules::GoPackages {
         candidates.sort_by_key(|(file, _)| !cache.parsed.contains_key(file));
     }
+    let mut own = false;
+    let mut found = None;
     for (file, cpath) in candidates {
         if file == f.path {
+            own = true;
             continue;
         }
         if let Some(v) = cache.find_in(lang, &file, &cpath, 4) {
-            return Some(v);
+            found = Some(v);
+            break;
         }
     }
-    None
-}
-
-fn dir_of(rel: &str) -> &str {
-    rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+    if let Some(key) = go_name.filter(|_| !own) {
+        cache.go_names.insert(key, found.clone());
+    }
+    found
 }
 
 fn join(dir: &str, rest: &str) -> String {
@@ -387,30 +413,12 @@ fn normalize(path: &str) -> String {
     out.join("/")
 }
 
-/// Whether `path` is `suffix` or ends in `/suffix` (no allocation: it runs for every file of
-/// the index, for every import looked up).
-fn ends_with_segments(path: &str, suffix: &str) -> bool {
-    path.strip_suffix(suffix)
-        .is_some_and(|head| head.is_empty() || head.ends_with('/'))
-}
-
-/// Index entries equal to `suffix` or ending in `/suffix`.
-fn files_ending<'a>(
-    index: &'a BTreeMap<String, (Language, PathBuf)>,
-    suffix: &str,
-) -> Vec<&'a String> {
-    index
-        .keys()
-        .filter(|k| ends_with_segments(k, suffix))
-        .collect()
-}
-
 fn import_candidates(
     lang: Language,
     importer: &str,
     imp: &Import,
     rest: &[String],
-    index: &BTreeMap<String, (Language, PathBuf)>,
+    index: &FileIndex,
     go_packages: &mut HashMap<String, Vec<String>>,
 ) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
@@ -434,7 +442,7 @@ fn import_candidates(
                     }
                 } else {
                     for cand in [format!("{body}.py"), format!("{body}/__init__.py")] {
-                        found.extend(files_ending(index, &cand).into_iter().cloned());
+                        found.extend(index.ending(&cand).into_iter().cloned());
                     }
                 }
                 found
@@ -464,7 +472,7 @@ fn import_candidates(
         Modules::GoPackages => {
             let files = go_packages
                 .entry(imp.module.clone())
-                .or_insert_with(|| go_package_files(&imp.module, index));
+                .or_insert_with(|| index.go_package_files(&imp.module));
             for k in files.iter() {
                 out.push((k.clone(), with(&[])));
             }
@@ -490,7 +498,7 @@ fn import_candidates(
                     break;
                 }
                 let file = format!("{}.{}", segs[..end].join("/"), class_ext(lang));
-                let files: Vec<String> = files_ending(index, &file).into_iter().cloned().collect();
+                let files: Vec<String> = index.ending(&file).into_iter().cloned().collect();
                 if !files.is_empty() {
                     found = Some((files, end - 1));
                     break;
@@ -502,11 +510,11 @@ fn import_candidates(
                     .iter()
                     .position(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
                     .unwrap_or(segs.len() - 1);
-                let files: Vec<String> =
-                    files_ending(index, &format!("{}.{}", segs[top], class_ext(lang)))
-                        .into_iter()
-                        .cloned()
-                        .collect();
+                let files: Vec<String> = index
+                    .ending(&format!("{}.{}", segs[top], class_ext(lang)))
+                    .into_iter()
+                    .cloned()
+                    .collect();
                 found = Some((files, top));
             }
             let (files, top) = found.unwrap_or_default();
@@ -544,15 +552,9 @@ fn import_candidates(
     out
 }
 
-/// A Go package's files (tests left out): the directory found by the longest run of the
-/// import path's trailing segments that is a directory of the tree.
 /// The files a JavaScript / TypeScript module specifier names from `importer`: a relative
 /// path with each extension or `index` file, or a path alias (`@/lib/flags`) by suffix.
-pub(super) fn js_module_files(
-    importer: &str,
-    module: &str,
-    index: &BTreeMap<String, (Language, PathBuf)>,
-) -> Vec<String> {
+pub(super) fn js_module_files(importer: &str, module: &str, index: &FileIndex) -> Vec<String> {
     let base = if module.starts_with('.') {
         Some(normalize(&join(dir_of(importer), module)))
     } else {
@@ -588,40 +590,11 @@ pub(super) fn js_module_files(
                 .trim_start_matches(['@', '~'])
                 .trim_start_matches('/');
             for e in exts {
-                files.extend(
-                    files_ending(index, &format!("{stripped}{e}"))
-                        .into_iter()
-                        .cloned(),
-                );
+                files.extend(index.ending(&format!("{stripped}{e}")).into_iter().cloned());
             }
         }
     }
     files
-}
-
-fn go_package_files(module: &str, index: &BTreeMap<String, (Language, PathBuf)>) -> Vec<String> {
-    let segs: Vec<&str> = module.split('/').collect();
-    let go_files = || {
-        index
-            .keys()
-            .filter(|k| k.ends_with(".go") && !k.ends_with("_test.go"))
-    };
-    let mut dirs: Vec<&str> = Vec::new();
-    for start in 0..segs.len() {
-        let suffix = segs[start..].join("/");
-        let found: Vec<&str> = go_files()
-            .map(|k| dir_of(k))
-            .filter(|d| ends_with_segments(d, &suffix))
-            .collect();
-        if !found.is_empty() {
-            dirs = found;
-            break;
-        }
-    }
-    go_files()
-        .filter(|k| dirs.contains(&dir_of(k)))
-        .cloned()
-        .collect()
 }
 
 /// Names used without an import: Go's same package, Java's same package, Python's nothing.
@@ -630,7 +603,7 @@ fn same_scope_candidates(
     importer: &str,
     package: Option<&str>,
     path: &[String],
-    index: &BTreeMap<String, (Language, PathBuf)>,
+    index: &FileIndex,
 ) -> Vec<(String, Vec<String>)> {
     let dir = dir_of(importer);
     match lang.spec().modules {
@@ -661,13 +634,13 @@ fn same_scope_candidates(
             // `src/main/java`): a file of the package's folder, wherever it is.
             if let Some(pkg) = package {
                 let suffix = format!("{}/{}.{}", pkg.replace('.', "/"), path[0], class_ext(lang));
-                for f in files_ending(index, &suffix) {
+                for f in index.ending(&suffix) {
                     out.push((f.clone(), path.to_vec()));
                 }
             }
             for k in (2..path.len()).rev() {
                 let suffix = format!("{}.{}", path[..k].join("/"), class_ext(lang));
-                for f in files_ending(index, &suffix) {
+                for f in index.ending(&suffix) {
                     out.push((f.clone(), path[k - 1..].to_vec()));
                 }
             }
@@ -687,7 +660,7 @@ fn same_scope_candidates(
                         .join("/"),
                     class_ext(lang)
                 );
-                for f in files_ending(index, &file) {
+                for f in index.ending(&file) {
                     out.push((f.clone(), path.to_vec()));
                 }
             }
@@ -709,13 +682,14 @@ fn class_ext(lang: Language) -> &'static str {
 fn class_file_candidates(
     lang: Language,
     path: &[String],
-    index: &BTreeMap<String, (Language, PathBuf)>,
+    index: &FileIndex,
 ) -> Vec<(String, Vec<String>)> {
     let ext = class_ext(lang);
     if path.len() < 2 {
         return Vec::new();
     }
-    files_ending(index, &format!("{}.{ext}", path[0]))
+    index
+        .ending(&format!("{}.{ext}", path[0]))
         .into_iter()
         .map(|f| (f.clone(), path.to_vec()))
         .collect()

@@ -13,8 +13,7 @@
 //! imports are read from the text as the parser would read them ([`qualified_uses`]); any
 //! other file's use regions are parsed.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
@@ -40,7 +39,7 @@ struct Symbol {
 /// references now index into (`rules`' rules, then one `…:symbol` rule per declaration rule).
 pub fn second_pass(
     facts: &mut Vec<FileFacts>,
-    index: &BTreeMap<String, (Language, PathBuf)>,
+    index: &super::index::FileIndex,
     go_imports: &HashMap<String, Vec<String>>,
     trees: &HashMap<String, super::extract::KeptTree>,
     rules: &RuleSet,
@@ -648,7 +647,7 @@ fn within(a: &Span, b: &Span) -> bool {
 
 /// The `index` files of `file`'s folder and the folder above that re-export from it
 /// (`export { Flag } from "./flags"`, `export * from "./flags"`): its barrels.
-fn barrels_of(file: &str, index: &BTreeMap<String, (Language, PathBuf)>) -> Vec<String> {
+fn barrels_of(file: &str, index: &super::index::FileIndex) -> Vec<String> {
     let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
     let parent = dir.rsplit_once('/').map_or("", |(d, _)| d);
     let mut out = Vec::new();

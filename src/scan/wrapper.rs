@@ -5,8 +5,7 @@
 //! into it) and reads the tree again for calls to the wrappers, prefiltered on their names.
 //! Their references are `via: wrapper`. One level only: a wrapper of a wrapper is not followed.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
@@ -21,7 +20,7 @@ use crate::walk::{Generated, WalkOptions};
 /// per wrapper).
 pub fn second_pass(
     facts: &mut Vec<FileFacts>,
-    index: &BTreeMap<String, (Language, PathBuf)>,
+    index: &super::index::FileIndex,
     rules: &RuleSet,
     opts: &WalkOptions,
 ) -> Option<RuleSet> {
