@@ -300,7 +300,7 @@ pub struct Rule {
     pub languages: Vec<Language>,
     pub key: ArgSpec,
     pub default: Option<ArgSpec>,
-    pub key_pattern: Option<regex::Regex>,
+    pub key_pattern: Option<Pattern>,
     /// `provider: env`: the key is an environment variable name, filtered by the flag prefixes
     /// and mapped to a registry key.
     pub is_env: bool,
@@ -343,7 +343,53 @@ impl Rule {
 #[derive(Debug, Clone)]
 pub struct TextMatcher {
     pub files: globset::GlobSet,
-    pub pattern: regex::Regex,
+    pub pattern: Pattern,
+}
+
+/// A rule's regular expression (`pattern`, `key_pattern`). A user's is compiled when the rule
+/// is loaded, so a bad one is an error naming its rule file. A built-in pack's is compiled on
+/// first use: most runs use none of them (a text rule whose files the tree does not have, a
+/// preset's key filter), and compiling the Unicode classes of three patterns was a fifth of
+/// the rule packs' load time. The tests compile every built-in one
+/// (`builtin_patterns_compile`).
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    source: String,
+    compiled: std::sync::OnceLock<regex::Regex>,
+}
+
+impl Pattern {
+    /// Compiled now (a user's rule).
+    fn checked(source: &str) -> std::result::Result<Pattern, regex::Error> {
+        let compiled = std::sync::OnceLock::new();
+        let _ = compiled.set(regex::Regex::new(source)?);
+        Ok(Pattern {
+            source: source.to_string(),
+            compiled,
+        })
+    }
+
+    /// Compiled on first use (a built-in or preset pack's rule, compiled by the tests).
+    fn builtin(source: &str) -> Pattern {
+        Pattern {
+            source: source.to_string(),
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn new(source: &str, builtin: bool) -> std::result::Result<Pattern, regex::Error> {
+        if builtin {
+            Ok(Pattern::builtin(source))
+        } else {
+            Pattern::checked(source)
+        }
+    }
+
+    pub fn regex(&self) -> &regex::Regex {
+        self.compiled.get_or_init(|| {
+            regex::Regex::new(&self.source).expect("built-in rule patterns compile (tested)")
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -575,23 +621,26 @@ impl RuleSet {
                 specs.push((path.clone(), r));
             }
         }
-        let mut set = Self::compile(specs, env)?;
-        for r in &mut set.rules[..builtin] {
-            r.builtin = true;
-        }
+        let mut set = Self::compile(specs, env, builtin)?;
         for lr in set.by_lang.values_mut() {
             lr.prefer_user_rules(&set.rules);
         }
         Ok(set)
     }
 
-    pub fn compile(specs: Vec<(String, RuleSpec)>, env: EnvSettings) -> Result<RuleSet> {
+    /// The first `builtin` specs are built-in or preset packs' rules.
+    pub fn compile(
+        specs: Vec<(String, RuleSpec)>,
+        env: EnvSettings,
+        builtin: usize,
+    ) -> Result<RuleSet> {
         let mut rules = Vec::new();
         let mut by_lang: HashMap<Language, LangRules> = HashMap::new();
         let mut ids = HashSet::new();
         for (source, spec) in specs {
             let idx = rules.len();
-            let rule = compile_rule(&source, &spec, &mut ids)?;
+            let mut rule = compile_rule(&source, &spec, &mut ids, idx < builtin)?;
+            rule.builtin = idx < builtin;
             for &lang in &rule.languages {
                 let lr = by_lang.entry(lang).or_default();
                 for pat in &spec.call {
@@ -749,7 +798,13 @@ fn split_call(pat: &str) -> (Receiver, String) {
     }
 }
 
-fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Result<Rule> {
+/// `builtin`: a built-in or preset pack's rule (see [`Pattern`]).
+fn compile_rule(
+    source: &str,
+    spec: &RuleSpec,
+    ids: &mut HashSet<String>,
+    builtin: bool,
+) -> Result<Rule> {
     let at = || format!("{source}: rule `{}`", spec.id);
     if spec.id.is_empty()
         || !spec
@@ -763,7 +818,7 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
         bail!("{}: duplicate rule id", at());
     }
     if spec.kind == RuleKind::Text {
-        return compile_text_rule(source, spec);
+        return compile_text_rule(source, spec, builtin);
     }
     if !spec.files.is_empty() || spec.pattern.is_some() {
         bail!(
@@ -865,7 +920,7 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
     }
     let key_pattern = match &spec.key_pattern {
         Some(p) => {
-            Some(regex::Regex::new(p).with_context(|| format!("{}: bad key_pattern", at()))?)
+            Some(Pattern::new(p, builtin).with_context(|| format!("{}: bad key_pattern", at()))?)
         }
         None => None,
     };
@@ -897,7 +952,7 @@ fn compile_rule(source: &str, spec: &RuleSpec, ids: &mut HashSet<String>) -> Res
 }
 
 /// A `kind: text` rule: globs and a regular expression with a `key` group, no call shape.
-fn compile_text_rule(source: &str, spec: &RuleSpec) -> Result<Rule> {
+fn compile_text_rule(source: &str, spec: &RuleSpec, builtin: bool) -> Result<Rule> {
     let at = || format!("{source}: rule `{}`", spec.id);
     if !spec.call.is_empty()
         || !spec.subscript.is_empty()
@@ -918,8 +973,9 @@ fn compile_text_rule(source: &str, spec: &RuleSpec) -> Result<Rule> {
     let Some(pattern) = &spec.pattern else {
         bail!("{}: a `kind: text` rule needs a `pattern`", at());
     };
-    let pattern = regex::Regex::new(pattern).with_context(|| format!("{}: bad pattern", at()))?;
-    if !pattern.capture_names().any(|n| n == Some("key")) {
+    let pattern =
+        Pattern::new(pattern, builtin).with_context(|| format!("{}: bad pattern", at()))?;
+    if !builtin && !pattern.regex().capture_names().any(|n| n == Some("key")) {
         bail!("{}: `pattern` needs a named group `(?P<key>...)`", at());
     }
     let mut b = globset::GlobSetBuilder::new();
@@ -931,7 +987,7 @@ fn compile_text_rule(source: &str, spec: &RuleSpec) -> Result<Rule> {
         .with_context(|| format!("{}: bad `files`", at()))?;
     let key_pattern = match &spec.key_pattern {
         Some(p) => {
-            Some(regex::Regex::new(p).with_context(|| format!("{}: bad key_pattern", at()))?)
+            Some(Pattern::new(p, builtin).with_context(|| format!("{}: bad key_pattern", at()))?)
         }
         None => None,
     };
@@ -1036,6 +1092,52 @@ mod tests {
             BUILTIN_JSON.len(),
             "a pack under rules/ that ships in no list"
         );
+    }
+
+    /// Built-in and preset packs' patterns are compiled on first use ([`Pattern`]): each
+    /// compiles, and a text rule's has its `key` group.
+    #[test]
+    fn builtin_patterns_compile() {
+        let presets: Vec<(&str, &str)> = crate::presets::ALL
+            .iter()
+            .flat_map(|p| p.packs.iter().copied())
+            .collect();
+        let set = RuleSet::load_with(&presets, &[], &[], EnvSettings::default()).unwrap();
+        let (mut texts, mut keys) = (0, 0);
+        for r in &set.rules {
+            assert!(r.builtin, "{}", r.id);
+            if let Some(t) = &r.text {
+                let names: Vec<_> = t.pattern.regex().capture_names().flatten().collect();
+                assert!(names.contains(&"key"), "{}: no `key` group", r.id);
+                texts += 1;
+            }
+            if let Some(p) = &r.key_pattern {
+                p.regex();
+                keys += 1;
+            }
+        }
+        assert!(
+            texts >= 3 && keys >= 3,
+            "{texts} text rules, {keys} key patterns"
+        );
+    }
+
+    /// A user's pattern is compiled when its rule is loaded: a bad one is an error then.
+    #[test]
+    fn bad_user_pattern_names_its_rule() {
+        let rule = |pattern: &str| {
+            format!("rules:\n  - id: t\n    kind: text\n    provider: custom\n    files: ['*.txt']\n    pattern: '{pattern}'\n")
+        };
+        let load = |text: String| {
+            RuleSet::load(&[("mine.yml".into(), text)], &[], EnvSettings::default())
+                .map(|_| ())
+                .unwrap_err()
+                .to_string()
+        };
+        let err = load(rule("x(?P<key>"));
+        assert!(err.contains("mine.yml: rule `t`: bad pattern"), "{err}");
+        let err = load(rule("flag_(\\w+)"));
+        assert!(err.contains("named group `(?P<key>...)`"), "{err}");
     }
 
     #[test]

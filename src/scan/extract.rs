@@ -628,7 +628,7 @@ impl<'t> Cx<'t> {
             }
         }
         if let (KeyExpr::Literal(k), Some(p)) = (&key, &rule.key_pattern) {
-            if !p.is_match(k) {
+            if !p.regex().is_match(k) {
                 return false;
             }
         }
@@ -1118,7 +1118,7 @@ pub fn keep(rules: &RuleSet, rule_idx: usize, key: &KeyExpr, expr: &str) -> bool
                 return false; // DATABASE_URL: not a flag
             }
             if let Some(p) = &rule.key_pattern {
-                if !p.is_match(k) {
+                if !p.regex().is_match(k) {
                     return false;
                 }
             }

@@ -82,12 +82,17 @@ fn read_file(
     for &i in which {
         let rule = &rules.rules[i];
         let Some(t) = &rule.text else { continue };
-        for caps in t.pattern.captures_iter(&text) {
+        for caps in t.pattern.regex().captures_iter(&text) {
             let (Some(whole), Some(key)) = (caps.get(0), caps.name("key")) else {
                 continue;
             };
             let k = key.as_str();
-            if k.is_empty() || rule.key_pattern.as_ref().is_some_and(|p| !p.is_match(k)) {
+            if k.is_empty()
+                || rule
+                    .key_pattern
+                    .as_ref()
+                    .is_some_and(|p| !p.regex().is_match(k))
+            {
                 continue;
             }
             out.push(Reference {
