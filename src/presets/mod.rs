@@ -11,6 +11,7 @@ use std::path::Path;
 use crate::walk::Listing;
 use anyhow::{bail, Result};
 use globset::{Glob, GlobSetBuilder};
+use rayon::prelude::*;
 
 /// What shows that a repository follows a convention.
 #[derive(Debug, Clone, Copy)]
@@ -271,7 +272,6 @@ fn scan_markers(listing: &Listing, found: &mut [Option<Found>]) {
         .collect();
     // A preset found outside any subproject applies everywhere: nothing more to look for.
     let everywhere = |f: &Option<Found>| f.as_ref().is_some_and(|f| f.scope.is_none());
-    let mut hits = Vec::new();
     // Folders first, then files, each in path order, so the reason names the same entry
     // every run. Hidden folders (`.openfeature/`) are listed for registries only.
     let dirs = listing.dirs.iter().map(|d| (d.as_str(), None));
@@ -279,41 +279,41 @@ fn scan_markers(listing: &Listing, found: &mut [Option<Found>]) {
         .files
         .iter()
         .map(|f| (f.rel.as_str(), Some(f.path.as_path())));
-    for (rel, file) in dirs.chain(files) {
+    let entries: Vec<(&str, Option<&Path>)> = dirs.chain(files).collect();
+    // The markers whose globs each entry matches, on every thread (a glob set over every
+    // path of the tree); the loop below takes them in order and reads a file only when a
+    // preset it could show is not found yet.
+    let matched: Vec<(&str, Option<&Path>, Vec<usize>)> = entries
+        .par_iter()
+        .filter_map(|&(rel, file)| {
+            // Hidden folders, and test fixtures: a flagd file under `testdata/` is a test's.
+            if crate::walk::is_hidden(rel) || crate::registry::in_fixture_dir(rel) {
+                return None;
+            }
+            let hits = set.matches(rel);
+            (!hits.is_empty()).then_some((rel, file, hits))
+        })
+        .collect();
+    for (rel, file, hits) in matched {
         if found.iter().all(everywhere) {
             break;
         }
-        // Hidden folders, and test fixtures: a flagd file under `testdata/` is a test's.
-        if crate::walk::is_hidden(rel) || crate::registry::in_fixture_dir(rel) {
-            continue;
-        }
-        set.matches_into(rel, &mut hits);
-        for &h in &hits {
-            let (i, m) = &markers[h];
-            if everywhere(&found[*i]) {
+        for h in hits {
+            let (i, m) = markers[h];
+            if everywhere(&found[i]) {
                 continue;
             }
             let dir = project_dir(rel, file.is_none(), &manifests);
-            if let Some(Some(scope)) = found[*i].as_ref().map(|f| &f.scope) {
+            if let Some(Some(scope)) = found[i].as_ref().map(|f| &f.scope) {
                 if scope.iter().any(|d| crate::project::under(dir, d)) {
                     continue; // a subproject already in scope
                 }
             }
-            let hit = match (m, file) {
-                (Marker::File(_), Some(_)) => Some(format!("found `{rel}`")),
-                (Marker::Dir(_), None) => Some(format!("found the folder `{rel}/`")),
-                (Marker::Contains(_, text), Some(path)) => {
-                    contains(path, text).then(|| format!("`{rel}` contains `{text}`"))
-                }
-                (Marker::GoModule(prefix), Some(path)) => {
-                    go_mod_requires(path, prefix).map(|m| format!("`{rel}` requires `{m}`"))
-                }
-                _ => None,
-            };
+            let hit = marker_hit(&m, rel, file);
             let Some(reason) = hit else { continue };
-            match &mut found[*i] {
+            match &mut found[i] {
                 None => {
-                    found[*i] = Some(Found {
+                    found[i] = Some(Found {
                         reason,
                         scope: (!dir.is_empty()).then(|| vec![dir.to_string()]),
                     })
@@ -331,15 +331,28 @@ fn scan_markers(listing: &Listing, found: &mut [Option<Found>]) {
     }
 }
 
+/// Whether the entry `rel` (a folder when `file` is None) shows marker `m`, whose glob it
+/// matches: the reason when it does.
+fn marker_hit(m: &Marker, rel: &str, file: Option<&Path>) -> Option<String> {
+    match (m, file) {
+        (Marker::File(_), Some(_)) => Some(format!("found `{rel}`")),
+        (Marker::Dir(_), None) => Some(format!("found the folder `{rel}/`")),
+        (Marker::Contains(_, text), Some(path)) => {
+            contains(path, text).then(|| format!("`{rel}` contains `{text}`"))
+        }
+        (Marker::GoModule(prefix), Some(path)) => {
+            go_mod_requires(path, prefix).map(|m| format!("`{rel}` requires `{m}`"))
+        }
+        _ => None,
+    }
+}
+
 /// The module path or direct requirement of a `go.mod` that starts with `prefix`: the
 /// `module` line, `require x v1` lines and `require ( ... )` blocks; `// indirect` ones are
 /// dependencies of dependencies, not this module's convention.
 fn go_mod_requires(path: &Path, prefix: &str) -> Option<String> {
-    if std::fs::metadata(path).map_or(true, |m| m.len() > MAX_MARKER_BYTES) {
-        return None;
-    }
-    let text = std::fs::read_to_string(path).ok()?;
-    go_mod_find(&text, prefix)
+    let bytes = crate::scan::read::read_source(path, MAX_MARKER_BYTES).ok()?;
+    go_mod_find(std::str::from_utf8(&bytes).ok()?, prefix)
 }
 
 fn go_mod_find(text: &str, prefix: &str) -> Option<String> {
@@ -380,11 +393,37 @@ fn go_mod_find(text: &str, prefix: &str) -> Option<String> {
     None
 }
 
+/// Whether the file holds `text`, read in chunks through one small buffer (a marker's glob
+/// can name large files, `**/*.json` a tree's GeoJSON maps: a buffer the size of each file
+/// cost a fresh mapping and its page faults every time).
 fn contains(path: &Path, text: &str) -> bool {
-    if std::fs::metadata(path).map_or(true, |m| m.len() > MAX_MARKER_BYTES) {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if file.metadata().map_or(true, |m| m.len() > MAX_MARKER_BYTES) {
         return false;
     }
-    std::fs::read(path).is_ok_and(|b| memchr::memmem::find(&b, text.as_bytes()).is_some())
+    let finder = memchr::memmem::Finder::new(text.as_bytes());
+    let carry = text.len().saturating_sub(1);
+    let mut buf = vec![0u8; 64 * 1024];
+    // `kept` bytes of the previous chunk's end stay in front: a text split by a chunk
+    // boundary is found whole.
+    let mut kept = 0;
+    loop {
+        let n = match file.read(&mut buf[kept..]) {
+            Ok(0) => return false,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return false,
+        };
+        let filled = kept + n;
+        if finder.find(&buf[..filled]).is_some() {
+            return true;
+        }
+        kept = carry.min(filled);
+        buf.copy_within(filled - kept..filled, 0);
+    }
 }
 
 /// The ids of a preset's rules (its packs'), for telling whether it found anything.
@@ -416,6 +455,31 @@ pub fn packs(active: &[Detection]) -> Vec<(&'static str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A marker's text is found wherever it sits, a chunk boundary across it included, and
+    /// not in a file over the size limit.
+    #[test]
+    fn contains_reads_across_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "flagd.dev/schema";
+        let write = |name: &str, before: usize, with: bool| {
+            let mut b = vec![b' '; before];
+            if with {
+                b.extend_from_slice(text.as_bytes());
+            }
+            b.extend_from_slice(b"}\n");
+            let p = dir.path().join(name);
+            std::fs::write(&p, b).unwrap();
+            p
+        };
+        for before in [0, 10, 64 * 1024 - 7, 64 * 1024, 3 * 64 * 1024 + 1] {
+            assert!(contains(&write("a.json", before, true), text), "{before}");
+            assert!(!contains(&write("b.json", before, false), text), "{before}");
+        }
+        let big = write("big.json", MAX_MARKER_BYTES as usize, true);
+        assert!(!contains(&big, text));
+        assert!(!contains(&dir.path().join("missing.json"), text));
+    }
 
     #[test]
     fn every_pack_compiles() {
