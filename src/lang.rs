@@ -125,6 +125,22 @@ pub enum Lexis {
     Swift,
 }
 
+impl Lexis {
+    /// Every family, in declaration order (`ALL[f as usize] == f`).
+    pub const ALL: [Lexis; 10] = [
+        Lexis::Python,
+        Lexis::Js,
+        Lexis::Go,
+        Lexis::Java,
+        Lexis::Ruby,
+        Lexis::Rust,
+        Lexis::CSharp,
+        Lexis::Kotlin,
+        Lexis::Php,
+        Lexis::Swift,
+    ];
+}
+
 /// How plain literals are spelled.
 pub struct Words {
     /// The words for true and false.
@@ -656,6 +672,9 @@ mod tests {
     /// spell it), and no extension or file name belongs to two languages.
     #[test]
     fn the_table_is_consistent() {
+        for (i, f) in Lexis::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i, "{f:?}");
+        }
         let mut seen = std::collections::HashMap::new();
         for lang in Language::ALL.into_iter().chain([Language::Text]) {
             let spec = lang.spec();

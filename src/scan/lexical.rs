@@ -185,6 +185,9 @@ impl<'a> Lexer<'a> {
         let end = [(at, at, Verdict::Code)];
         for &(start, stop, _) in self.regions.iter().take_while(|r| r.0 < at).chain(&end) {
             for &c in &self.b[from..start.clamp(from, at)] {
+                if !BRACKET[c as usize] {
+                    continue;
+                }
                 let want = match c {
                     b'(' | b'[' | b'{' => {
                         open.push(c);
@@ -265,7 +268,8 @@ impl<'a> Lexer<'a> {
         let fam = self.fam;
         let n = self.b.len();
         let mut p = self.pos;
-        while p < n && !interesting(fam, self.b[p]) {
+        let table = &INTERESTING[fam as usize][usize::from(self.stack.len() == 1)];
+        while p < n && !table[self.b[p] as usize] {
             p += 1;
         }
         if p >= n {
@@ -1014,18 +1018,50 @@ impl<'a> Lexer<'a> {
     }
 }
 
-fn interesting(fam: Lexis, c: u8) -> bool {
+/// Whether byte `c` can change the lexer's state in code of family `fam`. `plain`: the stack
+/// is code alone, no interpolation below it, where braces and parentheses change nothing
+/// (they count an interpolation's depth).
+const fn interesting(fam: Lexis, c: u8, plain: bool) -> bool {
     match c {
-        b'\n' | b'\'' | b'"' | b'{' | b'}' | b'/' => true,
+        b'\n' | b'\'' | b'"' | b'/' => true,
+        b'{' | b'}' => !plain,
         b'`' => matches!(fam, Lexis::Js | Lexis::Go | Lexis::Ruby),
         b'#' => matches!(fam, Lexis::Python | Lexis::Ruby | Lexis::Php),
-        b'%' => fam == Lexis::Ruby,
+        b'%' => matches!(fam, Lexis::Ruby),
         b'<' => matches!(fam, Lexis::Ruby | Lexis::Php),
-        b'(' | b')' => fam == Lexis::Swift,
-        b'?' => fam == Lexis::Php,
+        b'(' | b')' => !plain && matches!(fam, Lexis::Swift),
+        b'?' => matches!(fam, Lexis::Php),
         _ => false,
     }
 }
+
+/// `()[]{}`.
+static BRACKET: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 6 {
+        t[b"()[]{}"[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// [`interesting`] as one table per family and stack (`[fam][plain]`): the code skip tests
+/// one byte with one load.
+static INTERESTING: [[[bool; 256]; 2]; Lexis::ALL.len()] = {
+    let mut t = [[[false; 256]; 2]; Lexis::ALL.len()];
+    let mut f = 0;
+    while f < Lexis::ALL.len() {
+        let mut c = 0;
+        while c < 256 {
+            t[f][0][c] = interesting(Lexis::ALL[f], c as u8, false);
+            t[f][1][c] = interesting(Lexis::ALL[f], c as u8, true);
+            c += 1;
+        }
+        f += 1;
+    }
+    t
+};
 
 /// Python string prefixes: (is an f- or t-string, is a prefix at all).
 fn python_prefix(w: &[u8]) -> (bool, bool) {
