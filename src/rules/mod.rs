@@ -359,30 +359,16 @@ pub struct Pattern {
 }
 
 impl Pattern {
-    /// Compiled now (a user's rule).
-    fn checked(source: &str) -> std::result::Result<Pattern, regex::Error> {
+    /// A built-in or preset pack's pattern, compiled on first use; a user's, compiled now.
+    fn new(source: &str, builtin: bool) -> std::result::Result<Pattern, regex::Error> {
         let compiled = std::sync::OnceLock::new();
-        let _ = compiled.set(regex::Regex::new(source)?);
+        if !builtin {
+            let _ = compiled.set(regex::Regex::new(source)?);
+        }
         Ok(Pattern {
             source: source.to_string(),
             compiled,
         })
-    }
-
-    /// Compiled on first use (a built-in or preset pack's rule, compiled by the tests).
-    fn builtin(source: &str) -> Pattern {
-        Pattern {
-            source: source.to_string(),
-            compiled: std::sync::OnceLock::new(),
-        }
-    }
-
-    fn new(source: &str, builtin: bool) -> std::result::Result<Pattern, regex::Error> {
-        if builtin {
-            Ok(Pattern::builtin(source))
-        } else {
-            Pattern::checked(source)
-        }
     }
 
     pub fn regex(&self) -> &regex::Regex {
@@ -639,8 +625,7 @@ impl RuleSet {
         let mut ids = HashSet::new();
         for (source, spec) in specs {
             let idx = rules.len();
-            let mut rule = compile_rule(&source, &spec, &mut ids, idx < builtin)?;
-            rule.builtin = idx < builtin;
+            let rule = compile_rule(&source, &spec, &mut ids, idx < builtin)?;
             for &lang in &rule.languages {
                 let lr = by_lang.entry(lang).or_default();
                 for pat in &spec.call {
@@ -944,7 +929,7 @@ fn compile_rule(
             .collect(),
         wrapper: false,
         text: None,
-        builtin: false,
+        builtin,
         symbol: spec.symbol,
         source: source.to_string(),
         scope: None,
@@ -1007,7 +992,7 @@ fn compile_text_rule(source: &str, spec: &RuleSpec, builtin: bool) -> Result<Rul
         fields: Vec::new(),
         wrapper: false,
         text: Some(TextMatcher { files, pattern }),
-        builtin: false,
+        builtin,
         symbol: false,
         source: source.to_string(),
         scope: None,

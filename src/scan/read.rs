@@ -3,7 +3,7 @@
 //! fast path or parse and extract. Each worker gathers its own results; they are merged,
 //! then sorted afterwards.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -20,7 +20,7 @@ use crate::walk::{human_size, io_reason, is_hidden, Generated, Listing, WalkOpti
 pub struct Walked {
     pub facts: Vec<FileFacts>,
     /// Every source file seen, by relative path: the resolver looks up imported modules here.
-    pub index: BTreeMap<String, (Language, PathBuf)>,
+    pub index: super::index::Files,
     /// The folders each Go file may import packages from
     /// ([`crate::scan::lexical::go_package_dir`]), read without a parse: the symbol pass
     /// reads again only the files that can see a declaring package.
