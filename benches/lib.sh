@@ -149,9 +149,16 @@ warm() {
 
 # time_cmd NAME CMD -> prints "best median" seconds over $RUNS runs (after one warmup).
 # CMD is a shell command line; its stdout goes to /dev/null; exit codes 0/1 are both fine
-# (rg exits 1 when nothing matches).
+# (rg exits 1 when nothing matches); a command that fails (exit 2 or more) is not timed: its
+# time would be the time to an error. It prints "nan nan" and the error goes to the log.
 time_cmd() {
-    local name="$1" cmd="$2" json="$BENCH_DIR/hf-$1.json"
+    local name="$1" cmd="$2" json="$BENCH_DIR/hf-$1.json" rc=0
+    bash -c "$cmd" >/dev/null 2>"$BENCH_DIR/err-$1.txt" || rc=$?
+    if [ "$rc" -gt 1 ]; then
+        log "$name: exit $rc, not timed: $(head -c 300 "$BENCH_DIR/err-$1.txt")"
+        echo "nan nan"
+        return
+    fi
     if [ "$HAVE_HYPERFINE" = 1 ]; then
         hyperfine --style none --warmup 1 --runs "$RUNS" -i --export-json "$json" "$cmd" >/dev/null 2>&1 ||
             { echo "nan nan"; return; }

@@ -11,12 +11,10 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::exit;
 use crate::finding::Severity;
-use crate::inventory::Inventory;
 use crate::pipeline::{
     convention_hints, detect_presets, fix_plans, list_roots, load_rules, merge, project_findings,
-    scan_root, Analysis, Merged, ProviderOptions, RunOptions, Scanned, Tuning,
+    scan_root, Analysis, Merged, ProviderOptions, RunOptions, Tuning,
 };
-use crate::presets::Detection;
 use crate::report::{self, Format, Report};
 use crate::scan::ScanOutput;
 
@@ -514,11 +512,28 @@ fn notes(cli: &Cli, out: &ScanOutput) {
 
 /// One line on stderr when a convention was not recognised: a registry but no reads, reads
 /// but no registry, or a preset on that found nothing. Each points at `flagdebt init`.
-fn hints(cli: &Cli, scanned: &Scanned, inventory: &Inventory, presets: &[Detection]) {
+/// The convention hints of every project, in project order; with several projects, each
+/// names the project it is about.
+fn hint_lines(analyses: &[Analysis]) -> Vec<String> {
+    let many = analyses.len() > 1;
+    analyses
+        .iter()
+        .flat_map(|an| {
+            convention_hints(&an.inventory, &an.scanned.out.declarations, &an.presets)
+                .into_iter()
+                .map(move |h| match many {
+                    true => format!("{}: {h}", an.scanned.root),
+                    false => h,
+                })
+        })
+        .collect()
+}
+
+fn hints(cli: &Cli, lines: &[String]) {
     if cli.quiet {
         return;
     }
-    for h in convention_hints(inventory, &scanned.out.declarations, presets) {
+    for h in lines {
         eprintln!("hint: {h}");
     }
 }
@@ -535,10 +550,7 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         None => Date::today(),
     };
     let analyses = analyze_projects(cli, &a.paths, &a.provider)?;
-    let hint_lines: Vec<String> = analyses
-        .iter()
-        .flat_map(|an| convention_hints(&an.inventory, &an.scanned.out.declarations, &an.presets))
-        .collect();
+    let hint_lines = hint_lines(&analyses);
     let Merged {
         root,
         root_path,
@@ -578,11 +590,7 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<i32> {
         None => None,
     };
     notes(cli, &out);
-    if !cli.quiet {
-        for h in &hint_lines {
-            eprintln!("hint: {h}");
-        }
-    }
+    hints(cli, &hint_lines);
     if partial && !cli.quiet {
         let skipped: Vec<&str> = checks::WHOLE_TREE
             .iter()
@@ -730,22 +738,27 @@ fn cmd_refs(cli: &Cli, a: &RefsArgs) -> Result<i32> {
             flags.push(arg.clone());
         }
     }
-    let Analysis {
-        scanned,
+    // Every project the paths belong to, as `scan` reports them: one list, paths prefixed by
+    // their project's root when there are several.
+    let analyses = analyze_projects(cli, &paths, &offline)?;
+    let hint_lines = hint_lines(&analyses);
+    let Merged {
+        root,
+        root_path,
         inventory,
-        presets,
+        out,
         ..
-    } = analyze(cli, &paths, &offline)?;
-    notes(cli, &scanned.out);
-    hints(cli, &scanned, &inventory, &presets);
+    } = crate::pipeline::merge_with(analyses, |_| Ok(Vec::new()))?;
+    notes(cli, &out);
+    hints(cli, &hint_lines);
     let report = Report {
-        root: scanned.root.clone(),
-        root_path: scanned.root_path.clone(),
+        root,
+        root_path,
         inventory: &inventory,
         findings: &[],
-        skipped: &scanned.out.skipped,
-        parse_errors: &scanned.out.parse_errors,
-        stats: &scanned.out.stats,
+        skipped: &out.skipped,
+        parse_errors: &out.parse_errors,
+        stats: &out.stats,
         fingerprints: &[],
         color: color(cli),
         quiet: cli.quiet,

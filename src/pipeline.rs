@@ -82,6 +82,22 @@ impl Tuning {
     }
 }
 
+/// The only analysis of `all`: for the commands that act on one project (`fix`, the report,
+/// the sheet). A project is a folder with its own `.flagdebt.yml`, else a scanned path's VCS
+/// root, else the scanned folder itself.
+fn the_one(mut all: Vec<Analysis>) -> Result<Analysis> {
+    if all.len() > 1 {
+        let roots: Vec<String> = all.iter().map(|a| a.scanned.root.clone()).collect();
+        anyhow::bail!(
+            "the paths belong to {} projects ({}): this command takes the paths of one",
+            all.len(),
+            roots.join(", ")
+        );
+    }
+    all.pop()
+        .ok_or_else(|| anyhow::anyhow!("nothing to scan: every path is in a nested project"))
+}
+
 /// The one project the paths belong to, analyzed whole (the report and the sheet speak of a
 /// project's flags, wherever in it they are read).
 pub fn whole_project(
@@ -89,17 +105,8 @@ pub fn whole_project(
     paths: &[PathBuf],
     prov: &ProviderOptions,
 ) -> Result<Analysis> {
-    let mut all = analyze_projects(run, paths, prov)?;
-    if all.len() > 1 {
-        let roots: Vec<String> = all.iter().map(|a| a.scanned.root.clone()).collect();
-        anyhow::bail!(
-            "the paths belong to {} projects, each with its own .flagdebt.yml ({}): give the paths of one",
-            all.len(),
-            roots.join(", ")
-        );
-    }
-    all.pop()
-        .ok_or_else(|| anyhow::anyhow!("nothing to scan: every path is in a nested project"))
+    let all = analyze_projects(run, paths, prov)?;
+    the_one(all)
 }
 
 /// `flagdebt fix`'s plan (the flag treated as on, nothing written) for each of these flags that
@@ -247,9 +254,9 @@ impl Analysis {
     }
 }
 
-/// The analysis of the one project the paths belong to (commands that list what is there,
-/// like `refs`): when only part of the project was given, its inventory keeps the reads at
-/// the given paths only. `scan` runs the checks on the whole project first ([`merge`]).
+/// The analysis of the one project the paths belong to (`fix`): when only part of the project
+/// was given, its inventory keeps the reads at the given paths only. `scan` and `refs` take
+/// several projects ([`merge_with`]).
 pub fn analyze(run: &RunOptions, paths: &[PathBuf], prov: &ProviderOptions) -> Result<Analysis> {
     let mut all = analyze_projects(run, paths, prov)?;
     for an in &mut all {
@@ -260,16 +267,7 @@ pub fn analyze(run: &RunOptions, paths: &[PathBuf], prov: &ProviderOptions) -> R
             an.scanned.out.parse_errors.retain(|s| keep(&s.path));
         }
     }
-    if all.len() > 1 {
-        let roots: Vec<String> = all.iter().map(|a| a.scanned.root.clone()).collect();
-        anyhow::bail!(
-            "the paths belong to {} projects, each with its own .flagdebt.yml ({}): give the paths of one",
-            all.len(),
-            roots.join(", ")
-        );
-    }
-    all.pop()
-        .ok_or_else(|| anyhow::anyhow!("nothing to scan: every path is in a nested project"))
+    the_one(all)
 }
 
 /// One analysis per project the paths belong to, sorted by root: the nearest `.flagdebt.yml`
@@ -697,7 +695,6 @@ pub struct Merged {
     pub read: std::collections::BTreeSet<String>,
 }
 
-/// Each project's findings on its scanned paths (whole-tree checks only where the whole
 impl Merged {
     /// No project: the root `.`, nothing read, nothing found.
     pub fn empty() -> Merged {
@@ -713,16 +710,30 @@ impl Merged {
     }
 }
 
+/// Each project's findings on its scanned paths (whole-tree checks only where the whole
 /// project was scanned), merged into one report.
 pub fn merge(analyses: Vec<Analysis>, sel: &Selection, today: Date) -> Result<Merged> {
-    let many = analyses.len() > 1;
-    let mut merged = Merged::empty();
-    for mut an in analyses {
+    merge_with(analyses, |an| {
         // Only `scan` reports unused flags: only it reads the unparsed files for their mentions.
         if sel.enabled("unused-flag") {
             an.inventory.mentions = unparsed_mentions(&an.inventory, &an.listings);
         }
-        let mut findings = project_findings(&an, sel, today)?;
+        project_findings(an, sel, today)
+    })
+}
+
+/// The projects' inventories and scan outputs as one, each narrowed to the scanned paths,
+/// with `findings_of` each project's findings (whole-tree ones dropped where only part of
+/// the project was scanned). With several projects, every path gets its project's root as
+/// shown for a prefix (`services/api/app.py`); with one, paths stay relative to its root.
+pub fn merge_with(
+    analyses: Vec<Analysis>,
+    mut findings_of: impl FnMut(&mut Analysis) -> Result<Vec<crate::finding::Finding>>,
+) -> Result<Merged> {
+    let many = analyses.len() > 1;
+    let mut merged = Merged::empty();
+    for mut an in analyses {
+        let mut findings = findings_of(&mut an)?;
         merged.read.extend(
             an.inventory
                 .references

@@ -133,3 +133,46 @@ fn config_is_found_from_the_scanned_path_not_only_the_working_directory() {
         "bs/.flagdebt.yml governs bs/"
     );
 }
+
+/// `refs` over several projects lists every project's reads in one list, each path with its
+/// project's folder in front, as `scan` reports them; one project keeps paths relative to it.
+#[test]
+fn refs_lists_the_reads_of_every_project_in_one_list() {
+    let dir = monorepo();
+    let root = dir.path();
+    let refs = |cwd: &Path, args: &[&str]| {
+        let out = flagdebt()
+            .current_dir(cwd)
+            .arg("refs")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+        )
+    };
+    let both = "\
+svc-a/app/views.py:5:8  beta_search    custom     svc-a-gates   constant SEARCH_KEY
+svc-a/app/views.py:7:8  fast_checkout  custom     svc-a-gates   literal
+svc-b/src/app.js:5:7    dark_mode      env        env-js        env FEATURE_DARK_MODE
+svc-b/src/app.js:8:7    beta_search    flagsmith  flagsmith-js  literal
+4 references to 3 flags, 0 unresolved, in 3 files (1 parsed).
+";
+    assert_eq!(refs(root, &[]), (0, both.to_string()), "from the root");
+    assert_eq!(refs(root, &["svc-b", "svc-a"]), (0, both.to_string()));
+    let (code, one) = refs(root, &["svc-b"]);
+    assert_eq!(code, 0);
+    assert!(one.starts_with("src/app.js:5:7 "), "{one}");
+    assert_eq!(
+        refs(root, &["beta_search", "--format", "grep"]),
+        (
+            0,
+            "svc-a/app/views.py:5:8:     if gates.enabled(SEARCH_KEY):\n\
+             svc-a/flags.yaml:1:1: beta_search:\n\
+             svc-b/src/app.js:8:7:   if (flagsmith.hasFeature(\"beta_search\")) {\n"
+                .to_string()
+        ),
+        "one flag across both services, with the registry entry that declares it"
+    );
+}
