@@ -1,7 +1,11 @@
 //! Reading the listing: rayon workers read each listed source file, skip what is not source
 //! (binary, over the size limit, not UTF-8), run the prefilter and, for candidates, take the
-//! fast path or parse and extract. Each worker gathers its own results; they are merged,
-//! then sorted afterwards.
+//! fast path or parse and extract. A few parses are most of a scan's time, and one started
+//! after the last read leaves the other workers idle while it runs: a large file is parsed
+//! as soon as it is read (it overlaps the reads still to come), a smaller one is set aside,
+//! and the files set aside are parsed once every file is read, the largest first, filling
+//! the workers evenly. Each worker gathers its own results; they are merged, then sorted
+//! afterwards.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -32,6 +36,18 @@ pub struct Walked {
     /// The syntax trees of the parsed files that declare symbols, by relative path: the
     /// symbol pass reads their own uses of them from these.
     pub trees: HashMap<String, KeptTree>,
+    /// Files read and prefiltered that need a parse (see the module doc).
+    to_parse: Vec<ToParse>,
+}
+
+/// A file set aside for a parse: its text (after a BOM), whether the bytes were valid UTF-8,
+/// and the prefilter's hits in the text.
+struct ToParse {
+    rel: String,
+    lang: Language,
+    text: String,
+    valid: bool,
+    hits: Vec<usize>,
 }
 
 enum Item {
@@ -47,6 +63,11 @@ enum Item {
 
 /// The most files one rayon job reads before the rest of its range can be stolen.
 const READ_CHUNK: usize = 8;
+
+/// A file to parse at least this long is parsed as soon as it is read; a shorter one is set
+/// aside until every file is read (see the module doc). Most files with a read are well under
+/// it (a parse of 16 KiB takes 1-4 ms, about what reading a few hundred files takes).
+const PARSE_AT_ONCE: usize = 16 * 1024;
 
 /// The scan's worker threads: `threads` of them (0: one per core), each with a stack large
 /// enough for the parsers' recursion ([`crate::scan::guard::WORKER_STACK`]).
@@ -82,6 +103,17 @@ pub fn walk(listing: &Listing, opts: &WalkOptions, pre: &Prefilter, rules: &Rule
             w
         })
         .reduce(Walked::default, Walked::merge);
+    let mut to_parse = std::mem::take(&mut walked.to_parse);
+    to_parse.sort_unstable_by(|a, b| b.text.len().cmp(&a.text.len()).then(a.rel.cmp(&b.rel)));
+    let parsed = to_parse
+        .into_par_iter()
+        .with_max_len(1)
+        .fold(Walked::default, |mut w, f| {
+            parse_file(f, opts, rules, &generated, &mut w);
+            w
+        })
+        .reduce(Walked::default, Walked::merge);
+    walked = walked.merge(parsed);
     if let Some(p) = progress {
         p.done();
     }
@@ -119,6 +151,7 @@ impl Walked {
         self.index.append(&mut other.index);
         self.go_imports.extend(other.go_imports);
         self.trees.extend(other.trees);
+        self.to_parse.append(&mut other.to_parse);
         self.skipped.append(&mut other.skipped);
         self.parse_errors.append(&mut other.parse_errors);
         self.suppressions.append(&mut other.suppressions);
@@ -234,24 +267,53 @@ fn visit_file(
         pre.hits_in(lang, text.as_bytes(), opts.whole_files)
     };
     out.add(Item::Parsed);
+    let f = ToParse {
+        rel,
+        lang,
+        text: text.to_string(),
+        valid,
+        hits,
+    };
+    if f.text.len() >= PARSE_AT_ONCE {
+        parse_file(f, opts, rules, generated, out);
+    } else {
+        out.to_parse.push(f);
+    }
+}
+
+/// Parse and extract a file set aside by [`visit_file`].
+fn parse_file(
+    f: ToParse,
+    opts: &WalkOptions,
+    rules: &RuleSet,
+    generated: &Generated,
+    out: &mut Walked,
+) {
+    let ToParse {
+        rel,
+        lang,
+        text,
+        valid,
+        hits,
+    } = f;
+    let skip = |out: &mut Walked, reason: String| {
+        out.add(Item::Skipped(Skipped {
+            path: rel.clone(),
+            reason,
+        }));
+    };
     let focus = (!opts.whole_files).then_some(hits.as_slice());
-    match crate::scan::extract_file_keeping(lang, &rel, text, rules, true, focus) {
+    match crate::scan::extract_file_keeping(lang, &rel, &text, rules, true, focus) {
         Ok((mut facts, tree)) => {
             // A file declaring symbols may use them itself: the symbol pass reads those uses
             // from this tree rather than parsing the file again (the same text: valid UTF-8).
             let declares =
                 facts.decls.iter().any(|d| d.symbol.is_some()) || !facts.accessors.is_empty();
-            if let Some(tree) = tree.filter(|_| declares && valid) {
-                out.add(Item::Tree(
-                    rel.clone(),
-                    KeptTree {
-                        text: text.to_string(),
-                        tree,
-                    },
-                ));
-            }
             facts.test = is_test_path(&rel);
-            facts.generated = generated.is_generated(&rel, text);
+            facts.generated = generated.is_generated(&rel, &text);
+            if let Some(tree) = tree.filter(|_| declares && valid) {
+                out.add(Item::Tree(rel.clone(), KeptTree { text, tree }));
+            }
             for note in std::mem::take(&mut facts.notes) {
                 out.add(Item::ParseError(Skipped {
                     path: rel.clone(),
