@@ -234,6 +234,8 @@ impl Codeowners {
     /// out when there are others), most files first, then by name.
     pub fn fill(&self, inv: &mut Inventory) {
         let refs = &inv.references;
+        // A file read by many flags (a registry module, a constants file) is matched once.
+        let mut of_file: std::collections::HashMap<&str, Vec<String>> = Default::default();
         for row in inv.flags.values_mut() {
             let prod: Vec<usize> = row
                 .references
@@ -251,8 +253,9 @@ impl Codeowners {
             files.dedup();
             let mut count: std::collections::BTreeMap<String, usize> = Default::default();
             for f in files {
-                for o in self.owners_of(f) {
-                    *count.entry(o).or_default() += 1;
+                let owners = of_file.entry(f).or_insert_with(|| self.owners_of(f));
+                for o in owners.iter() {
+                    *count.entry(o.clone()).or_default() += 1;
                 }
             }
             let mut owners: Vec<(String, usize)> = count.into_iter().collect();

@@ -92,6 +92,8 @@ pub struct Lexer<'a> {
     gave_up: bool,
     /// Decisions taken on a heuristic (see [`Lexer::guesses`]).
     guesses: u32,
+    /// Of those, a `/` read as a regex literal where an expression starts.
+    regex_guesses: u32,
     /// Heredoc bodies skipped and called code ([`Lexer::heredocs`]).
     heredoc_bodies: u32,
     /// String interpolations `(open, close)`, `close` usize::MAX while open.
@@ -113,6 +115,7 @@ impl<'a> Lexer<'a> {
             backtracks: 0,
             gave_up: false,
             guesses: 0,
+            regex_guesses: 0,
             heredoc_bodies: 0,
             interps: Vec::new(),
             line_end: 0,
@@ -139,10 +142,22 @@ impl<'a> Lexer<'a> {
     /// cheap sign that a parser would find no syntax error to recover from. Not proof: a
     /// file can balance and still be invalid (`def f(x) x`).
     pub fn balanced(&mut self) -> bool {
+        self.balanced_allowing(false)
+    }
+
+    /// [`Lexer::balanced`], where a `/` read as a regex literal where an expression starts
+    /// (after `(`, `=`, `return`...) is no guess. The region split ([`crate::scan::regions`])
+    /// takes that: a wrong reading there makes its parse fail, and the file is parsed whole.
+    pub fn balanced_allowing_regexes(&mut self) -> bool {
+        self.balanced_allowing(true)
+    }
+
+    fn balanced_allowing(&mut self, regexes: bool) -> bool {
         while self.pos < self.b.len() && !self.gave_up {
             self.step();
         }
-        if self.guesses() > 0 || !matches!(self.stack.as_slice(), [Mode::Code]) {
+        let allowed = if regexes { self.regex_guesses } else { 0 };
+        if self.guesses() > allowed || !matches!(self.stack.as_slice(), [Mode::Code]) {
             return false;
         }
         self.open_brackets(self.b.len())
@@ -457,6 +472,7 @@ impl<'a> Lexer<'a> {
         }
         if matches!(fam, Lexis::Js | Lexis::Ruby) && self.regex_can_start(p) {
             self.guesses += 1;
+            self.regex_guesses += 1;
             if let Some(end) = self.regex_end(p) {
                 self.regions.push((p, end, Verdict::Str));
                 self.pos = end;

@@ -15,8 +15,11 @@
 //! re-exports are read at module or class level only.
 //!
 //! The whole file is parsed instead (say so where it matters):
-//! - when the lexer is unsure of the file ([`Lexer::balanced`]: unbalanced brackets, an open
-//!   string, a heuristic decision such as a JavaScript regex literal or JSX text);
+//! - when the lexer is unsure of the file ([`Lexer::balanced_allowing_regexes`]: unbalanced
+//!   brackets, an open string, a heuristic decision such as JSX text). A JavaScript or Ruby
+//!   regex literal where an expression starts is no reason: read wrongly, it would leave
+//!   brackets unpaired or the regions' parse with a syntax error, and the file is parsed
+//!   whole then;
 //! - Ruby (blocks are keywords, `def ... end`; left whole), Rust (syn);
 //! - when a rule reads a call's result (`member: ["useFlags()"]`) and the file names the call:
 //!   a variable bound to the result (`const flags = useFlags()`) carries it into functions
@@ -70,7 +73,7 @@ pub fn excluded(lang: Language, b: &[u8], hits: &[usize]) -> Option<Vec<Range<us
         return None;
     }
     let mut lexer = Lexer::new(lang, b);
-    if !lexer.balanced() {
+    if !lexer.balanced_allowing_regexes() {
         return None;
     }
     let regions = lexer.non_code();
@@ -569,6 +572,19 @@ mod tests {
             kept(Language::JavaScript, src, &["variation"]),
             "import { x } from \"y\";\nexport const FLAGS = Object.freeze({\n  A: \"a\",\n});\nfunction f() {\n  return client.variation(FLAGS.A, false);\n}\n"
         );
+    }
+
+    #[test]
+    fn a_javascript_regex_literal_does_not_keep_the_file_whole() {
+        // Brackets and quotes in the regex are not code; the callback holding it has no hit.
+        let src = "page.on(\"x\", () => {\n  wait(/\\/img\\/(a|b\"'\\.jpg/, { t: 1 });\n});\nfunction f() {\n  return client.variation(\"k\", false);\n}\n";
+        assert_eq!(
+            kept(Language::JavaScript, src, &["variation"]),
+            "function f() {\n  return client.variation(\"k\", false);\n}\n"
+        );
+        // After `)` a `/` reads as division: here the regex's `(` is then left unpaired, and
+        // the file is parsed whole.
+        assert!(excluded(Language::JavaScript, b"if (a) /x(/.test(b);\n", &[]).is_none());
     }
 
     #[test]
