@@ -291,23 +291,79 @@ pub fn analyze_projects_at(
     let cwd = cwd.to_path_buf();
     let mut queue = crate::project::discover(paths, run.config.as_deref(), &cwd)?;
     let mut out = Vec::new();
-    while let Some(mut project) = queue.pop() {
-        let opts = run.tuning.walk_options(&project.config);
-        let mut listing = crate::walk::list(&project.root, &opts);
-        if run.config.is_none() {
-            queue.extend(crate::project::split_nested(
-                &mut project,
-                &listing.config_dirs,
-            )?);
-            listing.leave_out(&project.nested);
+    // Each project is listed (which finds the projects nested in it) and analyzed; the
+    // projects known at a time are analyzed side by side.
+    while !queue.is_empty() {
+        let wave = std::mem::take(&mut queue);
+        for done in side_by_side(wave, run.tuning.threads, |mut project| {
+            let opts = run.tuning.walk_options(&project.config);
+            let mut listing = crate::walk::list(&project.root, &opts);
+            let mut nested = Vec::new();
+            if run.config.is_none() {
+                nested = crate::project::split_nested(&mut project, &listing.config_dirs)?;
+                listing.leave_out(&project.nested);
+            }
+            let analysis = match project.is_empty() {
+                true => None,
+                false => Some(analyze_project(run, project, listing, prov, &cwd)?),
+            };
+            Ok::<_, anyhow::Error>((analysis, nested))
+        }) {
+            let (analysis, nested) = done?;
+            out.extend(analysis);
+            queue.extend(nested);
         }
-        if project.is_empty() {
-            continue;
-        }
-        out.push(analyze_project(run, project, listing, prov, &cwd)?);
     }
     out.sort_by(|a, b| a.scanned.root_path.cmp(&b.scanned.root_path));
     Ok(out)
+}
+
+/// `f` of each item, two items at a time (one with `--threads 1`), results in item order.
+/// A project's steps that run on one thread (presets, rules, the resolver, the registry)
+/// then overlap another project's parallel ones: both cores stay busy on a run over several
+/// projects. Each scan has its own worker pool ([`crate::scan::scan_listing`]).
+fn side_by_side<T: Send, R: Send>(
+    items: Vec<T>,
+    threads: usize,
+    f: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
+    let at_once = if threads == 1 { 1 } else { 2 };
+    if items.len() < 2 || at_once == 1 {
+        return items.into_iter().map(f).collect();
+    }
+    let n = items.len();
+    let items: Vec<std::sync::Mutex<Option<T>>> = items
+        .into_iter()
+        .map(|t| std::sync::Mutex::new(Some(t)))
+        .collect();
+    let results: Vec<std::sync::Mutex<Option<R>>> =
+        (0..n).map(|_| std::sync::Mutex::new(None)).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || loop {
+        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some(item) = items.get(i).and_then(|m| m.lock().ok()?.take()) else {
+            return;
+        };
+        let r = f(item);
+        if let Ok(mut slot) = results[i].lock() {
+            *slot = Some(r);
+        }
+    };
+    std::thread::scope(|s| {
+        // The other worker: a stack as large as the scan workers' (registry files and
+        // configs are parsed here too).
+        let helper = std::thread::Builder::new()
+            .stack_size(crate::scan::guard::WORKER_STACK)
+            .spawn_scoped(s, work);
+        work();
+        if let Ok(h) = helper {
+            let _ = h.join();
+        }
+    });
+    results
+        .into_iter()
+        .filter_map(|m| m.into_inner().ok().flatten())
+        .collect()
 }
 
 pub fn analyze_project(
@@ -788,4 +844,27 @@ pub fn new_since_baseline(
 ) -> Result<(Vec<crate::finding::Finding>, Vec<String>)> {
     let base = crate::baseline::read(path)?;
     Ok(crate::baseline::filter_new(findings, fps, &base))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::side_by_side;
+
+    #[test]
+    fn side_by_side_keeps_item_order_and_runs_on_one_thread_when_told() {
+        let items: Vec<u64> = (0..9).collect();
+        // Uneven work: later items finish first on the other thread.
+        let slow = |i: u64| {
+            std::thread::sleep(std::time::Duration::from_millis(9 - i));
+            (i, std::thread::current().id())
+        };
+        let got = side_by_side(items.clone(), 0, slow);
+        assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), items);
+        let one = side_by_side(items.clone(), 1, slow);
+        let me = std::thread::current().id();
+        assert!(
+            one.iter().all(|r| r.1 == me),
+            "--threads 1: all on the calling thread"
+        );
+    }
 }
