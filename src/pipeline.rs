@@ -327,26 +327,20 @@ fn side_by_side<T: Send, R: Send>(
     threads: usize,
     f: impl Fn(T) -> R + Sync,
 ) -> Vec<R> {
-    let at_once = if threads == 1 { 1 } else { 2 };
-    if items.len() < 2 || at_once == 1 {
+    if items.len() < 2 || threads == 1 {
         return items.into_iter().map(f).collect();
     }
     let n = items.len();
-    let items: Vec<std::sync::Mutex<Option<T>>> = items
-        .into_iter()
-        .map(|t| std::sync::Mutex::new(Some(t)))
-        .collect();
-    let results: Vec<std::sync::Mutex<Option<R>>> =
-        (0..n).map(|_| std::sync::Mutex::new(None)).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+    let results: std::sync::Mutex<Vec<Option<R>>> =
+        std::sync::Mutex::new((0..n).map(|_| None).collect());
     let work = || loop {
-        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let Some(item) = items.get(i).and_then(|m| m.lock().ok()?.take()) else {
+        let Some((i, item)) = queue.lock().ok().and_then(|mut q| q.next()) else {
             return;
         };
         let r = f(item);
-        if let Ok(mut slot) = results[i].lock() {
-            *slot = Some(r);
+        if let Ok(mut out) = results.lock() {
+            out[i] = Some(r);
         }
     };
     std::thread::scope(|s| {
@@ -361,9 +355,9 @@ fn side_by_side<T: Send, R: Send>(
         }
     });
     results
-        .into_iter()
-        .filter_map(|m| m.into_inner().ok().flatten())
-        .collect()
+        .into_inner()
+        .map(|out| out.into_iter().flatten().collect())
+        .unwrap_or_default()
 }
 
 pub fn analyze_project(

@@ -66,7 +66,8 @@ const READ_CHUNK: usize = 8;
 
 /// A file to parse at least this long is parsed as soon as it is read; a shorter one is set
 /// aside until every file is read (see the module doc). Most files with a read are well under
-/// it (a parse of 16 KiB takes 1-4 ms, about what reading a few hundred files takes).
+/// it (a parse of 16 KiB of Python or JavaScript takes 2-6 ms here, about what reading a few
+/// hundred files takes).
 const PARSE_AT_ONCE: usize = 16 * 1024;
 
 /// The scan's worker threads: `threads` of them (0: one per core), each with a stack large
