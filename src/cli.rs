@@ -510,8 +510,6 @@ fn notes(cli: &Cli, out: &ScanOutput) {
     }
 }
 
-/// One line on stderr when a convention was not recognised: a registry but no reads, reads
-/// but no registry, or a preset on that found nothing. Each points at `flagdebt init`.
 /// The convention hints of every project, in project order; with several projects, each
 /// names the project it is about.
 fn hint_lines(analyses: &[Analysis]) -> Vec<String> {
@@ -529,6 +527,9 @@ fn hint_lines(analyses: &[Analysis]) -> Vec<String> {
         .collect()
 }
 
+/// One line on stderr per hint ([`hint_lines`]): a convention was not recognised (a
+/// registry but no reads, reads but no registry, or a preset on that found nothing). Each
+/// points at `flagdebt init`.
 fn hints(cli: &Cli, lines: &[String]) {
     if cli.quiet {
         return;
