@@ -1039,7 +1039,10 @@ impl<'a> Lexer<'a> {
 /// (they count an interpolation's depth).
 const fn interesting(fam: Lexis, c: u8, plain: bool) -> bool {
     match c {
-        b'\n' | b'\'' | b'"' | b'/' => true,
+        // A line's end matters to a single-line string on the stack, and to Ruby's
+        // `=begin` and heredocs.
+        b'\n' => !plain || matches!(fam, Lexis::Ruby),
+        b'\'' | b'"' | b'/' => true,
         b'{' | b'}' => !plain,
         b'`' => matches!(fam, Lexis::Js | Lexis::Go | Lexis::Ruby),
         b'#' => matches!(fam, Lexis::Python | Lexis::Ruby | Lexis::Php),

@@ -439,12 +439,14 @@ fn uses(
         let Some(imports) = imports else {
             return true;
         };
-        if v.file == rel || v.dir == dir {
-            return true;
-        }
-        let pkg = v.dir.rsplit('/').next().unwrap_or(&v.dir);
         let before = &b[..s];
         let qualified = before.last() == Some(&b'.');
+        // In its own package a Go name is written bare: `h.config.X` or `other.X` there is
+        // a field, a method or another package's name, never this declaration.
+        if v.file == rel || v.dir == dir {
+            return !qualified;
+        }
+        let pkg = v.dir.rsplit('/').next().unwrap_or(&v.dir);
         imports.go_locals_of(pkg).any(|local| {
             if local == b"." {
                 !qualified
@@ -848,6 +850,48 @@ mod tests {
         ] {
             assert_eq!(go(parsed), None, "{why}");
         }
+    }
+
+    /// In its declaring package a Go name is a use only bare: `h.config.NEW_UI` there is a
+    /// field (and `pkg.NEW_UI` another package's name, unless `pkg` imports a declaring
+    /// one), so neither needs the parse a bare use sends the file to.
+    #[test]
+    fn go_qualified_names_in_the_declaring_package_are_no_uses() {
+        let text = "package flags\n\nimport \"example.com/pkg\"\n\nfunc (h *H) f() bool {\n\treturn h.config.NEW_UI() && pkg.OLD_UI && NEW_UI.On()\n}\n";
+        let names = ["NEW_UI", "OLD_UI"];
+        let at = Finder::new(&names).unwrap().words(text.as_bytes());
+        assert_eq!(at.len(), 3);
+        let seen_by: HashMap<&str, Vec<Visibility>> = names
+            .iter()
+            .map(|n| (*n, vec![visibility("flags/flags.go", Language::Go)]))
+            .collect();
+        let imports = crate::scan::lexical::Imports::go(text.as_bytes());
+        let kept = uses(
+            Some(&imports),
+            "flags/h.go",
+            text.as_bytes(),
+            at,
+            &names,
+            &seen_by,
+            None,
+        );
+        assert_eq!(kept, vec![(text.find("NEW_UI.On").unwrap(), 0)]);
+        // Outside the package, `pkg.OLD_UI` is one when `pkg` is the declaring package.
+        let seen_by: HashMap<&str, Vec<Visibility>> = names
+            .iter()
+            .map(|n| (*n, vec![visibility("lib/pkg/flags.go", Language::Go)]))
+            .collect();
+        let at = Finder::new(&names).unwrap().words(text.as_bytes());
+        let kept = uses(
+            Some(&imports),
+            "flags/h.go",
+            text.as_bytes(),
+            at,
+            &names,
+            &seen_by,
+            None,
+        );
+        assert_eq!(kept, vec![(text.find("OLD_UI").unwrap(), 1)]);
     }
 
     /// Python uses written `module.NAME` are read without a parse, with the parser's
