@@ -165,9 +165,12 @@ impl Walked {
 
 /// A listed file's bytes, when it is at most `max` bytes long; else why not, in a skip
 /// note's words. One open, one fstat, one read: the path is looked up once (every pass that
-/// reads files again reads them this way).
+/// reads files again reads them this way), and the read takes the length the fstat gave
+/// (`File::read_to_end` would ask the length again, with an fstat and a seek, and read once
+/// more to meet the end: three system calls a file more). A file growing meanwhile is read
+/// as it was at the fstat.
 pub fn read_source(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    let mut file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
     let len = file.metadata().map_err(|e| io_reason(&e))?.len();
     if len > max {
         return Err(format!(
@@ -176,8 +179,9 @@ pub fn read_source(path: &Path, max: u64) -> Result<Vec<u8>, String> {
             human_size(len)
         ));
     }
-    let mut bytes = Vec::with_capacity(len as usize + 1);
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| io_reason(&e))?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    std::io::Read::read_to_end(&mut std::io::Read::take(&file, len), &mut bytes)
+        .map_err(|e| io_reason(&e))?;
     Ok(bytes)
 }
 
