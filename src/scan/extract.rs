@@ -1336,9 +1336,16 @@ pub fn extract_tree_sitter(
                 .map(|ex| super::regions::included(src.len(), src.as_bytes(), &ex));
             if let Some(ranges) = ranges.filter(|r| !r.is_empty()) {
                 let ok = parser.set_included_ranges(&ranges).is_ok();
-                let tree = if ok { parse(parser, src) } else { Ok(None) };
+                let mut tree = if ok { parse(parser, src)? } else { None };
+                // A grammar gap in the regions (below): the renamed copy's regions first, before
+                // the file whole, then whole and renamed (three parses for kops' `new(...)`).
+                if tree.as_ref().is_some_and(|t| t.root_node().has_error()) {
+                    if let Some(copy) = ad.reparse_source(src) {
+                        tree = parse(parser, &copy)?;
+                    }
+                }
                 let _ = parser.set_included_ranges(&[]);
-                if let Some(tree) = tree? {
+                if let Some(tree) = tree {
                     if !tree.root_node().has_error() {
                         return Ok(Some(tree));
                     }

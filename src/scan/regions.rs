@@ -286,16 +286,23 @@ impl Chunker<'_> {
         if heads.is_empty() && lo < hi {
             out.push((lo, hi));
         }
-        // A decorator or annotation (`@x`) belongs to what it decorates.
-        let mut k = 0;
-        while k + 1 < out.len() {
-            let first = self.lines[out[k].0..out[k].1]
+        // A decorator or annotation (`@x`) belongs to what it decorates, through any more
+        // decorators (`@route(...)` / `@login_required` / `def f`).
+        let first = |c: (usize, usize)| {
+            self.lines[c.0..c.1]
                 .iter()
                 .find_map(|l| l.first)
-                .map(|i| self.b[i]);
-            if first == Some(b'@') {
+                .map(|i| self.b[i])
+        };
+        let mut k = 0;
+        while k + 1 < out.len() {
+            if first(out[k]) == Some(b'@') {
+                let more = first(out[k + 1]) == Some(b'@');
                 out[k].1 = out[k + 1].1;
                 out.remove(k + 1);
+                if more {
+                    continue;
+                }
             }
             k += 1;
         }
@@ -309,9 +316,17 @@ impl Chunker<'_> {
     // ---- brace languages ------------------------------------------------------------------
 
     fn braces(&mut self, lo: usize, hi: usize, d: i32) {
+        // A line that goes on with the statement above (`else`, `catch`, `finally` on a line
+        // of their own, as C# and Java write them) starts no chunk: `if (x) { ... }` left
+        // out alone would leave the `else` with nothing before it.
+        const GOES_ON: &[&[u8]] = &[b"else", b"catch", b"finally"];
         let chunks = self.split(lo, hi, |l| {
             let line = &self.lines[l];
-            line.in_code && line.depth == d && self.first_byte(l).is_some_and(is_word_start)
+            line.in_code
+                && line.depth == d
+                && line.first.is_some_and(|i| {
+                    is_word_start(self.b[i]) && !GOES_ON.contains(&self.word_at(i))
+                })
         });
         for (a, b) in chunks {
             self.brace_chunk(a, b, d);
@@ -562,6 +577,27 @@ mod tests {
         assert_eq!(
             kept(Language::Python, src, &["is_on"]),
             "import flags\n\nX = \"x\"\n\nclass A:\n    Y = \"y\"\n\n    def g(self):\n        return flags.is_on(X)\n\nclass B:\n    def h(self):\n        return 2\n"
+        );
+    }
+
+    /// Stacked decorators go with the `def` they decorate: left over at the end of the file
+    /// they would be a syntax error, and the file parsed whole again.
+    #[test]
+    fn stacked_decorators_are_left_out_with_their_def() {
+        let src = "from app import settings\n\n\ndef f():\n    return settings.is_on(\"x\")\n\n\n@routes.route(\"/a\", methods=[\"GET\"])\n@login_required\ndef session(org=None):\n    return 1\n";
+        assert_eq!(
+            kept(Language::Python, src, &["is_on"]),
+            "from app import settings\n\n\ndef f():\n    return settings.is_on(\"x\")\n"
+        );
+    }
+
+    /// `else`, `catch` and `finally` on a line of their own go with the statement above.
+    #[test]
+    fn a_block_and_its_else_on_its_own_line_are_left_out_together() {
+        let src = "class C\n{\n    void F()\n    {\n        if (x)\n        {\n            A();\n        }\n        else\n        {\n            B();\n        }\n        try\n        {\n            A();\n        }\n        catch (E e)\n        {\n        }\n        return flags.IsEnabled(\"k\");\n    }\n}\n";
+        assert_eq!(
+            kept(Language::CSharp, src, &["IsEnabled"]),
+            "class C\n{\n    void F()\n    {\n        try\n        {\n            A();\n        }\n        catch (E e)\n        {\n        }\n        return flags.IsEnabled(\"k\");\n    }\n}\n"
         );
     }
 
