@@ -27,8 +27,10 @@ pub struct Walked {
     pub index: super::index::Files,
     /// The folders each Go file may import packages from
     /// ([`crate::scan::lexical::go_package_dir`]), read without a parse: the symbol pass
-    /// reads again only the files that can see a declaring package.
-    pub go_imports: HashMap<String, Vec<String>>,
+    /// reads again only the files that can see a declaring package. One string a file, the
+    /// folders a line each: a `String` per import cost temporal ~57,000 allocations and as
+    /// many frees.
+    pub go_imports: HashMap<String, String>,
     pub skipped: Vec<Skipped>,
     pub parse_errors: Vec<Skipped>,
     pub suppressions: Vec<Suppression>,
@@ -57,7 +59,7 @@ enum Item {
     ParseError(Skipped),
     Suppressions(Vec<Suppression>),
     Parsed,
-    GoImports(String, Vec<String>),
+    GoImports(String, String),
     Tree(String, KeptTree),
 }
 
@@ -218,10 +220,11 @@ fn visit_file(
         return skip(out, "binary file".into());
     }
     if lang == Language::Go {
-        let dirs = lexical::go_import_specs_of(&bytes, None)
-            .into_iter()
-            .map(|(_, path)| String::from_utf8_lossy(lexical::go_package_dir(path)).into_owned())
-            .collect();
+        let mut dirs = String::new();
+        for (_, path) in lexical::go_import_specs_of(&bytes, None) {
+            dirs.push_str(&String::from_utf8_lossy(lexical::go_package_dir(path)));
+            dirs.push('\n');
+        }
         out.add(Item::GoImports(rel.clone(), dirs));
     }
     if memchr::memmem::find(&bytes, suppress::MARKER.as_bytes()).is_some() {

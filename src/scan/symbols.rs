@@ -40,7 +40,7 @@ struct Symbol {
 pub fn second_pass(
     facts: &mut Vec<FileFacts>,
     index: &super::index::FileIndex,
-    go_imports: &HashMap<String, Vec<String>>,
+    go_imports: &HashMap<String, String>,
     trees: &HashMap<String, super::extract::KeptTree>,
     rules: &RuleSet,
     opts: &WalkOptions,
@@ -164,7 +164,7 @@ pub fn second_pass(
             // A Go file outside the declaring folders sees only the packages it imports:
             // most need no second read.
             if let Some(dirs) = go_imports.get(rel.as_str()) {
-                if !in_declaring && !all_vis.iter().any(|v| dirs.contains(&v.name)) {
+                if !in_declaring && !all_vis.iter().any(|v| dirs.lines().any(|d| d == v.name)) {
                     return None;
                 }
             }
