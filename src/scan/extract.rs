@@ -1337,8 +1337,9 @@ pub fn extract_tree_sitter(
             if let Some(ranges) = ranges.filter(|r| !r.is_empty()) {
                 let ok = parser.set_included_ranges(&ranges).is_ok();
                 let mut tree = if ok { parse(parser, src)? } else { None };
-                // A grammar gap in the regions (below): the renamed copy's regions first, before
-                // the file whole, then whole and renamed (three parses for kops' `new(...)`).
+                // A grammar gap (see `reparse_source` below) in the regions: the renamed copy's
+                // regions, before the file whole and then the copy whole (kops' `new("x", ...)`
+                // took those three parses).
                 if tree.as_ref().is_some_and(|t| t.root_node().has_error()) {
                     if let Some(copy) = ad.reparse_source(src) {
                         tree = parse(parser, &copy)?;

@@ -26,7 +26,9 @@
 //!   with no hit of their own;
 //! - when the parse of the regions has a syntax error: the whole file is parsed again, so a
 //!   syntax-error note is only ever about the file as written. A syntax error inside a
-//!   function that holds no hit is not seen, and not reported.
+//!   function that holds no hit is not seen, and not reported. Where the language's grammar
+//!   has a known gap (Go's `new(...)` with a value), the regions of the copy the adapter
+//!   renames are parsed first ([`crate::scan::extract::Adapter::reparse_source`]).
 //! - `--whole-files` ([`crate::walk::WalkOptions::whole_files`]), for the differential check
 //!   (`tests/regions.rs` compares both ways on every fixture tree).
 

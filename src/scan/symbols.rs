@@ -859,39 +859,27 @@ mod tests {
     fn go_qualified_names_in_the_declaring_package_are_no_uses() {
         let text = "package flags\n\nimport \"example.com/pkg\"\n\nfunc (h *H) f() bool {\n\treturn h.config.NEW_UI() && pkg.OLD_UI && NEW_UI.On()\n}\n";
         let names = ["NEW_UI", "OLD_UI"];
-        let at = Finder::new(&names).unwrap().words(text.as_bytes());
-        assert_eq!(at.len(), 3);
-        let seen_by: HashMap<&str, Vec<Visibility>> = names
-            .iter()
-            .map(|n| (*n, vec![visibility("flags/flags.go", Language::Go)]))
-            .collect();
         let imports = crate::scan::lexical::Imports::go(text.as_bytes());
-        let kept = uses(
-            Some(&imports),
-            "flags/h.go",
-            text.as_bytes(),
-            at,
-            &names,
-            &seen_by,
-            None,
+        // The uses `flags/h.go` keeps when both names are declared in `declaring`.
+        let kept = |declaring: &str| {
+            let at = Finder::new(&names).unwrap().words(text.as_bytes());
+            assert_eq!(at.len(), 3);
+            let seen_by: HashMap<&str, Vec<Visibility>> = names
+                .iter()
+                .map(|n| (*n, vec![visibility(declaring, Language::Go)]))
+                .collect();
+            let b = text.as_bytes();
+            uses(Some(&imports), "flags/h.go", b, at, &names, &seen_by, None)
+        };
+        assert_eq!(
+            kept("flags/flags.go"),
+            vec![(text.find("NEW_UI.On").unwrap(), 0)]
         );
-        assert_eq!(kept, vec![(text.find("NEW_UI.On").unwrap(), 0)]);
         // Outside the package, `pkg.OLD_UI` is one when `pkg` is the declaring package.
-        let seen_by: HashMap<&str, Vec<Visibility>> = names
-            .iter()
-            .map(|n| (*n, vec![visibility("lib/pkg/flags.go", Language::Go)]))
-            .collect();
-        let at = Finder::new(&names).unwrap().words(text.as_bytes());
-        let kept = uses(
-            Some(&imports),
-            "flags/h.go",
-            text.as_bytes(),
-            at,
-            &names,
-            &seen_by,
-            None,
+        assert_eq!(
+            kept("lib/pkg/flags.go"),
+            vec![(text.find("OLD_UI").unwrap(), 1)]
         );
-        assert_eq!(kept, vec![(text.find("OLD_UI").unwrap(), 1)]);
     }
 
     /// Python uses written `module.NAME` are read without a parse, with the parser's
