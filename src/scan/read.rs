@@ -304,12 +304,6 @@ fn parse_file(
         valid,
         hits,
     } = f;
-    let skip = |out: &mut Walked, reason: String| {
-        out.add(Item::Skipped(Skipped {
-            path: rel.clone(),
-            reason,
-        }));
-    };
     let focus = (!opts.whole_files).then_some(hits.as_slice());
     match crate::scan::extract_file_keeping(lang, &rel, &text, rules, true, focus) {
         Ok((mut facts, tree)) => {
@@ -338,7 +332,7 @@ fn parse_file(
             }
             out.add(Item::Facts(Box::new(facts)));
         }
-        Err(reason) => skip(out, reason),
+        Err(reason) => out.add(Item::Skipped(Skipped { path: rel, reason })),
     }
 }
 
