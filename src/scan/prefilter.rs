@@ -1,12 +1,12 @@
-//! The prefilter: per language, one Aho-Corasick automaton over the rule literals (callee
-//! names, env flag prefixes, receiver names), then lexical checks at each hit, in order of
-//! cost. A call name must start a word and be followed by `(` where the language needs
-//! parentheses; the receiver written before it (read backwards, [`receiver_before`]) must be
-//! one a rule for that name accepts, unless it is not a plain chain of names or its first name
-//! is bound by an import (an alias only the parse can follow); and it must be in code, not in a
-//! comment or a string ([`Lexer`]). A prefix or receiver word must start a word and not be in
-//! a comment (an env flag name is usually inside a string). A file with no hit left is never
-//! parsed.
+//! The prefilter: per language, one multi-literal search over the rule literals (callee names, env
+//! flag prefixes, receiver names: a packed SIMD searcher, else an Aho-Corasick automaton, see
+//! [`Search`]), then lexical checks at each hit, in order of cost. A call name must start a word
+//! and be followed by `(` where the language needs parentheses; the receiver written before it
+//! (read backwards, [`receiver_before`]) must be one a rule for that name accepts, unless it is not
+//! a plain chain of names or its first name is bound by an import (an alias only the parse can
+//! follow); and it must be in code, not in a comment or a string ([`Lexer`]). A prefix or receiver
+//! word must start a word and not be in a comment (an env flag name is usually inside a string). A
+//! file with no hit left is never parsed.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -40,9 +40,7 @@ struct Check {
 struct LangFilter<'r> {
     lang: Language,
     lr: Option<&'r LangRules>,
-    ac: AhoCorasick,
-    /// Whether `ac` reports overlapping matches (see [`LangFilter::new`]).
-    overlapping: bool,
+    search: Search,
     literals: Vec<String>,
     checks: Vec<Check>,
     /// Per pattern: the other patterns that are proper prefixes of it, longest first. A
@@ -289,6 +287,24 @@ fn check_of(lang: Language, kind: Literal) -> Check {
     }
 }
 
+/// How a language's literals are found. The same matches either way; the packed (SIMD
+/// Teddy) searcher reports them itself and needs no automaton, so nothing more is built where
+/// it can be: leftmost-longest matching, at most [`PACKED_LIMIT`] literals, a CPU with SSSE3.
+/// Aho-Corasick's own choice would step an automaton byte by byte past 64 literals (the
+/// JavaScript / TypeScript rule packs have ~77), several times the instructions a byte.
+enum Search {
+    Packed(aho_corasick::packed::Searcher),
+    /// Overlapping matches (see [`LangFilter::new`]), or no packed searcher here.
+    Automaton {
+        ac: AhoCorasick,
+        overlapping: bool,
+    },
+}
+
+/// The most literals given to the packed searcher (its own limit is 128; its default
+/// heuristic stops at 64, where the rule packs of JavaScript and TypeScript already are).
+const PACKED_LIMIT: usize = 127;
+
 /// Per-file state of the checks, built on first need.
 struct FileState<'a> {
     lexer: Option<Lexer<'a>>,
@@ -329,25 +345,52 @@ impl<'r> LangFilter<'r> {
                 p
             })
             .collect();
-        let kind = if overlapping {
-            MatchKind::Standard
-        } else {
-            MatchKind::LeftmostLongest
+        let packed = (!overlapping && literals.len() <= PACKED_LIMIT)
+            .then(|| {
+                aho_corasick::packed::Config::new()
+                    .match_kind(aho_corasick::packed::MatchKind::LeftmostLongest)
+                    .heuristic_pattern_limits(false)
+                    .builder()
+                    .extend(&literals)
+                    .build()
+            })
+            .flatten();
+        let search = match packed {
+            Some(p) => Search::Packed(p),
+            None => {
+                let kind = if overlapping {
+                    MatchKind::Standard
+                } else {
+                    MatchKind::LeftmostLongest
+                };
+                let ac = AhoCorasickBuilder::new()
+                    .match_kind(kind)
+                    .kind(automaton)
+                    .build(&literals)
+                    .ok()?;
+                Search::Automaton { ac, overlapping }
+            }
         };
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(kind)
-            .kind(automaton)
-            .build(&literals)
-            .ok()?;
         Some(LangFilter {
             lang,
             lr,
-            ac,
-            overlapping,
+            search,
             literals,
             checks,
             prefixes,
         })
+    }
+
+    /// Whether the matches are all overlapping ones (literals that may start inside a word).
+    #[cfg(test)]
+    fn overlapping(&self) -> bool {
+        matches!(
+            self.search,
+            Search::Automaton {
+                overlapping: true,
+                ..
+            }
+        )
     }
 
     fn is_candidate(&self, bytes: &[u8]) -> bool {
@@ -374,35 +417,49 @@ impl<'r> LangFilter<'r> {
             !all && !out.is_empty()
         };
         let pass = |p: usize, ok: bool| ok.then(|| self.checks[p].top_level);
-        if self.overlapping {
-            // Overlapping matches come in order of their end; the lexer wants starts in order.
-            let mut hits: Vec<(usize, usize)> = self
-                .ac
-                .find_overlapping_iter(bytes)
-                .map(|m| (m.start(), m.pattern().as_usize()))
-                .collect();
-            hits.sort_unstable();
-            for (start, p) in hits {
-                let ok = self.verify(bytes, p, start, &mut st);
-                if take(start, pass(p, ok)) {
-                    break;
+        let leftmost: Box<dyn Iterator<Item = (usize, usize)>> = match &self.search {
+            Search::Packed(p) => Box::new(
+                p.find_iter(bytes)
+                    .map(|m| (m.start(), m.pattern().as_usize())),
+            ),
+            Search::Automaton {
+                ac,
+                overlapping: false,
+            } => Box::new(
+                ac.find_iter(bytes)
+                    .map(|m| (m.start(), m.pattern().as_usize())),
+            ),
+            Search::Automaton {
+                ac,
+                overlapping: true,
+            } => {
+                // Overlapping matches come in order of their end; the lexer wants starts in order.
+                let mut hits: Vec<(usize, usize)> = ac
+                    .find_overlapping_iter(bytes)
+                    .map(|m| (m.start(), m.pattern().as_usize()))
+                    .collect();
+                hits.sort_unstable();
+                for (start, p) in hits {
+                    let ok = self.verify(bytes, p, start, &mut st);
+                    if take(start, pass(p, ok)) {
+                        break;
+                    }
                 }
+                return out;
             }
-            return out;
-        }
-        for m in self.ac.find_iter(bytes) {
-            let p = m.pattern().as_usize();
+        };
+        for (start, p) in leftmost {
             // The longest literal that passes; a top-level one only when no other passes.
-            let mut ok = pass(p, self.verify(bytes, p, m.start(), &mut st));
+            let mut ok = pass(p, self.verify(bytes, p, start, &mut st));
             for &q in &self.prefixes[p] {
                 if ok == Some(false) {
                     break;
                 }
-                if let Some(t) = pass(q, self.verify(bytes, q, m.start(), &mut st)) {
+                if let Some(t) = pass(q, self.verify(bytes, q, start, &mut st)) {
                     ok = Some(ok.unwrap_or(true) && t);
                 }
             }
-            if take(m.start(), ok) {
+            if take(start, ok) {
                 break;
             }
         }
@@ -704,7 +761,7 @@ mod tests {
             None,
         )
         .unwrap();
-        assert!(!f.overlapping);
+        assert!(!f.overlapping());
         assert!(f.is_candidate(b"v = FLAG_X + 1"));
     }
 
@@ -728,8 +785,23 @@ mod tests {
             let lr = rules.by_lang.get(&lang);
             let fast =
                 LangFilter::new(lang, lr, names.clone(), checks.clone(), false, None).unwrap();
-            let slow = LangFilter::new(lang, lr, names.clone(), checks, true, None).unwrap();
-            assert!(!fast.overlapping && slow.overlapping);
+            let slow =
+                LangFilter::new(lang, lr, names.clone(), checks.clone(), true, None).unwrap();
+            assert!(!fast.overlapping() && slow.overlapping());
+            // Where the packed searcher runs (the languages of more than 64 literals too), the
+            // leftmost-longest automaton it replaces must agree with it.
+            if cfg!(target_arch = "x86_64") && std::arch::is_x86_feature_detected!("ssse3") {
+                assert!(matches!(fast.search, Search::Packed(_)), "{lang:?}");
+            }
+            let mut automaton =
+                LangFilter::new(lang, lr, names.clone(), checks, false, None).unwrap();
+            automaton.search = Search::Automaton {
+                ac: AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&names)
+                    .unwrap(),
+                overlapping: false,
+            };
             for _ in 0..3000 {
                 let mut text = String::new();
                 for _ in 0..1 + next(4) {
@@ -739,6 +811,13 @@ mod tests {
                     text.push_str(&lit[from..]);
                     text.push_str(seps[next(seps.len())]);
                 }
+                let mut top = Vec::new();
+                let packed = fast.hits_with(text.as_bytes(), true, &mut top);
+                assert_eq!(
+                    packed,
+                    automaton.hits_with(text.as_bytes(), true, &mut Vec::new()),
+                    "{lang:?}: {text:?}"
+                );
                 assert_eq!(
                     fast.is_candidate(text.as_bytes()),
                     slow.is_candidate(text.as_bytes()),
