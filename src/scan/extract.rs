@@ -707,10 +707,17 @@ impl<'t> Cx<'t> {
     /// the first line used.
     fn comment_tag(&self, node: Node, tag: &str) -> Option<(String, usize)> {
         let first = node.start_position().row;
-        let lines: Vec<&str> = self.src.lines().take(first).collect();
+        // The lines above the node's, read upwards from it: only the comment block is looked
+        // at (every line from the file's start, for each declaration, was quadratic).
+        let start = node.start_byte().min(self.src.len());
+        let line_start = self.src.as_bytes()[..start]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |i| i + 1);
+        let above = self.src[..line_start].lines().rev();
         let tokens = self.lang.comment_tokens();
         let mut block: Vec<(usize, &str)> = Vec::new();
-        for (i, line) in lines.iter().enumerate().rev() {
+        for (i, line) in (0..first).rev().zip(above) {
             let t = line.trim();
             let Some(body) = tokens
                 .iter()
@@ -1679,4 +1686,69 @@ pub fn number(text: &str) -> Option<Value> {
         .parse::<f64>()
         .ok()
         .map(Value::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lang::Language;
+    use crate::rules::{EnvSettings, RuleSet};
+    use serde_json::Value;
+
+    /// A comment field is read from the block right above its declaration, wherever the
+    /// declaration is in the file and whatever its line ends, with the line of its first
+    /// line (`*`: the untagged lines).
+    #[test]
+    fn comment_fields_come_from_the_block_above() {
+        let rule = "rules:\n  - { id: d, language: python, provider: custom, kind: declaration, call: [flag], key: { arg: 0 }, fields: { owner: { comment: owner }, about: { comment: \"*\" } } }\n";
+        let set = RuleSet::load(
+            &[("r.yml".into(), rule.into())],
+            &[],
+            EnvSettings::default(),
+        )
+        .unwrap();
+        for eol in ["\n", "\r\n"] {
+            let text = [
+                "import os",
+                "",
+                "# owner: team-x",
+                "OTHER = 1",
+                "",
+                "# owner: team-a",
+                "# Turns on the new UI.",
+                "NEW_UI = flag(\"new-ui\")",
+                "# owner: team-b",
+                "#",
+                "OLD_UI = flag(\"old-ui\")",
+                "BARE = flag(\"bare\")",
+            ]
+            .join(eol);
+            let facts =
+                super::super::extract_file(Language::Python, "flags.py", &text, &set, true, None)
+                    .unwrap();
+            let fields: Vec<(String, Vec<(String, Value, usize)>)> = facts
+                .decls
+                .iter()
+                .map(|d| (d.expr.clone(), d.fields.clone()))
+                .collect();
+            let s = |v: &str| Value::String(v.into());
+            assert_eq!(
+                fields,
+                [
+                    (
+                        "\"new-ui\"".to_string(),
+                        vec![
+                            ("about".to_string(), s("Turns on the new UI."), 7),
+                            ("owner".to_string(), s("team-a"), 6),
+                        ]
+                    ),
+                    (
+                        "\"old-ui\"".to_string(),
+                        vec![("owner".to_string(), s("team-b"), 9)]
+                    ),
+                    ("\"bare\"".to_string(), vec![]),
+                ],
+                "{eol:?}"
+            );
+        }
+    }
 }
