@@ -1692,7 +1692,6 @@ pub fn number(text: &str) -> Option<Value> {
 mod tests {
     use crate::lang::Language;
     use crate::rules::{EnvSettings, RuleSet};
-    use serde_json::Value;
 
     /// A comment field is read from the block right above its declaration, wherever the
     /// declaration is in the file and whatever its line ends, with the line of its first
@@ -1725,27 +1724,17 @@ mod tests {
             let facts =
                 super::super::extract_file(Language::Python, "flags.py", &text, &set, true, None)
                     .unwrap();
-            let fields: Vec<(String, Vec<(String, Value, usize)>)> = facts
+            let fields: Vec<String> = facts
                 .decls
                 .iter()
-                .map(|d| (d.expr.clone(), d.fields.clone()))
+                .map(|d| format!("{} {:?}", d.expr, d.fields))
                 .collect();
-            let s = |v: &str| Value::String(v.into());
             assert_eq!(
                 fields,
                 [
-                    (
-                        "\"new-ui\"".to_string(),
-                        vec![
-                            ("about".to_string(), s("Turns on the new UI."), 7),
-                            ("owner".to_string(), s("team-a"), 6),
-                        ]
-                    ),
-                    (
-                        "\"old-ui\"".to_string(),
-                        vec![("owner".to_string(), s("team-b"), 9)]
-                    ),
-                    ("\"bare\"".to_string(), vec![]),
+                    r#""new-ui" [("about", String("Turns on the new UI."), 7), ("owner", String("team-a"), 6)]"#,
+                    r#""old-ui" [("owner", String("team-b"), 9)]"#,
+                    r#""bare" []"#,
                 ],
                 "{eol:?}"
             );
