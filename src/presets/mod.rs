@@ -4,7 +4,8 @@
 //! (`presets: [kubernetes]`) or off (`presets: [-gitlab]`). Detection looks at the names of the
 //! scan's own listing ([`crate::walk::list`]: no second walk, and the scan's excludes: a
 //! vendored project's convention is not this repository's), reading only the few files a
-//! marker names (`go.mod`, `features.py`, ...).
+//! marker names (`go.mod`, `features.py`, ...) and, for a registry's `$schema`, the head of a
+//! JSON file, as registry discovery does.
 
 use std::path::Path;
 
@@ -22,6 +23,10 @@ pub enum Marker {
     Dir(&'static str),
     /// A file whose path matches the glob and whose text contains the string.
     Contains(&'static str, &'static str),
+    /// A file registry discovery takes for a registry of this kind
+    /// ([`crate::registry::registry_kind`]): by its name, or by its JSON `$schema`,
+    /// sniffed from the head of the file as the registry does.
+    Registry(crate::registry::SourceKind),
     /// A `go.mod` whose module path or a direct requirement (not `// indirect`) starts with
     /// the prefix.
     GoModule(&'static str),
@@ -33,6 +38,7 @@ impl Marker {
             Marker::File(g) => format!("a file `{g}`"),
             Marker::Dir(g) => format!("a folder `{g}`"),
             Marker::Contains(g, t) => format!("`{g}` containing `{t}`"),
+            Marker::Registry(k) => format!("a {k} registry file"),
             Marker::GoModule(m) => format!("a `go.mod` requiring `{m}`"),
         }
     }
@@ -76,10 +82,7 @@ pub static ALL: &[Preset] = &[
         summary: "OpenFeature with flagd: flagd flag files as the registry, reads through any OpenFeature SDK",
         packs: &[],
         registry: "`*.flagd.json` files, and JSON files with the flagd `$schema`",
-        markers: &[
-            Marker::File("**/*.flagd.json"),
-            Marker::Contains("**/*.json", "flagd.dev/schema"),
-        ],
+        markers: &[Marker::Registry(crate::registry::SourceKind::Flagd)],
     },
     Preset {
         name: "feature-manager",
@@ -258,6 +261,8 @@ fn scan_markers(listing: &Listing, found: &mut [Option<Found>]) {
         let g = match m {
             Marker::File(g) | Marker::Dir(g) | Marker::Contains(g, _) => g,
             Marker::GoModule(_) => "**/go.mod",
+            // Every registry file is YAML or JSON (the discovery's own first look).
+            Marker::Registry(_) => "**/*.{json,yml,yaml}",
         };
         set.add(Glob::new(g).expect("built-in marker globs are valid"));
     }
@@ -339,6 +344,14 @@ fn marker_hit(m: &Marker, rel: &str, file: Option<&Path>) -> Option<String> {
         (Marker::Dir(_), None) => Some(format!("found the folder `{rel}/`")),
         (Marker::Contains(_, text), Some(path)) => {
             contains(path, text).then(|| format!("`{rel}` contains `{text}`"))
+        }
+        (Marker::Registry(kind), Some(path)) => {
+            if crate::registry::kind_for_path(rel) == Some(*kind) {
+                Some(format!("found `{rel}`"))
+            } else {
+                (crate::registry::registry_kind(rel, path) == Some(*kind))
+                    .then(|| format!("`{rel}` names the {kind} `$schema`"))
+            }
         }
         (Marker::GoModule(prefix), Some(path)) => {
             go_mod_requires(path, prefix).map(|m| format!("`{rel}` requires `{m}`"))
@@ -479,6 +492,38 @@ mod tests {
         let big = write("big.json", MAX_MARKER_BYTES as usize, true);
         assert!(!contains(&big, text));
         assert!(!contains(&dir.path().join("missing.json"), text));
+    }
+
+    /// The flagd preset's marker is a file the registry takes for a flagd registry: by name,
+    /// or by the `$schema` at its head; a JSON file that only mentions the schema further on
+    /// (a lock file, a document) is none.
+    #[test]
+    fn a_registry_marker_is_a_file_the_registry_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = Marker::Registry(crate::registry::SourceKind::Flagd);
+        let hit = |rel: &str, text: &str| {
+            let p = dir.path().join(rel.replace('/', "_"));
+            std::fs::write(&p, text).unwrap();
+            marker_hit(&m, rel, Some(&p))
+        };
+        assert_eq!(
+            hit("flags/shop.flagd.json", "{}").as_deref(),
+            Some("found `flags/shop.flagd.json`")
+        );
+        assert_eq!(
+            hit(
+                "deploy/flags.json",
+                r#"{"$schema": "https://flagd.dev/schema/v0/flags.json", "flags": {}}"#
+            )
+            .as_deref(),
+            Some("`deploy/flags.json` names the flagd `$schema`")
+        );
+        let deep = format!(
+            "{{\"data\": \"{}\", \"see\": \"https://flagd.dev/schema/v0/flags.json\"}}",
+            "x".repeat(2 * crate::registry::SNIFF_BYTES)
+        );
+        assert_eq!(hit("maps/world.geo.json", &deep), None);
+        assert_eq!(hit("package.json", r#"{"name": "flagd.dev/schema"}"#), None);
     }
 
     #[test]

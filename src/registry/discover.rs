@@ -68,19 +68,24 @@ pub fn discover_in(listing: &Listing) -> Vec<String> {
         {
             continue;
         }
-        let is_registry = match kind_for_path(&f.rel) {
-            Some(_) => true,
-            None => {
-                f.rel.to_ascii_lowercase().ends_with(".json") && sniff_json_kind(&f.path).is_some()
-            }
-        };
-        if is_registry {
+        if registry_kind(&f.rel, &f.path).is_some() {
             found.push(f.rel.clone());
         }
     }
     found.sort();
     found.dedup();
     found
+}
+
+/// The format of the registry file at `rel` (read from `path`): by its name, else, for JSON,
+/// by the `$schema` in its head ([`sniff_json_kind`]). None: no registry file.
+pub fn registry_kind(rel: &str, path: &Path) -> Option<SourceKind> {
+    kind_for_path(rel).or_else(|| {
+        rel.to_ascii_lowercase()
+            .ends_with(".json")
+            .then(|| sniff_json_kind(path))
+            .flatten()
+    })
 }
 
 /// The format a registry file has by its name alone (`/`-separated path), if its name settles it.

@@ -37,8 +37,8 @@ pub mod yaml;
 
 pub use crate::date::Date;
 pub use discover::{
-    discover, discover_in, in_fixture_dir, kind_for_path, sniff_json_kind, FIXTURE_DIRS,
-    SKIPPED_DIRS, SNIFF_BYTES,
+    discover, discover_in, in_fixture_dir, kind_for_path, registry_kind, sniff_json_kind,
+    FIXTURE_DIRS, SKIPPED_DIRS, SNIFF_BYTES,
 };
 
 /// Registry files larger than this are refused unread (hostile-input budget). Real registries
