@@ -289,9 +289,10 @@ fn check_of(lang: Language, kind: Literal) -> Check {
 
 /// How a language's literals are found. The same matches either way; the packed (SIMD
 /// Teddy) searcher reports them itself and needs no automaton, so nothing more is built where
-/// it can be: leftmost-longest matching, at most [`PACKED_LIMIT`] literals, a CPU with SSSE3.
-/// Aho-Corasick's own choice would step an automaton byte by byte past 64 literals (the
-/// JavaScript / TypeScript rule packs have ~77), several times the instructions a byte.
+/// it can be: leftmost-longest matching, at most [`PACKED_LIMIT`] literals, a CPU it has
+/// vector code for (SSSE3 or AVX2 on x86-64, NEON on aarch64). Aho-Corasick's own choice would
+/// step an automaton byte by byte past 64 literals (the JavaScript / TypeScript rule packs
+/// have ~77), several times the instructions a byte.
 enum Search {
     Packed(aho_corasick::packed::Searcher),
     /// Overlapping matches (see [`LangFilter::new`]), or no packed searcher here.
